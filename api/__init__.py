@@ -1,0 +1,1 @@
+"""The HTTP server: SPARQL endpoint, REST API and web page."""

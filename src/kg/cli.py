@@ -1,0 +1,376 @@
+"""The ``kg`` command: ingest, query, export, remove, validate, stats, eval and serve.
+
+Errors are one line on standard error and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
+
+from kg.config import Settings
+from kg.records import Extraction
+from kg.sources import SourceError
+from kg.store import FORMATS, GraphStore, StoreError, open_store
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Build and query a knowledge graph of leaders, states, pledges and meetings.",
+)
+
+StoreOption = Annotated[
+    str | None,
+    typer.Option(
+        "--store",
+        help="Store directory or http(s) URL of a SPARQL server. Default: $KG_STORE or data/store.",
+    ),
+]
+
+
+class ResultFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    tsv = "tsv"
+
+
+class ExportFormat(StrEnum):
+    turtle = "turtle"
+    trig = "trig"
+    nquads = "nquads"
+    ntriples = "ntriples"
+    jsonld = "jsonld"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one line and exit."""
+    typer.echo(f"kg: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def settings_for(store: str | None) -> Settings:
+    """Settings from the environment, with ``--store`` taking precedence."""
+    try:
+        settings = Settings()
+        if store:
+            settings = settings.model_copy(update={"store": store})
+        return settings
+    except ValueError as exc:
+        fail(" ".join(str(exc).split())[:500])
+
+
+def connect(settings: Settings, *, read_only: bool = False) -> GraphStore:
+    try:
+        return open_store(settings, read_only=read_only)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
+    store: StoreOption = None,
+    workers: Annotated[
+        int | None,
+        typer.Option("--workers", "-w", min=1, help="Extraction processes. Default: $KG_WORKERS or 1."),
+    ] = None,
+    server: Annotated[
+        str | None,
+        typer.Option(
+            "--server",
+            help="Send the articles to a running `kg serve` at this URL (needs KG_API_TOKEN) "
+            "instead of writing the store directly. Default: off.",
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar. Default: off.")] = False,
+) -> None:
+    """Extract leaders, pledges and meetings from articles (.txt, .md, .html, .jsonl) and
+    store each article's facts in its own named graph."""
+    from tqdm import tqdm
+
+    from kg.pipeline import ingest_articles, read_all
+
+    settings = settings_for(store)
+    articles, errors = read_all(paths, settings)
+    if server:
+        from kg.remote_ingest import send_articles
+
+        try:
+            line, server_errors = send_articles(server, articles, settings)
+        except StoreError as exc:
+            fail(str(exc))
+        for error in [*errors, *server_errors]:
+            typer.echo(f"kg: {error}", err=True)
+        typer.echo(line)
+        raise typer.Exit(1 if errors or server_errors else 0)
+    graph_store = connect(settings)
+    bar = tqdm(total=len(articles), unit="article", disable=quiet or not articles, file=sys.stderr)
+
+    def progress(result: Extraction | SourceError) -> None:
+        bar.update(1)
+        if isinstance(result, SourceError):
+            bar.write(f"kg: {result}", file=sys.stderr)
+
+    for error in errors:
+        typer.echo(f"kg: {error}", err=True)
+    try:
+        summary = ingest_articles(
+            articles, graph_store, settings, workers=workers or settings.workers, on_result=progress
+        )
+    except StoreError as exc:
+        fail(str(exc))
+    finally:
+        bar.close()
+        graph_store.close()
+    summary.errors[:0] = errors
+    typer.echo(summary.line())
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def _read_query(text: str) -> str:
+    if text.startswith("@"):
+        path = Path(text[1:])
+        try:
+            return path.read_text("utf-8")
+        except OSError as exc:
+            fail(f"cannot read query file {path}: {exc.strerror or exc}")
+    return text
+
+
+def _term_text(term: object) -> str:
+    value = getattr(term, "value", None)
+    return "" if term is None else str(value if value is not None else term)
+
+
+@app.command()
+def query(
+    sparql: Annotated[str, typer.Argument(help="A SPARQL query, or @FILE to read one.")],
+    store: StoreOption = None,
+    fmt: Annotated[
+        ResultFormat, typer.Option("--format", "-f", help="Result format. Default: table.")
+    ] = ResultFormat.table,
+) -> None:
+    """Run a SPARQL query over the union of all graphs."""
+    settings = settings_for(store)
+    text = _read_query(sparql)
+    graph_store = connect(settings, read_only=not settings.is_remote)
+    try:
+        result = graph_store.query(text)
+        if isinstance(result, QueryBoolean):
+            typer.echo("true" if bool(result) else "false")
+            return
+        if not isinstance(result, QuerySolutions):
+            from pyoxigraph import RdfFormat, serialize
+
+            from kg.rdf import PREFIXES
+
+            serialize(result, sys.stdout.buffer, RdfFormat.TURTLE, prefixes=PREFIXES)
+            return
+        if fmt is ResultFormat.table:
+            _print_table(result)
+            return
+        formats = {
+            ResultFormat.json: QueryResultsFormat.JSON,
+            ResultFormat.csv: QueryResultsFormat.CSV,
+            ResultFormat.tsv: QueryResultsFormat.TSV,
+        }
+        result.serialize(sys.stdout.buffer, formats[fmt])
+        sys.stdout.buffer.flush()
+        if fmt is ResultFormat.json:
+            typer.echo("")
+    except SyntaxError as exc:
+        fail(f"SPARQL syntax error: {' '.join(str(exc).split())}")
+    except (OSError, StoreError) as exc:
+        fail(f"query failed: {exc}")
+    finally:
+        graph_store.close()
+
+
+def _print_table(result: QuerySolutions) -> None:
+    names = [v.value for v in result.variables]
+    rows = [[_term_text(row[name]) for name in names] for row in result]
+    widths = [
+        min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)
+    ]
+
+    def line(cells: list[str]) -> str:
+        return " | ".join(c[:60].ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
+    typer.echo(line(names))
+    typer.echo("-+-".join("-" * w for w in widths))
+    for row in rows:
+        typer.echo(line(row))
+    typer.echo(f"({len(rows)} rows)")
+
+
+@app.command()
+def export(
+    store: StoreOption = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="RDF format. Default: turtle.")
+    ] = ExportFormat.turtle,
+    graph: Annotated[
+        str | None, typer.Option("--graph", help="Only this named graph. Default: all graphs.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write. Default: standard output.")
+    ] = None,
+) -> None:
+    """Dump the graph: Turtle and N-Triples give the union of all graphs, TriG, N-Quads and
+    JSON-LD keep each named graph."""
+    from pyoxigraph import NamedNode
+
+    settings = settings_for(store)
+    graph_store = connect(settings, read_only=not settings.is_remote)
+    target = NamedNode(graph) if graph else None
+    try:
+        if output is None:
+            graph_store.export(sys.stdout.buffer, fmt.value, target)
+            sys.stdout.buffer.flush()
+        else:
+            partial = output.with_name(output.name + ".partial")
+            with partial.open("wb") as handle:
+                graph_store.export(handle, fmt.value, target)
+            partial.replace(output)
+    except (OSError, StoreError, ValueError) as exc:
+        fail(f"export failed: {exc}")
+    finally:
+        graph_store.close()
+    assert fmt.value in FORMATS
+
+
+@app.command()
+def remove(
+    source: Annotated[str, typer.Argument(help="A source's IRI, URL or input file path.")],
+    store: StoreOption = None,
+) -> None:
+    """Remove one source's named graph, and nothing else."""
+    from kg.sourceref import resolve_source
+
+    settings = settings_for(store)
+    graph_store = connect(settings)
+    try:
+        graph = resolve_source(graph_store, source, settings)
+        if graph is None or not graph_store.remove_graph(graph):
+            fail(f"no stored source matches {source!r}")
+        typer.echo(f"removed {graph.value}")
+    finally:
+        graph_store.close()
+
+
+@app.command()
+def validate(store: StoreOption = None) -> None:
+    """Check the graph against the SHACL shapes in ontology/shapes.ttl; exit 1 on violations."""
+    from kg.validate import validate_store
+
+    settings = settings_for(store)
+    graph_store = connect(settings, read_only=not settings.is_remote)
+    try:
+        conforms, report = validate_store(graph_store)
+    finally:
+        graph_store.close()
+    typer.echo(report)
+    if not conforms:
+        raise typer.Exit(1)
+
+
+@app.command()
+def stats(
+    store: StoreOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON. Default: text.")] = False,
+) -> None:
+    """Counts of sources, states, leaders, pledges, meetings and quads."""
+    from kg.statistics import store_stats
+
+    settings = settings_for(store)
+    graph_store = connect(settings, read_only=not settings.is_remote)
+    try:
+        counts = store_stats(graph_store)
+    finally:
+        graph_store.close()
+    if as_json:
+        typer.echo(json.dumps(counts))
+    else:
+        for key, value in counts.items():
+            typer.echo(f"{key:>10}: {value}")
+
+
+@app.command(name="eval")
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold answers (JSON, see its 'about').")],
+    paths: Annotated[list[Path], typer.Argument(help="The articles the gold file describes.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON. Default: a table.")] = False,
+    errors: Annotated[
+        bool, typer.Option("--errors/--no-errors", help="List misses and spurious facts. Default: on.")
+    ] = True,
+) -> None:
+    """Score extraction against gold answers: precision, recall and F1 per fact kind."""
+    from kg.evaluate import evaluate_paths, format_report
+
+    settings = settings_for(None)
+    try:
+        report = evaluate_paths(gold, paths, settings)
+    except (ValueError, OSError) as exc:
+        fail(str(exc))
+    if as_json:
+        typer.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(format_report(report, show_errors=errors))
+
+
+@app.command()
+def serve(
+    store: StoreOption = None,
+    host: Annotated[
+        str | None, typer.Option("--host", help="Bind address. Default: $KG_HOST or 127.0.0.1.")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option("--port", help="Port. Default: $KG_PORT or 8000.")
+    ] = None,
+) -> None:
+    """Serve the SPARQL endpoint, the REST API and the web page."""
+    from api.main import run
+
+    settings = settings_for(store)
+    updates: dict[str, object] = {}
+    if host:
+        updates["host"] = host
+    if port:
+        updates["port"] = port
+    settings = settings.model_copy(update=updates)
+    try:
+        run(settings)
+    except StoreError as exc:
+        fail(str(exc))
+
+
+def main() -> None:
+    """Console entry point."""
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    try:
+        app(standalone_mode=True)
+    except KeyboardInterrupt:
+        typer.echo("kg: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a trace
+        if os.environ.get("KG_DEBUG"):
+            raise
+        typer.echo(
+            f"kg: unexpected error: {type(exc).__name__}: {exc} (set KG_DEBUG=1 for details)",
+            err=True,
+        )
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

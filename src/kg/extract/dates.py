@@ -1,0 +1,82 @@
+"""Dates in the text, resolved against the article's date: "On 6 January", "Dec. 28" (in a
+January article, the previous December), "Thursday 27 March", "today".
+
+>>> resolve_date("Dec. 28", date(2026, 1, 6))
+datetime.date(2025, 12, 28)
+>>> resolve_date("6 January", date(2026, 1, 6))
+datetime.date(2026, 1, 6)
+>>> resolve_date("last month", date(2026, 1, 6)) is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from spacy.tokens import Span
+
+_HAS_DAY = re.compile(
+    r"\b(\d{1,2}(st|nd|rd|th)?\b|\d{4}-\d{2}-\d{2}|today|yesterday|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday)",
+    re.IGNORECASE,
+)
+_HAS_YEAR = re.compile(r"\b(19|20)\d{2}\b")
+_FUTURE = re.compile(r"\b(next|coming|tomorrow|upcoming|later)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _parser(base: date) -> Any:
+    """A parser whose relative dates count from ``base`` (cached per base date)."""
+    from dateparser.date import DateDataParser
+
+    settings = {
+        "PREFER_DATES_FROM": "past",
+        "RELATIVE_BASE": datetime.combine(base, datetime.min.time()),
+    }
+    return DateDataParser(languages=["en"], settings=settings)
+
+
+def resolve_date(text: str, reference: date | None) -> date | None:
+    """A calendar day for a date expression, or None when it names no single past day."""
+    cleaned = re.sub(r"^(on|since|from|by|until|of)\s+", "", text.strip(), flags=re.IGNORECASE)
+    cleaned = cleaned.replace(".", " ").strip()
+    if not _HAS_DAY.search(cleaned) or _FUTURE.search(cleaned):
+        return None
+    if reference is None and not _HAS_YEAR.search(cleaned):
+        return None
+    data = _parser(reference or date.today()).get_date_data(cleaned)
+    found = getattr(data, "date_obj", None)
+    if found is None or getattr(data, "period", "day") != "day":
+        return None
+    resolved: date = found.date()
+    if reference is not None and not _HAS_YEAR.search(cleaned):
+        # A day without a year that lands in the future, or nearly a year back, most likely
+        # speaks of days to come ("talks will follow on Jan. 7" in a Jan. 6 article).
+        if resolved > reference or (reference - resolved).days > 300:
+            return None
+    return resolved
+
+
+def dates_in(span: Span, reference: date | None) -> list[date]:
+    """The single past days a sentence (or any span) names."""
+    found: list[date] = []
+    for ent in span.ents:
+        if ent.label_ not in ("DATE", "TIME"):
+            continue
+        resolved = resolve_date(ent.text, reference)
+        if resolved is not None and resolved not in found:
+            found.append(resolved)
+    return found
+
+
+def is_future(span: Span) -> bool:
+    """True when a sentence speaks of what is still to come ("will meet next week")."""
+    for token in span:
+        if token.lower_ in ("will", "shall") and token.tag_ == "MD":
+            return True
+        if token.lower_ in ("next", "upcoming", "tomorrow") and token.head.ent_type_ == "DATE":
+            return True
+    return False

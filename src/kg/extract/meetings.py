@@ -1,0 +1,314 @@
+"""Meetings: summits, meetings, talks and calls, with place, date and participants, merged
+over their mentions in one article ("the meeting", "the summit" refer back to the last one
+with a place).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Span, Token
+
+from kg.extract.dates import dates_in, is_future
+from kg.extract.mentions import Mentions, subject_of
+from kg.gazetteer import slugify
+from kg.records import Actor, MeetingRecord
+
+_PLACE_PREPS = ("in", "at")
+_PARTICIPANT_PREPS = ("with", "between", "among", "by", "of")
+_ATTEND_LEMMAS = ("attend", "participate", "join", "involve", "include", "bring", "gather")
+_AFTER_PREPS = ("after", "following", "at", "during", "on", "ahead", "before")
+
+
+@dataclass
+class _Mention:
+    token: Token
+    kind: str
+    sentence: int
+    place: str | None
+    host: str | None
+    dates: list[date]
+    participants: list[Actor]
+    leaders: list[str]
+    evidence: str
+    anaphoric: bool
+
+
+@dataclass
+class _Meeting:
+    key: str
+    kind: str
+    place: str | None
+    host: str | None
+    date: date | None = None
+    participants: list[Actor] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    sentences: set[int] = field(default_factory=set)
+
+
+def _kind(token: Token, m: Mentions) -> str | None:
+    lemma = token.lemma_.lower()
+    if token.pos_ in ("NOUN", "PROPN"):
+        if token.lower_ == "talks" or lemma == "talk" and token.tag_ == "NNS":
+            return "talks"
+        if lemma == "call":
+            compounds = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod")}
+            if compounds & ({"phone", "telephone", "video", "conference"} | m.lexicon.virtual_markers):
+                return "call"
+            return None
+        if lemma == "talk":
+            return None
+        return m.lexicon.meeting_nouns.get(lemma)
+    if token.pos_ == "VERB":
+        if lemma == "call":
+            return None  # "called for", "called on"
+        kind = m.lexicon.meeting_verbs.get(lemma)
+        if kind and lemma == "meet" and not any(
+            c.dep_ in ("prep", "dobj", "nsubj") for c in token.children
+        ):
+            return None
+        return kind
+    return None
+
+
+def _no_verb_between(inner: Token, outer: Token) -> bool:
+    token = inner.head
+    while token.i != outer.i and token.head.i != token.i:
+        if token.pos_ in ("VERB", "AUX"):
+            return False
+        token = token.head
+    return token.i == outer.i
+
+
+def _place_tokens(token: Token) -> list[Token]:
+    """Where an "in"/"at" phrase on the meeting word (or the verb it belongs to) points."""
+    heads = [token]
+    if token.dep_ in ("nsubj", "nsubjpass", "dobj") and token.head.pos_ in ("VERB", "AUX"):
+        heads.append(token.head)
+    if token.dep_ == "pobj" and token.head.head.pos_ in ("VERB", "AUX"):
+        heads.append(token.head.head)
+    found: list[Token] = []
+    for child in token.children:
+        if child.dep_ == "compound" and child.pos_ == "PROPN":
+            found.append(child)
+    for head in heads:
+        for prep in head.subtree:
+            if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
+                continue
+            if prep.head.i != head.i and not (head.i == token.i and _no_verb_between(prep, token)):
+                continue
+            found.extend(c for c in prep.children if c.dep_ == "pobj")
+    return found
+
+
+def _place_of(token: Token, m: Mentions) -> tuple[str | None, str | None]:
+    """The place of a meeting mention (a city over a venue) and the state it is in."""
+    venue: str | None = None
+    for obj in _place_tokens(token):
+        # Descend "the Elysee Palace in Paris" or "his residence in Mar-a-Lago" to the place.
+        for inner in obj.subtree:
+            span = m.actor_spans.get(inner.i)
+            if span is not None and span.label_ in ("CAPITAL", "STATE"):
+                return span.text, span.kb_id_
+            if venue is None and (
+                inner.ent_type_ in ("GPE", "LOC", "FAC")
+                or (inner.pos_ == "PROPN" and inner.ent_type_ not in ("PERSON", "ORG", "NORP"))
+            ):
+                ent = next((e for e in inner.doc.ents if e.start <= inner.i < e.end), None)
+                text = ent.text if ent is not None else inner.text
+                venue = text[4:] if text.lower().startswith("the ") else text
+    return venue, None
+
+
+def _participant_heads(token: Token, m: Mentions) -> list[Token]:
+    heads: list[Token] = []
+    for child in token.children:
+        if child.dep_ == "poss":
+            heads.append(child)
+        elif child.dep_ == "prep" and child.lower_ in _PARTICIPANT_PREPS:
+            heads.extend(c for c in child.children if c.dep_ == "pobj")
+        elif child.dep_ in ("acl", "relcl") and child.lemma_.lower() in _ATTEND_LEMMAS:
+            for grand in child.children:
+                if grand.dep_ in ("dobj", "pobj"):
+                    heads.append(grand)
+                elif grand.dep_ in ("agent", "prep", "prt"):
+                    heads.extend(c for c in grand.children if c.dep_ == "pobj")
+    if token.pos_ == "VERB":
+        subject = subject_of(token)
+        if subject is not None:
+            heads.append(subject)
+        for child in token.children:
+            if child.dep_ == "dobj" and child.lemma_.lower() not in m.lexicon.meeting_nouns:
+                heads.append(child)
+    # "Meloni, who took part in the coalition talks" / "Merz, speaking after the meeting".
+    holder = token.head
+    if token.dep_ == "pobj" and holder.dep_ == "prep":
+        verb = holder.head
+        if verb.pos_ in ("VERB", "AUX") and (
+            verb.lemma_.lower() in m.lexicon.participation_verbs
+            or holder.lower_ in _AFTER_PREPS
+        ):
+            subject = subject_of(verb)
+            if subject is not None:
+                heads.append(subject)
+    if token.dep_ in ("dobj", "nsubjpass") and holder.lemma_.lower() in ("attend", "hold", "host", "join"):
+        subject = subject_of(holder)
+        if subject is not None and subject.i != token.i:
+            heads.append(subject)
+        for child in holder.children:
+            if child.dep_ in ("agent",):
+                heads.extend(c for c in child.children if c.dep_ == "pobj")
+    return heads
+
+
+def _participants(token: Token, m: Mentions) -> tuple[list[Actor], list[str]]:
+    actors: list[Actor] = []
+    leaders: list[str] = []
+    for head in _participant_heads(token, m):
+        for name in m.leaders_of_phrase(head):
+            if name not in leaders:
+                leaders.append(name)
+        for candidate in m.phrase_heads(head):
+            actor = m.token_actor(candidate, allow_capital=False)
+            if actor is None and (
+                candidate.lemma_.lower() in m.lexicon.participant_nouns
+                or candidate.lower_ in m.lexicon.participant_nouns
+            ):
+                actor = m.owner_actor(candidate)
+            if actor is not None and actor not in actors:
+                actors.append(actor)
+    return actors, leaders
+
+
+def _mentions(m: Mentions, reference: date | None) -> list[_Mention]:
+    found: list[_Mention] = []
+    for index, sent in enumerate(m.doc.sents):
+        future = is_future(sent)
+        stated = dates_in(sent, reference)
+        for token in sent:
+            kind = _kind(token, m)
+            if kind is None:
+                continue
+            if future and any(c.lower_ in ("will", "next") for c in token.head.subtree):
+                continue
+            place, host = _place_of(token, m)
+            if kind == "call" and place is None and (
+                {c.lower_ for c in token.subtree} & m.lexicon.virtual_markers
+            ):
+                place = "virtual"
+            actors, leaders = _participants(token, m)
+            anaphoric = place is None and any(
+                c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children
+            )
+            found.append(
+                _Mention(
+                    token=token,
+                    kind=kind,
+                    sentence=index,
+                    place=place,
+                    host=host,
+                    dates=stated,
+                    participants=actors,
+                    leaders=leaders,
+                    evidence=sent.text.strip(),
+                    anaphoric=anaphoric or place is None,
+                )
+            )
+    return found
+
+
+def extract_meetings(
+    m: Mentions, reference: date | None
+) -> tuple[list[MeetingRecord], dict[int, str]]:
+    """Meetings of one document, and the meeting each sentence speaks of (by key)."""
+    sentences = list(m.doc.sents)
+    mentions = _mentions(m, reference)
+    meetings: dict[str, _Meeting] = {}
+    order: list[str] = []
+    last: str | None = None
+    for mention in mentions:
+        if mention.place is not None:
+            key = slugify(mention.place)
+            meeting = meetings.get(key)
+            if meeting is None:
+                meeting = _Meeting(key=key, kind=mention.kind, place=mention.place, host=mention.host)
+                meetings[key] = meeting
+                order.append(key)
+            if mention.kind == "summit":
+                meeting.kind = "summit"
+            if meeting.date is None:
+                meeting.date = _nearby_date(mention, sentences, reference, mentions)
+        else:
+            key = last if last is not None else _next_placed(mention, mentions)
+            if key is None:
+                continue
+            meeting = meetings.get(key) or _Meeting(key=key, kind=mention.kind, place=None, host=None)
+            meetings.setdefault(key, meeting)
+            if key not in order:
+                order.append(key)
+        last = key
+        meeting.sentences.add(mention.sentence)
+        if mention.evidence not in meeting.evidence:
+            meeting.evidence.append(mention.evidence)
+        for actor in mention.participants:
+            if actor not in meeting.participants:
+                meeting.participants.append(actor)
+        for name in mention.leaders:
+            if name not in meeting.leaders:
+                meeting.leaders.append(name)
+    records: list[MeetingRecord] = []
+    by_sentence: dict[int, str] = {}
+    for key in order:
+        meeting = meetings[key]
+        if meeting.place is None and meeting.date is None:
+            continue  # neither place nor date: not identifiable as one event
+        participants = list(meeting.participants)
+        for name in meeting.leaders:
+            actor = m.leader_actor.get(name)
+            if actor is not None and actor not in participants:
+                participants.append(actor)
+        records.append(
+            MeetingRecord(
+                key=key,
+                kind=meeting.kind,
+                location=meeting.place,
+                date=meeting.date,
+                host=meeting.host,
+                participants=tuple(participants),
+                leaders=tuple(meeting.leaders),
+                evidence=tuple(meeting.evidence),
+            )
+        )
+        for index in meeting.sentences:
+            by_sentence.setdefault(index, key)
+    return records, by_sentence
+
+
+def _nearby_date(
+    mention: _Mention, sentences: list[Span], reference: date | None, mentions: list[_Mention]
+) -> date | None:
+    """The date of the mention's sentence, else of the sentence before or after it, else of
+    another mention of the same place."""
+    if mention.dates:
+        return mention.dates[0]
+    for offset in (-1, 1):
+        index = mention.sentence + offset
+        if 0 <= index < len(sentences):
+            if any(o.sentence == index and o.place and o.place != mention.place for o in mentions):
+                continue  # that sentence's date belongs to another meeting
+            found = dates_in(sentences[index], reference)
+            if found:
+                return found[0]
+    for other in mentions:
+        if other.place == mention.place and other.dates:
+            return other.dates[0]
+    return None
+
+
+def _next_placed(mention: _Mention, mentions: list[_Mention]) -> str | None:
+    for other in mentions:
+        if other.sentence >= mention.sentence and other.place is not None:
+            return slugify(other.place)
+    return None

@@ -1,0 +1,242 @@
+"""The reference data the extractors look names up in: states, organizations and leaders.
+
+All of it is shipped as JSON in ``kg/data`` (see its README for provenance); nothing is
+downloaded at run time.
+
+>>> gaz = load_gazetteer()
+>>> gaz.states["ES"].name
+'Spain'
+>>> gaz.state_for_name("U.K."), gaz.state_for_demonym("Dutch")
+('GB', 'NL')
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+def fold(text: str) -> str:
+    """Accents, case, punctuation and spaces folded away, for comparing names.
+
+    >>> fold("Bart DeWever") == fold("Bart De Wever"), fold("Sánchez")
+    (True, 'sanchez')
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[^a-z0-9]", "", bare.lower())
+
+
+def slugify(text: str) -> str:
+    """A lower-case ASCII slug with hyphens, as used in resource IRIs.
+
+    >>> slugify("Pedro Sánchez"), slugify("Mar-a-Lago, Florida")
+    ('pedro-sanchez', 'mar-a-lago-florida')
+    """
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]+", "-", bare).strip("-") or "unnamed"
+
+
+@dataclass(frozen=True)
+class StateInfo:
+    """One ISO 3166-1 state."""
+
+    alpha2: str
+    alpha3: str
+    name: str
+    names: tuple[str, ...]
+    demonyms: tuple[str, ...]
+    capitals: tuple[str, ...]
+    wikidata: str | None
+
+
+@dataclass(frozen=True)
+class OrganizationInfo:
+    """A multinational body that acts like a state."""
+
+    slug: str
+    label: str
+    aliases: tuple[str, ...]
+    wikidata: str | None
+    aggregate: bool = False
+
+
+@dataclass(frozen=True)
+class LeaderInfo:
+    """A known person acting for a state or organization."""
+
+    name: str
+    variants: tuple[str, ...]
+    state: str | None
+    org: str | None
+    role: str | None
+    wikidata: str | None
+    former: bool
+
+
+@dataclass
+class Gazetteer:
+    """Lookup tables over the reference data; keys are case-folded unless noted."""
+
+    states: dict[str, StateInfo]
+    organizations: dict[str, OrganizationInfo]
+    leaders: tuple[LeaderInfo, ...]
+    non_actor_phrases: tuple[str, ...] = ()
+    _names: dict[str, str] = field(default_factory=dict)
+    _exact_names: dict[str, str] = field(default_factory=dict)
+    _demonyms: dict[str, str] = field(default_factory=dict)
+    _capitals: dict[str, str] = field(default_factory=dict)
+    _orgs: dict[str, str] = field(default_factory=dict)
+    _leaders: dict[str, LeaderInfo] = field(default_factory=dict)
+    _surnames: dict[str, list[LeaderInfo]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for state in self.states.values():
+            for name in (state.name, *state.names):
+                if _is_abbreviation(name):
+                    self._exact_names.setdefault(name, state.alpha2)
+                else:
+                    self._names.setdefault(name.lower(), state.alpha2)
+            for demonym in state.demonyms:
+                self._demonyms.setdefault(demonym.lower(), state.alpha2)
+            for capital in state.capitals:
+                self._capitals.setdefault(capital.lower(), state.alpha2)
+        for org in self.organizations.values():
+            for alias in (org.label, *org.aliases):
+                key = alias if _is_abbreviation(alias) else alias.lower()
+                self._orgs.setdefault(key, org.slug)
+        for leader in self.leaders:
+            for variant in (leader.name, *leader.variants):
+                self._leaders.setdefault(fold(variant), leader)
+            surname = leader.name.split()[-1]
+            self._surnames.setdefault(fold(surname), []).append(leader)
+
+    def state_for_name(self, text: str) -> str | None:
+        """The alpha-2 code of a state named ``text`` ("Spain", "the U.S.", "UK")."""
+        for cleaned in _forms(text):
+            found = self._exact_names.get(cleaned) or self._names.get(cleaned.lower())
+            if found:
+                return found
+        return None
+
+    def state_for_demonym(self, text: str) -> str | None:
+        """The alpha-2 code of the state an adjective or demonym points to ("Spanish")."""
+        return self._demonyms.get(text.strip().lower())
+
+    def state_for_capital(self, text: str) -> str | None:
+        """The alpha-2 code of the state whose capital is ``text`` ("Moscow")."""
+        for cleaned in _forms(text):
+            if cleaned.lower() in self._capitals:
+                return self._capitals[cleaned.lower()]
+        return None
+
+    @property
+    def aggregate_orgs(self) -> frozenset[str]:
+        """Slugs of organizations that stand for unnamed groups of states."""
+        return frozenset(o.slug for o in self.organizations.values() if o.aggregate)
+
+    def organization_for(self, text: str) -> str | None:
+        """The slug of an organization named ``text`` ("EU", "coalition of the willing")."""
+        for cleaned in _forms(text):
+            found = self._orgs.get(cleaned) or self._orgs.get(cleaned.lower())
+            if found:
+                return found
+        return None
+
+    def leader_for(self, name: str) -> LeaderInfo | None:
+        """A known leader by full name or listed variant ("Zelenskyy", "Bart DeWever")."""
+        return self._leaders.get(fold(name))
+
+    def leader_for_surname(self, surname: str) -> LeaderInfo | None:
+        """The one known leader with this surname, or None when unknown or ambiguous."""
+        found = self._surnames.get(fold(surname), [])
+        return found[0] if len(found) == 1 else None
+
+    def names_for_matching(self) -> dict[str, list[tuple[str, str]]]:
+        """Every surface form to look for in text, by label, with the key it stands for."""
+        forms: dict[str, list[tuple[str, str]]] = {
+            "STATE": [],
+            "DEMONYM": [],
+            "CAPITAL": [],
+            "ORG": [],
+            "LEADER": [],
+            "BLOCK": [],
+        }
+        for state in self.states.values():
+            forms["STATE"] += [(n, state.alpha2) for n in {state.name, *state.names}]
+            forms["DEMONYM"] += [(d, state.alpha2) for d in state.demonyms]
+            forms["CAPITAL"] += [(c, state.alpha2) for c in state.capitals]
+        for org in self.organizations.values():
+            forms["ORG"] += [(a, org.slug) for a in {org.label, *org.aliases}]
+        for leader in self.leaders:
+            forms["LEADER"] += [(v, leader.name) for v in {leader.name, *leader.variants}]
+        forms["BLOCK"] += [(p, p) for p in self.non_actor_phrases]
+        return forms
+
+
+def _is_abbreviation(text: str) -> bool:
+    letters = text.replace(".", "")
+    return len(letters) <= 4 and letters.isupper()
+
+
+def _forms(text: str) -> list[str]:
+    """The text as written, then without quotes, a final full stop or a leading "the"."""
+    quoted = text.strip().strip(",;:'\"\u2018\u2019\u201c\u201d").strip()
+    forms = [quoted, quoted.rstrip(".")]
+    for form in list(forms):
+        if form.lower().startswith("the "):
+            forms.append(form[4:].strip())
+    return forms
+
+
+def _read(name: str) -> Any:
+    return json.loads(resources.files("kg.data").joinpath(name).read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load_gazetteer() -> Gazetteer:
+    """The gazetteer built from the shipped data files (cached per process)."""
+    states = {
+        s["alpha2"]: StateInfo(
+            alpha2=s["alpha2"],
+            alpha3=s["alpha3"],
+            name=s["name"],
+            names=tuple(s.get("names") or ()),
+            demonyms=tuple(s.get("demonyms") or ()),
+            capitals=tuple(s.get("capitals") or ()),
+            wikidata=s.get("wikidata"),
+        )
+        for s in _read("states.json")
+    }
+    organizations = {
+        o["slug"]: OrganizationInfo(
+            slug=o["slug"],
+            label=o["label"],
+            aliases=tuple(o.get("aliases") or ()),
+            wikidata=o.get("wikidata"),
+            aggregate=bool(o.get("aggregate", False)),
+        )
+        for o in _read("organizations.json")
+    }
+    leaders = tuple(
+        LeaderInfo(
+            name=p["name"],
+            variants=tuple(p.get("variants") or ()),
+            state=p.get("state"),
+            org=p.get("org"),
+            role=p.get("role"),
+            wikidata=p.get("wikidata"),
+            former=bool(p.get("former", False)),
+        )
+        for p in _read("leaders.json")["leaders"]
+    )
+    blocked = tuple(_read("lexicon.json").get("non_actor_phrases", ()))
+    return Gazetteer(
+        states=states, organizations=organizations, leaders=leaders, non_actor_phrases=blocked
+    )

@@ -1,0 +1,173 @@
+"""The ingest pipeline: read → clean → annotate → extract → resolve → map to RDF → store.
+
+Extraction (:func:`extract_articles`) is a pure function of the articles, so it runs in as
+many processes as asked; only the parent process writes to the store, one source graph per
+atomic write, so an interrupted ingest leaves only whole sources behind.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pyoxigraph import Quad
+
+from kg.clean import clean_text, infer_reference_date
+from kg.config import Settings
+from kg.extract import extract_document
+from kg.gazetteer import load_gazetteer
+from kg.nlp import load_pipeline
+from kg.rdf import count_kinds, extraction_quads, reference_quads, source_iri, REFERENCE_GRAPH
+from kg.records import Article, Extraction, Prepared
+from kg.sources import SourceError, read_paths, source_id
+from kg.store import GraphStore
+
+
+def prepare(article: Article, today: date | None = None) -> Prepared:
+    """Clean one article; a SourceError when nothing English is left to extract from."""
+    cleaned = clean_text(article.text)
+    if not cleaned.paragraphs:
+        if cleaned.passages_skipped:
+            raise SourceError(
+                article.origin,
+                f"article is not in English (detected {cleaned.language!r}); "
+                "only English text is extracted",
+            )
+        raise SourceError(article.origin, "no article text left after removing page furniture")
+    reference = article.published or infer_reference_date(article.text, today)
+    return Prepared(
+        article=article,
+        source_id=source_id(article),
+        text=cleaned.text,
+        language=cleaned.language,
+        passages_skipped=cleaned.passages_skipped,
+        reference_date=reference,
+    )
+
+
+def extract_articles(
+    articles: Iterable[Article], model: str, batch_size: int = 32
+) -> Iterator[Extraction | SourceError]:
+    """Extraction records (or the error) for each article, in input order."""
+    nlp = load_pipeline(model)
+    prepared: list[Prepared | SourceError] = []
+    for article in articles:
+        try:
+            prepared.append(prepare(article))
+        except SourceError as exc:
+            prepared.append(exc)
+    ready = [p for p in prepared if isinstance(p, Prepared)]
+    docs = nlp.pipe((p.text for p in ready), batch_size=batch_size)
+    for item in prepared:
+        if isinstance(item, SourceError):
+            yield item
+            continue
+        doc = next(docs)
+        try:
+            yield extract_document(item, doc)
+        except Exception as exc:  # noqa: BLE001 - one article must not stop the others
+            yield SourceError(item.article.origin, f"extraction failed: {type(exc).__name__}: {exc}")
+
+
+def _worker_extract(job: tuple[list[Article], str, int]) -> list[Extraction | SourceError]:
+    articles, model, batch_size = job
+    return list(extract_articles(articles, model, batch_size))
+
+
+def _chunks(items: Sequence[Article], size: int) -> Iterator[list[Article]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+def extract_parallel(
+    articles: Sequence[Article], model: str, batch_size: int, workers: int
+) -> Iterator[Extraction | SourceError]:
+    """Like :func:`extract_articles`, spread over ``workers`` processes (pipeline loaded once
+    per process), results in input order."""
+    if workers <= 1 or len(articles) <= batch_size:
+        yield from extract_articles(articles, model, batch_size)
+        return
+    context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
+    jobs = [(chunk, model, batch_size) for chunk in _chunks(articles, batch_size)]
+    with context.Pool(workers) as pool:
+        for results in pool.imap(_worker_extract, jobs):
+            yield from results
+
+
+@dataclass
+class IngestSummary:
+    """Counts for the closing line of an ingest."""
+
+    sources: int = 0
+    leaders: int = 0
+    pledges: int = 0
+    meetings: int = 0
+    triples: int = 0
+    skipped_passages: int = 0
+    errors: list[SourceError] = field(default_factory=list)
+
+    def line(self) -> str:
+        failed = f", {len(self.errors)} failed" if self.errors else ""
+        return (
+            f"ingested {self.sources} sources: {self.leaders} leaders, {self.pledges} pledges, "
+            f"{self.meetings} meetings, {self.triples} triples; "
+            f"{self.skipped_passages} other-language passages left out{failed}"
+        )
+
+
+def ensure_reference(store: GraphStore) -> None:
+    """Load the states and organizations reference graph if the store lacks it."""
+    if not store.has_graph(REFERENCE_GRAPH):
+        store.replace_graph(REFERENCE_GRAPH, list(reference_quads(load_gazetteer())))
+
+
+def store_extraction(store: GraphStore, extraction: Extraction) -> list[Quad]:
+    """Replace the source's graph with this extraction's quads, atomically."""
+    quads = extraction_quads(extraction)
+    store.replace_graph(source_iri(extraction.source_id), quads)
+    return quads
+
+
+def read_all(paths: Sequence[Path], settings: Settings) -> tuple[list[Article], list[SourceError]]:
+    """Every article under ``paths``, and the errors met reading them."""
+    articles: list[Article] = []
+    errors: list[SourceError] = []
+    for found, failed in read_paths(paths, settings.max_article_bytes):
+        articles.extend(found)
+        errors.extend(failed)
+    return articles, errors
+
+
+def ingest_articles(
+    articles: Sequence[Article],
+    store: GraphStore,
+    settings: Settings,
+    *,
+    workers: int = 1,
+    on_result: Callable[[Extraction | SourceError], None] | None = None,
+) -> IngestSummary:
+    """Extract and store articles; each source is written whole or not at all."""
+    ensure_reference(store)
+    summary = IngestSummary()
+    seen: set[str] = set()
+    for result in extract_parallel(articles, settings.model, settings.batch_size, workers):
+        if isinstance(result, SourceError):
+            summary.errors.append(result)
+        else:
+            quads = store_extraction(store, result)
+            if result.source_id not in seen:
+                seen.add(result.source_id)
+                summary.sources += 1
+                counts = count_kinds(quads)
+                summary.leaders += counts["leaders"]
+                summary.pledges += counts["pledges"]
+                summary.meetings += counts["meetings"]
+                summary.triples += len(quads)
+                summary.skipped_passages += result.passages_skipped
+        if on_result:
+            on_result(result)
+    return summary

@@ -1,0 +1,35 @@
+"""Finding a stored source from what a user knows of it: its IRI, its URL or its input file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pyoxigraph import Literal, NamedNode, QuerySolutions
+
+from kg.config import Settings
+from kg.rdf import SCHEMA, SOURCE_PREFIX, source_iri
+from kg.sources import read_file, source_id
+from kg.store import GraphStore
+
+
+def resolve_source(store: GraphStore, reference: str, settings: Settings) -> NamedNode | None:
+    """The graph IRI of a source named by IRI, URL or path; None when nothing matches."""
+    if reference.startswith(SOURCE_PREFIX):
+        return NamedNode(reference)
+    if reference.startswith(("http://", "https://")):
+        query = f"SELECT ?s WHERE {{ ?s <{SCHEMA}url> ?u }} LIMIT 1"
+        result = store.query(query.replace("?u", str(Literal(reference))))
+        assert isinstance(result, QuerySolutions)
+        for row in result:
+            found = row["s"]
+            if isinstance(found, NamedNode):
+                return found
+        return None
+    path = Path(reference)
+    if not path.is_file():
+        return None
+    articles, _ = read_file(path, settings.max_article_bytes)
+    if not articles:
+        return None
+    graph = source_iri(source_id(articles[0]))
+    return graph if store.has_graph(graph) else None

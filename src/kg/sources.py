@@ -1,0 +1,245 @@
+"""Reading articles from disk: plain text with an optional header, Markdown, HTML and JSONL.
+
+Every failure is a :class:`SourceError` naming the file (and line), never a traceback.
+
+>>> parse_text("title: Talks\\nurl: https://example.org/a\\n\\nBody.", "a.txt").title
+'Talks'
+>>> parse_text("date 2025-04-11 403\\nBody.", "b.txt").published
+datetime.date(2025, 4, 11)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+
+from kg.records import Article
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+HEADER_KEYS = ("url", "title", "publisher", "date")
+_HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z_]+):[ \t]*(?P<value>.*)$")
+# Some scraped files open with a bare "date YYYY-MM-DD <status>" line instead of a header.
+_BARE_DATE_LINE = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\b[^\n]*\n")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class SourceError(Exception):
+    """A file (or one line of it) that cannot be read as an article."""
+
+    origin: str
+    reason: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.origin}:{self.line}" if self.line is not None else self.origin
+        return f"{where}: {self.reason}"
+
+
+def normalise_text(text: str) -> str:
+    """NFC-normalised text with runs of white space folded to one space.
+
+    >>> normalise_text("  Pedro\\u0301  S\\n")
+    'Pedró S'
+    """
+    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def source_id(article: Article) -> str:
+    """The stable 16-hex id of a source: from its URL when given, else from its normalised text.
+
+    >>> source_id(Article(text="Hello  world", origin="x")) == source_id(
+    ...     Article(text="Hello world", origin="y"))
+    True
+    """
+    basis = article.url if article.url else normalise_text(article.text)
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+
+
+def parse_date(value: str, origin: str, line: int | None = None) -> date:
+    """An ISO date (``YYYY-MM-DD``, time part ignored), or a SourceError naming the field."""
+    try:
+        return date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        raise SourceError(origin, f"field 'date' is not a YYYY-MM-DD date: {value!r}", line)
+
+
+def parse_text(raw: str, origin: str) -> Article:
+    """An article from text that may open with ``key: value`` header lines and a blank line."""
+    text = raw.lstrip("\ufeff")
+    meta: dict[str, str] = {}
+    bare = _BARE_DATE_LINE.match(text)
+    if bare:
+        meta["date"] = bare.group("date")
+        text = text[bare.end() :]
+    else:
+        lines = text.split("\n")
+        header: dict[str, str] = {}
+        for index, line in enumerate(lines):
+            if not line.strip():
+                if header and index > 0:
+                    meta, text = header, "\n".join(lines[index + 1 :])
+                break
+            match = _HEADER_LINE.match(line.strip())
+            if not match or match.group("key").lower() not in HEADER_KEYS:
+                break
+            header[match.group("key").lower()] = match.group("value").strip()
+    published = parse_date(meta["date"], origin, 1) if meta.get("date") else None
+    return Article(
+        text=text.strip(),
+        origin=origin,
+        url=meta.get("url") or None,
+        title=meta.get("title") or None,
+        publisher=meta.get("publisher") or None,
+        published=published,
+    )
+
+
+def parse_html(raw: str, origin: str) -> Article:
+    """The main text and metadata of an HTML page, without scripts, menus or footers."""
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        raw, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
+    )
+    text = getattr(document, "text", None) if document is not None else None
+    if not text or not text.strip():
+        raise SourceError(origin, "no article text found in the HTML page")
+    published: date | None = None
+    raw_date = getattr(document, "date", None)
+    if raw_date:
+        try:
+            published = date.fromisoformat(str(raw_date)[:10])
+        except ValueError:
+            published = None
+    return Article(
+        text=text.strip(),
+        origin=origin,
+        url=getattr(document, "url", None) or None,
+        title=getattr(document, "title", None) or None,
+        publisher=getattr(document, "sitename", None) or None,
+        published=published,
+    )
+
+
+def parse_jsonl(raw: str, origin: str) -> tuple[list[Article], list[SourceError]]:
+    """Articles from JSON lines with ``text`` and optional ``url``, ``title``, ``publisher``,
+    ``date``; each broken line is an error of its own and the others are kept."""
+    articles: list[Article] = []
+    errors: list[SourceError] = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            errors.append(SourceError(origin, f"not valid JSON ({exc.msg})", number))
+            continue
+        if not isinstance(record, dict):
+            errors.append(SourceError(origin, "a line must be a JSON object", number))
+            continue
+        text = record.get("text")
+        if not isinstance(text, str) or not text.strip():
+            errors.append(SourceError(origin, "field 'text' is missing or empty", number))
+            continue
+        fields: dict[str, str | None] = {}
+        bad = False
+        for key in ("url", "title", "publisher", "date"):
+            value = record.get(key)
+            if value is not None and not isinstance(value, str):
+                errors.append(SourceError(origin, f"field {key!r} must be a string", number))
+                bad = True
+                break
+            fields[key] = value or None
+        if bad:
+            continue
+        try:
+            published = parse_date(fields["date"], origin, number) if fields["date"] else None
+        except SourceError as exc:
+            errors.append(exc)
+            continue
+        articles.append(
+            Article(
+                text=text.strip(),
+                origin=f"{origin}:{number}",
+                url=fields["url"],
+                title=fields["title"],
+                publisher=fields["publisher"],
+                published=published,
+            )
+        )
+    return articles, errors
+
+
+def decode(data: bytes, origin: str) -> str:
+    """UTF-8 text, or a SourceError saying why the bytes are not an article."""
+    if not data.strip():
+        raise SourceError(origin, "file is empty")
+    if b"\x00" in data[:65536]:
+        raise SourceError(origin, "binary file (contains NUL bytes), not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            origin,
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "convert the file to UTF-8",
+        ) from None
+
+
+def read_file(path: Path, max_bytes: int) -> tuple[list[Article], list[SourceError]]:
+    """The articles in one file and the errors met reading it."""
+    origin = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        supported = ", ".join(SUPPORTED_SUFFIXES)
+        return [], [SourceError(origin, f"unsupported file type {suffix!r} (use {supported})")]
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            reason = f"file is {size} bytes, over the limit of {max_bytes} (KG_MAX_ARTICLE_BYTES)"
+            return [], [SourceError(origin, reason)]
+        raw = decode(path.read_bytes(), origin)
+        if suffix == ".jsonl":
+            return parse_jsonl(raw, origin)
+        if suffix in (".html", ".htm"):
+            return [parse_html(raw, origin)], []
+        return [parse_text(raw, origin)], []
+    except SourceError as exc:
+        return [], [exc]
+    except OSError as exc:
+        return [], [SourceError(origin, f"cannot read file: {exc.strerror or exc}")]
+
+
+def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named directly, and the supported files under named folders, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
+                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
+                    yield child
+        else:
+            yield path
+
+
+def read_paths(
+    paths: Iterable[Path], max_bytes: int
+) -> Iterator[tuple[list[Article], list[SourceError]]]:
+    """Articles and errors, file by file, for files and folders."""
+    for path in expand_paths(paths):
+        if not path.exists():
+            yield [], [SourceError(str(path), "no such file or folder")]
+            continue
+        yield read_file(path, max_bytes)
+
+
+def with_origin(article: Article, origin: str) -> Article:
+    """The same article attributed to another origin (e.g. an upload's file name)."""
+    return replace(article, origin=origin)

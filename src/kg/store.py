@@ -1,0 +1,346 @@
+"""Where the graph lives: an embedded Oxigraph store in a directory, or a remote SPARQL 1.1
+server reached through the SPARQL Protocol and the Graph Store HTTP Protocol.
+
+Both give the same interface and return pyoxigraph objects, so the rest of the code does not
+care which one it talks to. Each source is one named graph, replaced in one atomic write.
+
+>>> from pyoxigraph import Literal, NamedNode, Quad
+>>> store = EmbeddedStore(None)
+>>> g = NamedNode("https://w3id.org/pledgekg/id/source/0000000000000000")
+>>> q = Quad(NamedNode("http://example.org/s"), NamedNode("http://example.org/p"), Literal("o"), g)
+>>> store.replace_graph(g, [q]); store.replace_graph(g, [q]); store.count()
+1
+>>> [str(r["o"]) for r in store.query("SELECT ?o WHERE { ?s ?p ?o }")]
+['"o"']
+"""
+
+from __future__ import annotations
+
+import io
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+from pyoxigraph import (
+    NamedNode,
+    Quad,
+    QueryBoolean,
+    QueryResultsFormat,
+    QuerySolutions,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    parse,
+    parse_query_results,
+    serialize,
+)
+
+from kg.config import Settings
+from kg.rdf import PREFIXES
+
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+
+FORMATS: dict[str, RdfFormat] = {
+    "turtle": RdfFormat.TURTLE,
+    "trig": RdfFormat.TRIG,
+    "nquads": RdfFormat.N_QUADS,
+    "ntriples": RdfFormat.N_TRIPLES,
+    "jsonld": RdfFormat.JSON_LD,
+    "rdfxml": RdfFormat.RDF_XML,
+}
+DATASET_FORMATS = {"trig", "nquads", "jsonld"}
+_UNION_CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+
+
+class StoreError(Exception):
+    """A store that cannot be opened or reached, said in one line."""
+
+
+class StoreBusyError(StoreError):
+    """The embedded store is held by another process (usually a running ``kg serve``)."""
+
+
+class GraphStore(ABC):
+    """What the pipeline, the CLI and the server need of a store."""
+
+    location: str
+
+    @abstractmethod
+    def replace_graph(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
+        """Make ``graph`` hold exactly ``quads``, atomically."""
+
+    @abstractmethod
+    def remove_graph(self, graph: NamedNode) -> bool:
+        """Drop a named graph; False when there was none."""
+
+    @abstractmethod
+    def has_graph(self, graph: NamedNode) -> bool:
+        """True when the named graph exists."""
+
+    @abstractmethod
+    def graphs(self) -> list[NamedNode]:
+        """Every named graph, sorted by IRI."""
+
+    @abstractmethod
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+    ) -> QueryResult:
+        """Run a query; without ``default_graphs`` the default graph is the union of all."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update atomically."""
+
+    @abstractmethod
+    def graph_quads(self, graph: NamedNode) -> list[Quad]:
+        """The quads of one named graph."""
+
+    def count(self, graph: NamedNode | None = None) -> int:
+        """Quads in one graph, or in the whole dataset."""
+        where = f"GRAPH {graph} {{ ?s ?p ?o }}" if graph else "GRAPH ?g { ?s ?p ?o }"
+        result = self.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")
+        assert isinstance(result, QuerySolutions)
+        for row in result:
+            value = row["n"]
+            return int(value.value) if value is not None else 0
+        return 0
+
+    def export(self, out: IO[bytes], fmt: str, graph: NamedNode | None = None) -> None:
+        """Write the union of all graphs (or one graph) to ``out``, streaming."""
+        rdf_format = FORMATS[fmt]
+        if graph is not None:
+            triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+            if fmt in DATASET_FORMATS:
+                quads = (Quad(t.subject, t.predicate, t.object, graph) for t in triples)
+                serialize(quads, out, rdf_format, prefixes=PREFIXES)
+            else:
+                serialize(triples, out, rdf_format, prefixes=PREFIXES)
+            return
+        if fmt in DATASET_FORMATS:
+            self.export_dataset(out, rdf_format)
+        else:
+            serialize(self.query(_UNION_CONSTRUCT), out, rdf_format, prefixes=PREFIXES)
+
+    @abstractmethod
+    def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
+        """Write every quad with its graph."""
+
+    def close(self) -> None:
+        """Release the store."""
+
+
+class EmbeddedStore(GraphStore):
+    """A pyoxigraph store on disk (or in memory when ``path`` is None)."""
+
+    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+        self.location = str(path) if path else ":memory:"
+        try:
+            if path is None:
+                self._store = Store()
+            elif read_only:
+                self._store = Store.read_only(str(path))
+            else:
+                path.mkdir(parents=True, exist_ok=True)
+                self._store = Store(str(path))
+        except OSError as exc:
+            message = str(exc)
+            if "lock" in message.lower() or "resource temporarily unavailable" in message.lower():
+                raise StoreBusyError(
+                    f"the store {path} is in use by another process (a running `kg serve`?): "
+                    "stop it, or set KG_API_TOKEN and let `kg ingest --server URL` send the "
+                    "articles through the server"
+                ) from None
+            raise StoreError(f"cannot open the store {path}: {message}") from None
+
+    def replace_graph(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
+        if not self._store.contains_named_graph(graph):
+            self._store.extend(quads)
+            if not quads:
+                self._store.add_graph(graph)
+            return
+        body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+        self._store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+
+    def remove_graph(self, graph: NamedNode) -> bool:
+        if not self._store.contains_named_graph(graph):
+            return False
+        self._store.remove_graph(graph)
+        return True
+
+    def has_graph(self, graph: NamedNode) -> bool:
+        return bool(self._store.contains_named_graph(graph))
+
+    def graphs(self) -> list[NamedNode]:
+        return sorted(
+            (g for g in self._store.named_graphs() if isinstance(g, NamedNode)),
+            key=lambda g: g.value,
+        )
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+    ) -> QueryResult:
+        kwargs: dict[str, Any] = {}
+        if default_graphs:
+            kwargs["default_graph"] = list(default_graphs)
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = list(named_graphs)
+        result: QueryResult = self._store.query(sparql, **kwargs)
+        return result
+
+    def update(self, sparql: str) -> None:
+        self._store.update(sparql)
+
+    def graph_quads(self, graph: NamedNode) -> list[Quad]:
+        return list(self._store.quads_for_pattern(None, None, None, graph))
+
+    def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
+        self._store.dump(out, rdf_format, prefixes=PREFIXES)
+
+    def bulk_add(self, quads: Iterable[Quad]) -> None:
+        """Load many quads without holding them in memory (for reference data)."""
+        self._store.bulk_extend(quads)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        self.flush()
+        del self._store
+
+
+class RemoteStore(GraphStore):
+    """A SPARQL 1.1 server (Oxigraph server, Fuseki, GraphDB, ...) over HTTP.
+
+    The server must expose the union of its named graphs as the default graph
+    (``oxigraph serve --union-default-graph``), as the embedded store does.
+    """
+
+    def __init__(self, settings: Settings) -> None:
+        base = settings.store.rstrip("/")
+        self.location = base
+        self.query_url = base + settings.store_query_path
+        self.update_url = base + settings.store_update_path
+        self.graph_url = base + settings.store_graph_path
+        self._client = httpx.Client(timeout=settings.store_timeout)
+
+    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+        try:
+            response = self._client.request(method, url, **kwargs)
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach the store at {self.location}: {exc}") from None
+        if response.status_code >= 400 and response.status_code != 404:
+            detail = response.text.strip().splitlines()[0][:300] if response.text.strip() else ""
+            if response.status_code == 400:
+                raise SyntaxError(detail or "bad request")
+            raise StoreError(
+                f"the store at {self.location} answered {response.status_code}: {detail}"
+            )
+        return response
+
+    def replace_graph(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
+        body = serialize((q.triple for q in quads), None, RdfFormat.N_TRIPLES) or b""
+        self._send(
+            "PUT",
+            self.graph_url,
+            params={"graph": graph.value},
+            content=body,
+            headers={"Content-Type": "application/n-triples"},
+        )
+
+    def remove_graph(self, graph: NamedNode) -> bool:
+        response = self._send("DELETE", self.graph_url, params={"graph": graph.value})
+        return response.status_code != 404
+
+    def has_graph(self, graph: NamedNode) -> bool:
+        result = self.query(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+        return bool(result)
+
+    def graphs(self) -> list[NamedNode]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        assert isinstance(result, QuerySolutions)
+        found = [row["g"] for row in result]
+        return sorted((g for g in found if isinstance(g, NamedNode)), key=lambda g: g.value)
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        default_graphs: Sequence[NamedNode] | None = None,
+        named_graphs: Sequence[NamedNode] | None = None,
+    ) -> QueryResult:
+        params: list[tuple[str, str]] = [("default-graph-uri", g.value) for g in default_graphs or ()]
+        params += [("named-graph-uri", g.value) for g in named_graphs or ()]
+        accept = "application/sparql-results+json, application/n-triples;q=0.9"
+        response = self._send(
+            "POST",
+            self.query_url,
+            params=params,
+            content=sparql.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-query", "Accept": accept},
+        )
+        kind = response.headers.get("content-type", "").split(";")[0].strip()
+        if kind == "application/n-triples":
+            return QueryTriples_from(response.content)
+        return parse_query_results(response.content, QueryResultsFormat.JSON)
+
+    def update(self, sparql: str) -> None:
+        self._send(
+            "POST",
+            self.update_url,
+            content=sparql.encode("utf-8"),
+            headers={"Content-Type": "application/sparql-update"},
+        )
+
+    def graph_quads(self, graph: NamedNode) -> list[Quad]:
+        response = self._send(
+            "GET",
+            self.graph_url,
+            params={"graph": graph.value},
+            headers={"Accept": "application/n-triples"},
+        )
+        if response.status_code == 404:
+            return []
+        return [
+            Quad(t.subject, t.predicate, t.object, graph)
+            for t in parse(response.content, RdfFormat.N_TRIPLES)
+        ]
+
+    def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
+        with self._client.stream(
+            "GET", self.graph_url, headers={"Accept": "application/n-quads"}
+        ) as response:
+            if response.status_code >= 400:
+                raise StoreError(f"the store at {self.location} answered {response.status_code}")
+            if rdf_format == RdfFormat.N_QUADS:
+                for chunk in response.iter_bytes():
+                    out.write(chunk)
+                return
+            data = io.BytesIO(response.read())
+        serialize(parse(data, RdfFormat.N_QUADS), out, rdf_format, prefixes=PREFIXES)
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def QueryTriples_from(data: bytes) -> QueryResult:  # noqa: N802
+    """Triples of a CONSTRUCT answer, as an iterator like the embedded store's."""
+    return iter(list(parse(data, RdfFormat.N_TRIPLES)))  # type: ignore[return-value]
+
+
+def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
+    """The store the settings name: remote when ``KG_STORE`` is a URL, embedded otherwise."""
+    if settings.is_remote:
+        return RemoteStore(settings)
+    return EmbeddedStore(Path(settings.store), read_only=read_only)
