@@ -17,6 +17,7 @@ care which one it talks to. Each source is one named graph, replaced in one atom
 from __future__ import annotations
 
 import io
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -135,28 +136,64 @@ class GraphStore(ABC):
         """Release the store."""
 
 
+def _open_error(path: Path | None, exc: OSError) -> StoreError:
+    message = str(exc)
+    if "lock" in message.lower() or "resource temporarily unavailable" in message.lower():
+        return StoreBusyError(
+            f"the store {path} is in use by another process (a running `kg serve`?): stop it, "
+            "or go through the server (`kg ingest --server URL` with KG_API_TOKEN set, or its "
+            "SPARQL endpoint)"
+        )
+    return StoreError(f"cannot open the store {path}: {' '.join(message.split())}")
+
+
+def _probe_write_lock(path: Path, attempts: int = 5) -> None:
+    """Raise StoreBusyError when another process holds the store open for writing.
+
+    Another reader's probe holds the lock for a moment too, hence a few quick retries.
+    """
+    for attempt in range(attempts):
+        try:
+            probe = Store(str(path))
+        except OSError as exc:
+            error = _open_error(path, exc)
+            if not isinstance(error, StoreBusyError) or attempt == attempts - 1:
+                raise error from None
+            time.sleep(0.05 * (attempt + 1))
+            continue
+        del probe
+        return
+
+
 class EmbeddedStore(GraphStore):
-    """A pyoxigraph store on disk (or in memory when ``path`` is None)."""
+    """A pyoxigraph store on disk (or in memory when ``path`` is None).
+
+    With ``read_only`` the store must exist, no process may be writing it (else
+    :class:`StoreBusyError`), and it is opened without taking the write lock, so that several
+    readers can run side by side.
+    """
 
     def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
         self.location = str(path) if path else ":memory:"
+        self.read_only = read_only
         try:
             if path is None:
                 self._store = Store()
             elif read_only:
+                if not (path / "CURRENT").is_file():
+                    raise StoreError(
+                        f"no store at {path}: run `kg ingest` first, or point --store "
+                        "(KG_STORE) at an existing store"
+                    )
+                # Oxigraph's read-only mode takes no lock and reads undefined data while another
+                # process writes, so first make sure no process holds the store for writing.
+                _probe_write_lock(path)
                 self._store = Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = Store(str(path))
         except OSError as exc:
-            message = str(exc)
-            if "lock" in message.lower() or "resource temporarily unavailable" in message.lower():
-                raise StoreBusyError(
-                    f"the store {path} is in use by another process (a running `kg serve`?): "
-                    "stop it, or set KG_API_TOKEN and let `kg ingest --server URL` send the "
-                    "articles through the server"
-                ) from None
-            raise StoreError(f"cannot open the store {path}: {message}") from None
+            raise _open_error(path, exc) from None
 
     def replace_graph(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
         if not self._store.contains_named_graph(graph):
@@ -216,7 +253,9 @@ class EmbeddedStore(GraphStore):
         self._store.flush()
 
     def close(self) -> None:
-        self.flush()
+        # A read-only store has nothing to flush, and pyoxigraph refuses to.
+        if not self.read_only:
+            self.flush()
         del self._store
 
 

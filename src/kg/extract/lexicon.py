@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -39,6 +39,8 @@ class Lexicon:
     state_pronouns: frozenset[str]
     speaker_pronouns: frozenset[str]
     quantity_heads: frozenset[str]
+    holder_nouns: frozenset[str]
+    hypothetical_determiners: frozenset[str]
     decline_verbs: frozenset[str]
     decline_nouns: frozenset[str]
     decline_phrases: tuple[str, ...]
@@ -56,6 +58,27 @@ class Lexicon:
     participant_nouns: frozenset[str]
     non_leader_titles: frozenset[str]
     titles: dict[str, str]
+
+
+    @cached_property
+    def predicate_verbs(self) -> frozenset[str]:
+        """Verbs that make a clause speak of contributing (or of not contributing)."""
+        return self.commit_verbs | self.deployment_verbs | self.consider_verbs | self.decline_verbs
+
+    @cached_property
+    def predicate_nouns(self) -> frozenset[str]:
+        """Nouns that do the same ("refusal to send", "the possibility of troops")."""
+        return self.deployment_nouns | self.consider_nouns | self.decline_nouns | self.holder_nouns
+
+    def is_predicate(self, lemma: str, pos: str) -> bool:
+        """True when a word of this part of speech speaks of contributing."""
+        if pos in ("VERB", "AUX"):
+            return lemma in self.predicate_verbs
+        if pos in ("NOUN", "PROPN"):
+            return lemma in self.predicate_nouns
+        if pos == "ADJ":
+            return lemma in self.commit_adjectives
+        return False
 
 
 def _read(name: str) -> Any:
@@ -94,6 +117,8 @@ def load_lexicon() -> Lexicon:
         state_pronouns=frozenset(raw["pronouns"]["state"]),
         speaker_pronouns=frozenset(raw["pronouns"]["speaker"]),
         quantity_heads=words("quantity_heads"),
+        holder_nouns=words("holder_nouns"),
+        hypothetical_determiners=words("hypothetical_determiners"),
         decline_verbs=words("decline_verbs"),
         decline_nouns=words("decline_nouns"),
         decline_phrases=tuple(raw["decline_phrases"]),

@@ -154,6 +154,15 @@ def subject_of(verb: Token) -> Token | None:
             return child
     if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
         return subject_of(verb.head)
+    # "Following the meeting, Ukraine, France and the UK signed ...": the parser sometimes
+    # hangs the subject off the fronted phrase as conjuncts after a comma.
+    for child in verb.children:
+        if child.dep_ != "prep" or child.i > verb.i:
+            continue
+        for obj in (c for c in child.children if c.dep_ == "pobj"):
+            conjuncts = [c for c in obj.children if c.dep_ == "conj" and c.pos_ == "PROPN"]
+            if conjuncts and verb.doc[conjuncts[0].i - 1].text == ",":
+                return conjuncts[0]
     if verb.dep_ == "relcl":
         return verb.head
     if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN"):

@@ -77,7 +77,19 @@ def find_cues(sent: Span, lex: Lexicon) -> list[Cue]:
                 add(hit.root, kind)
     for cue in by_token.values():
         _promote_forces(cue, lex)
-    return sorted(by_token.values(), key=lambda c: c.token.i)
+    kept = [c for c in by_token.values() if not _is_beneficiary(c.token, by_token, lex)]
+    return sorted(kept, key=lambda c: c.token.i)
+
+
+def _is_beneficiary(token: Token, cues: dict[int, Cue], lex: Lexicon) -> bool:
+    """Forces that receive something are not what is offered: "strengthening Ukraine's
+    Armed Forces", "training of Ukrainian military personnel"."""
+    head = token.head
+    if token.dep_ == "dobj" and head.lemma_.lower() in lex.recipient_verbs:
+        return True
+    if head.lower_ == "of" and head.head.i in cues and head.head.i != token.i:
+        return ContributionType.TRAINING in cues[head.head.i].types
+    return False
 
 
 def _objects(token: Token) -> set[str]:
@@ -177,29 +189,60 @@ def _speaker_of(path: list[Token], m: Mentions, ctx: Discourse) -> str | None:
     return None
 
 
+def _is_reporting(token: Token, lex: Lexicon) -> bool:
+    return token.pos_ == "VERB" and token.lemma_.lower() in lex.reporting_verbs
+
+
+def _governing_verb(token: Token) -> Token | None:
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return ancestor
+    return None
+
+
+def _owns_subject(verb: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "csubj") for c in verb.children)
+
+
+def _is_cue_subject(subject: Token, cue: Token) -> bool:
+    """The cue is the clause's subject ("troops could be deployed", "thousands of soldiers")."""
+    if subject.i == cue.i:
+        return True
+    head = cue.head
+    return head.lower_ == "of" and head.head.i == subject.i
+
+
 def find_clause(cue: Cue, m: Mentions, ctx: Discourse) -> Clause | None:
     """Walk up from the cue to the nearest clause that says whose contribution it is."""
+    lex = m.lexicon
     full_path = _path(cue.token)
     speaker = _speaker_of(full_path, m, ctx)
     owner = m.owner_actor(cue.token)
-    if owner is not None:
-        # "Spanish troops could ..." is Spain's; walk up to the clause for the stance.
+    verb = _governing_verb(cue.token)
+    if owner is not None and (
+        cue.token.lemma_.lower() in lex.holder_nouns
+        or (verb is not None and lex.is_predicate(verb.lemma_.lower(), verb.pos_))
+    ):
+        # "Spanish troops could be deployed", "Germany could deploy its troops".
         return Clause([owner], _clause_path(full_path, m), speaker)
+    skip: int | None = None
     for index, token in enumerate(full_path[1:], start=1):
+        if skip is not None and token.i == skip:
+            continue  # the verb a conjunct hangs from is another clause, with its own subject
+        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX") and not _owns_subject(token):
+            skip = token.head.i
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "ROOT":
-            owned = m.owner_actor(token) if token.lemma_.lower() not in m.lexicon.aggregate_nouns else None
-            if owned is not None and token.lemma_.lower() not in ("plan", "presence"):
-                return Clause([owned], full_path[: index + 1], speaker)
+            if token.lemma_.lower() in lex.holder_nouns:
+                owned = m.owner_actor(token)  # "Sweden's contributions", "Italy's refusal"
+                if owned is not None:
+                    return Clause([owned], full_path[: index + 1], speaker)
             continue
         if token.pos_ not in ("VERB", "AUX", "ADJ"):
             continue
-        if token.lemma_.lower() in m.lexicon.reporting_verbs and index > 1:
-            # The cue's own clause had no subject: the speaker speaks for their state.
-            if speaker is not None:
-                actor = m.leader_actor.get(speaker)
-                if actor is not None:
-                    return Clause([actor], full_path[:index], speaker)
-            return None
+        if _is_reporting(token, lex) and index > 1:
+            # The cue's own clause named no actor: the speaker speaks for their state.
+            actor = m.leader_actor.get(speaker) if speaker else None
+            return Clause([actor], full_path[:index], speaker) if actor else None
         subject = subject_of(token)
         if subject is None:
             agent = next((c for c in token.children if c.dep_ == "agent"), None)
@@ -209,22 +252,48 @@ def find_clause(cue: Cue, m: Mentions, ctx: Discourse) -> Clause | None:
                 if actors:
                     return Clause(actors, full_path[: index + 1], speaker)
             continue
-        if subject.i == cue.token.i or cue.token in subject.subtree:
-            continue  # "troops could be deployed": the cue is the subject; look higher
+        if _is_cue_subject(subject, cue.token):
+            continue  # "troops could be deployed": the actor is higher up
         actors, unresolved = _subject_actors(subject, m, ctx, speaker)
         if actors:
-            return Clause(actors, full_path[: index + 1], speaker)
-        if unresolved:
-            return None
+            path = full_path[: index + 1]
+            if subject.i == token.head.i and token.dep_ in ("acl", "relcl"):
+                path.append(subject)  # "Italy's refusal to send": the noun carries the stance
+            return Clause(actors, path, speaker)
+        if unresolved and (_owns_subject(token) or subject.pos_ == "PRON"):
+            return None  # an aggregate or an unnamed group ("26 countries", "the partners")
     return None
 
 
 def _clause_path(path: list[Token], m: Mentions) -> list[Token]:
     """The path up to (not including) a reporting verb above the clause."""
     for index, token in enumerate(path[1:], start=1):
-        if token.lemma_.lower() in m.lexicon.reporting_verbs and token.pos_ == "VERB":
+        if _is_reporting(token, m.lexicon):
             return path[:index]
     return path
+
+
+def stance_path(path: list[Token]) -> list[Token]:
+    """The words whose modality counts: a conjunct verb does not take the modal of the verb
+    it is coordinated with ("could be deployed ... and pledged participation")."""
+    kept: list[Token] = []
+    skip: int | None = None
+    for token in path:
+        if skip is not None and token.i == skip:
+            skip = None
+            continue
+        kept.append(token)
+        if token.dep_ == "conj" and token.pos_ in ("VERB", "AUX"):
+            skip = token.head.i
+    return kept
+
+
+def has_predicate(path: list[Token], sent: Span, lex: Lexicon) -> bool:
+    """True when the words between cue and actor speak of contributing at all."""
+    if any(lex.is_predicate(t.lemma_.lower(), t.pos_) for t in path if t.dep_ != "prep"):
+        return True
+    lowered = sent.text.lower()
+    return any(p in lowered for p in (*lex.consider_phrases, *lex.decline_phrases))
 
 
 # --- stance ------------------------------------------------------------------------------
@@ -237,14 +306,24 @@ def _negated(token: Token) -> bool:
 def stance_of(cue: Token, path: list[Token], sent: Span, lex: Lexicon) -> Stance | None:
     """The stance the words from the cue up to its actor express, or None when they commit
     to nothing (a mention, a description, a third party's view)."""
+    path = stance_path(path)
+    if not has_predicate(path, sent, lex):
+        return None
     words = {t.lemma_.lower() for t in path} | {t.lower_ for t in path}
     lowered_sentence = sent.text.lower()
-    if any(c.dep_ == "amod" and c.lower_ in lex.opposition_modifiers for c in cue.children):
+    modifiers = {c.lower_ for c in cue.children if c.dep_ in ("amod", "det", "compound")}
+    if modifiers & lex.opposition_modifiers:
         return None  # "foreign troops", "Western troops": someone else's, not the actor's
+    hypothetical = {
+        c.lower_ for t in (cue, *path) if t.pos_ == "NOUN" for c in t.children if c.dep_ == "det"
+    } & lex.hypothetical_determiners
+    if hypothetical and not any(_negated(t) for t in path):
+        return None  # "any NATO peacekeepers deployed ...": a hypothesis, not a pledge
     for token in path:
-        if token.lemma_.lower() in lex.opposition_verbs and token.i != cue.i:
-            if _negated(token) or token.lemma_.lower() not in ("accept", "tolerate"):
-                return None
+        lemma = token.lemma_.lower()
+        if lemma in lex.opposition_verbs and lemma not in lex.decline_verbs and token.i != cue.i:
+            if _negated(token) or lemma not in ("accept", "tolerate"):
+                return None  # opposing or warning against it is not a position on giving it
     if any(p in lowered_sentence for p in lex.consider_phrases) and not any(
         p in lowered_sentence for p in ("would not", "will not")
     ):
@@ -323,7 +402,12 @@ def recipients(sent: Span, m: Mentions) -> set[Actor]:
         if actor is None:
             continue
         head = token.head
-        if token.dep_ == "pobj" and head.lower_ in m.lexicon.recipient_prepositions:
+        place_only = m.actor_spans[token.i].label_ == "CAPITAL"  # "in Paris" is a venue
+        if (
+            token.dep_ == "pobj"
+            and head.lower_ in m.lexicon.recipient_prepositions
+            and not place_only
+        ):
             found.add(actor)
         elif token.dep_ == "dobj" and head.lemma_.lower() in m.lexicon.recipient_verbs:
             found.add(actor)
@@ -431,7 +515,12 @@ def consolidate(pledges: list[PledgeRecord]) -> list[PledgeRecord]:
         if pledge.stance is Stance.COMMITTED:
             committed.setdefault(pledge.actor, set()).update(pledge.types)
     kept: list[PledgeRecord] = []
+    seen: set[tuple[Actor, Stance, tuple[ContributionType, ...], str]] = set()
     for pledge in pledges:
+        key = (pledge.actor, pledge.stance, pledge.types, pledge.evidence)
+        if key in seen:
+            continue  # a headline repeated as the first line
+        seen.add(key)
         if pledge.stance is Stance.CONSIDERING and pledge.actor in committed:
             remaining = tuple(t for t in pledge.types if t not in committed[pledge.actor])
             if not remaining:

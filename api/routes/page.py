@@ -1,0 +1,92 @@
+"""The analysts' web page at ``/`` and the example SPARQL queries it offers, at ``/queries``.
+
+The page itself is static (``api/static/``); the examples are read from ``ontology/queries/*.rq``,
+whose leading ``# title:`` and ``# description:`` comment lines name and explain each query.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from kg.validate import ontology_dir
+
+STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
+"""Where the page, its script and style sheet, and the vendored editor live."""
+
+router = APIRouter(tags=["page"])
+
+
+class ExampleQueryPublic(BaseModel):
+    """One example SPARQL query shipped in ``ontology/queries/``."""
+
+    name: str = Field(description="File name without `.rq`, e.g. `pledge-evidence`.")
+    title: str = Field(description="Short title from the query's `# title:` line.")
+    description: str = Field(description="What it answers, from its `# description:` line.")
+    query: str = Field(description="The full SPARQL text, comments included.")
+
+
+def parse_example(name: str, text: str) -> ExampleQueryPublic:
+    """Read the title and description from the comment lines heading a query file.
+
+    Only the leading block of ``#`` lines is read; a missing title falls back to the name.
+
+    >>> q = parse_example("ground-troops", "# title: Troops\\n# description: Who.\\nSELECT * {}")
+    >>> (q.title, q.description)
+    ('Troops', 'Who.')
+    >>> parse_example("bare", "SELECT * {}").title
+    'bare'
+    """
+    fields: dict[str, str] = {}
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if not stripped.startswith("#"):
+            break
+        key, sep, value = stripped.lstrip("#").partition(":")
+        key = key.strip().lower()
+        if sep and key in {"title", "description"} and key not in fields:
+            fields[key] = value.strip()
+    return ExampleQueryPublic(
+        name=name,
+        title=fields.get("title") or name,
+        description=fields.get("description", ""),
+        query=text,
+    )
+
+
+def load_examples(directory: Path | None = None) -> list[ExampleQueryPublic]:
+    """Every ``*.rq`` file of ``<ontology>/queries``, ordered by title, then name.
+
+    >>> all(q.query.strip() for q in load_examples())
+    True
+    """
+    folder = (directory or ontology_dir()) / "queries"
+    if not folder.is_dir():
+        return []
+    examples = [
+        parse_example(path.stem, path.read_text(encoding="utf-8"))
+        for path in folder.glob("*.rq")
+        if path.is_file()
+    ]
+    return sorted(examples, key=lambda q: (q.title.lower(), q.name))
+
+
+@router.get("/", include_in_schema=False)
+def page() -> FileResponse:
+    """The page: a SPARQL editor over ``/sparql`` and a view of one country's pledges."""
+    return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")
+
+
+@router.get(
+    "/queries",
+    response_model=list[ExampleQueryPublic],
+    summary="Example SPARQL queries",
+)
+def queries() -> list[ExampleQueryPublic]:
+    """The example queries of ``ontology/queries/``, with title, description and text."""
+    return load_examples()

@@ -1,0 +1,673 @@
+/*
+ * The analysts' page: a SPARQL editor (the vendored YASGUI) over this server's /sparql,
+ * preloaded with the example queries of /queries, and a country view built from
+ * /countries/{code}.
+ *
+ * Plain script, no build step. Everything from the server is inserted as text, never as
+ * HTML, and only http(s) URLs become links.
+ *
+ * URL parameters, so a view can be linked to:
+ *   ?country=ES          open the country view on a state (alpha-2, alpha-3 or English name)
+ *   ?view=country        open the country view
+ *   ?example=<name>      open an example query (file name without .rq) in its tab
+ *   ?run=<name>          open an example query and run it at once
+ * The body's data-status ("loading", "ready", "running", "results", "error") and
+ * data-result-rows attributes tell scripts and tests when a query has been drawn.
+ */
+(function () {
+  "use strict";
+
+  var pageBase = new URL(".", document.baseURI);
+  var SPARQL_ENDPOINT = new URL("sparql", pageBase).href;
+  var params = new URLSearchParams(window.location.search);
+
+  // Shown compacted in result tables; matches the namespaces of the graph's contract.
+  var PREFIXES = {
+    kg: "https://w3id.org/pledgekg/ontology#",
+    kgr: "https://w3id.org/pledgekg/id/",
+    schema: "https://schema.org/",
+    prov: "http://www.w3.org/ns/prov#",
+    dcterms: "http://purl.org/dc/terms/",
+    skos: "http://www.w3.org/2004/02/skos/core#",
+    rdfs: "http://www.w3.org/2000/01/rdf-schema#",
+    owl: "http://www.w3.org/2002/07/owl#",
+    xsd: "http://www.w3.org/2001/XMLSchema#",
+  };
+
+  var NEW_TAB_QUERY = [
+    "PREFIX kg: <https://w3id.org/pledgekg/ontology#>",
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>",
+    "",
+    "# Committed pledges: which state, what kind of contribution, and the quoted evidence.",
+    "SELECT ?state ?type ?evidence WHERE {",
+    "  ?p a kg:Pledge ; kg:pledgedBy ?s ; kg:stance kg:Committed ;",
+    "     kg:contributionType ?type ; kg:evidence ?evidence .",
+    "  ?s kg:isoCode ?state .",
+    "}",
+    "ORDER BY ?state",
+    "LIMIT 100",
+    "",
+  ].join("\n");
+
+  var examples = [];
+  var examplesLoaded = null;
+  var yasgui = null;
+
+  // ---------------------------------------------------------------- small helpers
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) {
+        var value = attrs[key];
+        if (value === null || value === undefined || value === false) return;
+        if (key === "text") node.textContent = String(value);
+        else if (key === "className") node.className = value;
+        else node.setAttribute(key, value === true ? "" : String(value));
+      });
+    }
+    (children || []).forEach(function (child) {
+      if (child === null || child === undefined || child === "") return;
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  function isBlank(value) {
+    return (
+      value === null ||
+      value === undefined ||
+      (typeof value === "string" && value.trim() === "") ||
+      (Array.isArray(value) && value.length === 0)
+    );
+  }
+
+  /** The first of the named fields that holds something; names may be dotted paths. */
+  function pick(obj, names) {
+    if (!obj || typeof obj !== "object") return undefined;
+    for (var i = 0; i < names.length; i++) {
+      var value = names[i].split(".").reduce(function (acc, part) {
+        return acc && typeof acc === "object" ? acc[part] : undefined;
+      }, obj);
+      if (!isBlank(value)) return value;
+    }
+    return undefined;
+  }
+
+  /** A list from a list, a paged envelope ({data|items|results: [...]}) or a single value. */
+  function asList(value) {
+    if (isBlank(value)) return [];
+    if (Array.isArray(value)) return value;
+    if (typeof value === "object") {
+      var inner = pick(value, ["data", "items", "results", "values"]);
+      if (Array.isArray(inner)) return inner;
+    }
+    return [value];
+  }
+
+  function localName(iri) {
+    var text = String(iri);
+    var cut = Math.max(text.lastIndexOf("#"), text.lastIndexOf("/"));
+    return cut >= 0 && cut < text.length - 1 ? text.slice(cut + 1) : text;
+  }
+
+  function looksLikeIri(text) {
+    return /^[a-z][a-z0-9+.-]*:\/\//i.test(text) || /^urn:/i.test(text);
+  }
+
+  /** Readable text for a value of unknown shape: strings, numbers, lists, labelled objects. */
+  function display(value) {
+    if (isBlank(value)) return "";
+    if (Array.isArray(value)) return value.map(display).filter(Boolean).join(", ");
+    if (typeof value === "object") {
+      var inner = pick(value, ["label", "name", "title", "pref_label", "prefLabel", "value"]);
+      if (inner !== undefined) return display(inner);
+      var iri = pick(value, ["iri", "id", "uri", "code"]);
+      return iri === undefined ? "" : humanize(String(iri));
+    }
+    return String(value);
+  }
+
+  /** "https://w3id.org/pledgekg/ontology#GroundTroops" -> "Ground troops". */
+  function humanize(text) {
+    if (!looksLikeIri(text)) return text;
+    var name = localName(text).replace(/[-_]+/g, " ");
+    name = name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    return name.charAt(0).toUpperCase() + name.slice(1);
+  }
+
+  function displayConcept(value) {
+    return asList(value)
+      .map(function (item) {
+        return humanize(display(item));
+      })
+      .filter(Boolean)
+      .join(", ");
+  }
+
+  function safeHref(url) {
+    if (typeof url !== "string") return null;
+    try {
+      var parsed = new URL(url, pageBase);
+      return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed.href : null;
+    } catch (err) {
+      return null;
+    }
+  }
+
+  function link(url, text) {
+    var href = safeHref(url);
+    if (!href) return document.createTextNode(text || "");
+    return el("a", { href: href, rel: "noopener noreferrer", target: "_blank", text: text || href });
+  }
+
+  function setStatus(node, text, kind) {
+    node.textContent = text || "";
+    node.className = "status" + (kind ? " " + kind : "");
+  }
+
+  function setPageStatus(status, rows) {
+    document.body.dataset.status = status;
+    if (rows === undefined) delete document.body.dataset.resultRows;
+    else document.body.dataset.resultRows = String(rows);
+  }
+
+  async function fetchJson(url) {
+    var response = await fetch(url, { headers: { Accept: "application/json" } });
+    var body = null;
+    try {
+      body = await response.json();
+    } catch (err) {
+      body = null;
+    }
+    return { ok: response.ok, status: response.status, body: body };
+  }
+
+  function updateUrl(changes) {
+    var next = new URLSearchParams(window.location.search);
+    Object.keys(changes).forEach(function (key) {
+      if (changes[key] === null) next.delete(key);
+      else next.set(key, changes[key]);
+    });
+    var search = next.toString();
+    window.history.replaceState(null, "", window.location.pathname + (search ? "?" + search : ""));
+  }
+
+  // ---------------------------------------------------------------- views
+
+  function showView(name) {
+    document.querySelectorAll(".view-button").forEach(function (button) {
+      button.setAttribute("aria-pressed", String(button.dataset.view === name));
+    });
+    document.getElementById("query-view").hidden = name !== "query";
+    document.getElementById("country-view").hidden = name !== "country";
+    if (name === "query") {
+      // The editor measures itself, so it is built (or refreshed) only once visible.
+      if (!yasgui) initEditor();
+      else refreshEditor();
+    } else {
+      loadCountryOptions();
+    }
+  }
+
+  // ---------------------------------------------------------------- example queries
+
+  function loadExamples() {
+    if (!examplesLoaded) {
+      examplesLoaded = fetchJson(new URL("queries", pageBase).href).then(function (result) {
+        if (!result.ok || !Array.isArray(result.body)) {
+          var error = document.getElementById("examples-error");
+          error.textContent = "The example queries could not be loaded (HTTP " + result.status + ").";
+          error.hidden = false;
+          return [];
+        }
+        examples = result.body.filter(function (item) {
+          return item && typeof item.query === "string";
+        });
+        renderExampleList();
+        return examples;
+      });
+    }
+    return examplesLoaded;
+  }
+
+  function renderExampleList() {
+    var list = document.getElementById("example-list");
+    list.replaceChildren();
+    examples.forEach(function (example) {
+      var button = el("button", { type: "button", className: "example", "data-name": example.name }, [
+        el("span", { className: "example-title", text: example.title || example.name }),
+        el("span", { className: "example-description", text: example.description || "" }),
+      ]);
+      button.addEventListener("click", function () {
+        openExample(example);
+        updateUrl({ example: example.name, run: null, view: null, country: null });
+      });
+      list.appendChild(el("li", null, [button]));
+    });
+  }
+
+  function findExample(name) {
+    return examples.find(function (example) {
+      return example.name === name;
+    });
+  }
+
+  function findTabByName(name) {
+    var found = null;
+    Object.keys(yasgui._tabs || {}).forEach(function (id) {
+      var tab = yasgui.getTab(id);
+      if (tab && tab.getName() === name) found = tab;
+    });
+    return found;
+  }
+
+  /** Open an example in its own tab (reusing the tab of that title), reset to the shipped text. */
+  function openExample(example) {
+    var title = example.title || example.name;
+    var tab = findTabByName(title);
+    if (tab) {
+      yasgui.selectTabId(tab.getId());
+    } else {
+      tab = yasgui.addTab(true, {
+        name: title,
+        yasqe: { value: example.query },
+        requestConfig: { endpoint: SPARQL_ENDPOINT },
+      });
+    }
+    tab.setEndpoint(SPARQL_ENDPOINT);
+    if (tab.getQuery() !== example.query) tab.setQuery(example.query);
+    markActiveExample(example.name);
+    return tab;
+  }
+
+  function markActiveExample(name) {
+    document.querySelectorAll(".example").forEach(function (button) {
+      button.classList.toggle("active", button.dataset.name === name);
+    });
+  }
+
+  // ---------------------------------------------------------------- the editor
+
+  function initEditor() {
+    var container = document.getElementById("yasgui");
+    var status = document.getElementById("query-status");
+    if (typeof window.Yasgui !== "function") {
+      setStatus(status, "The query editor failed to load.", "error");
+      setPageStatus("error");
+      return;
+    }
+    var Yasgui = window.Yasgui;
+    // The class and property completers look terms up on a remote vocabulary service; the
+    // page must work offline and send queries nowhere but here, so only local ones stay.
+    Yasgui.Yasqe.defaults.autocompleters = ["prefixes", "variables"];
+    Yasgui.Yasqe.defaults.value = NEW_TAB_QUERY;
+    Yasgui.defaults.requestConfig.endpoint = SPARQL_ENDPOINT;
+
+    yasgui = new Yasgui(container, {
+      persistenceId: "pledgekg",
+      tabName: "Query",
+      copyEndpointOnNewTab: true,
+      requestConfig: { endpoint: SPARQL_ENDPOINT, method: "POST" },
+      endpointCatalogueOptions: {
+        getData: function () {
+          return [{ endpoint: SPARQL_ENDPOINT }];
+        },
+      },
+      yasqe: { resizeable: true, editorHeight: "320px" },
+      yasr: { prefixes: PREFIXES, maxPersistentResponseSize: 200000 },
+    });
+
+    // Tabs restored from an earlier visit may point at an address this server no longer has.
+    Object.keys(yasgui._tabs || {}).forEach(function (id) {
+      var tab = yasgui.getTab(id);
+      if (tab) tab.setEndpoint(SPARQL_ENDPOINT);
+    });
+
+    yasgui.on("query", function () {
+      setStatus(status, "Running…", "busy");
+      setPageStatus("running");
+    });
+    yasgui.on("queryAbort", function () {
+      setStatus(status, "Query stopped.", "");
+      setPageStatus("ready");
+    });
+    yasgui.on("queryResponse", function (_instance, tab) {
+      var yasr = tab.getYasr();
+      yasr.once("drawn", function () {
+        reportResults(yasr, status);
+      });
+    });
+    yasgui.on("tabSelect", function (_instance, tabId) {
+      var tab = yasgui.getTab(tabId);
+      var example = tab && examples.find(function (item) {
+        return (item.title || item.name) === tab.getName();
+      });
+      markActiveExample(example ? example.name : null);
+    });
+
+    setPageStatus("ready");
+    loadExamples().then(function () {
+      var wanted = params.get("run") || params.get("example");
+      var example = wanted ? findExample(wanted) : null;
+      if (wanted && !example) {
+        setStatus(status, 'No example query is named "' + wanted + '".', "error");
+        setPageStatus("error");
+        return;
+      }
+      if (example) {
+        var tab = openExample(example);
+        if (params.get("run")) tab.query().catch(function () {});
+      } else {
+        var current = yasgui.getTab();
+        var match = current && examples.find(function (item) {
+          return (item.title || item.name) === current.getName();
+        });
+        if (match) markActiveExample(match.name);
+      }
+    });
+  }
+
+  function refreshEditor() {
+    var tab = yasgui && yasgui.getTab();
+    if (tab && tab.getYasqe()) tab.getYasqe().refresh();
+  }
+
+  function reportResults(yasr, status) {
+    var results = yasr.results;
+    if (!results) return;
+    if (results.hasError()) {
+      var error = results.getError() || {};
+      setStatus(status, "The query failed: " + (error.text || error.statusText || "error"), "error");
+      setPageStatus("error");
+      return;
+    }
+    var bindings = results.getBindings();
+    var seconds = results.getResponseTime() ? results.getResponseTime() / 1000 : null;
+    var timing = seconds === null ? "" : " in " + seconds.toFixed(2) + " s";
+    if (Array.isArray(bindings)) {
+      var n = bindings.length;
+      setStatus(status, n + (n === 1 ? " result" : " results") + timing + ".", "");
+      setPageStatus("results", n);
+    } else if (typeof results.getBoolean() === "boolean") {
+      setStatus(status, "Answer: " + results.getBoolean() + timing + ".", "");
+      setPageStatus("results", 1);
+    } else {
+      setStatus(status, "Done" + timing + ".", "");
+      setPageStatus("results");
+    }
+  }
+
+  // ---------------------------------------------------------------- the country view
+
+  var countryOptionsLoaded = false;
+
+  async function loadCountryOptions() {
+    if (countryOptionsLoaded) return;
+    countryOptionsLoaded = true;
+    var options = document.getElementById("country-options");
+    var seen = 0;
+    for (var page = 0; page < 10; page++) {
+      var url = new URL("countries", pageBase);
+      url.searchParams.set("limit", "100");
+      url.searchParams.set("offset", String(page * 100));
+      var result = await fetchJson(url.href);
+      if (!result.ok) return;
+      var items = asList(result.body);
+      items.forEach(function (item) {
+        var code = display(pick(item, ["code", "iso_code", "isoCode", "alpha2", "alpha_2"]));
+        var name = display(pick(item, ["name", "label"]));
+        if (!code && !name) return;
+        var pledges = pick(item, ["pledge_count", "pledges", "counts.pledges", "n_pledges"]);
+        var label = name + (typeof pledges === "number" ? " (" + pledges + " pledges)" : "");
+        options.appendChild(el("option", { value: code || name, label: label }));
+      });
+      seen += items.length;
+      var total = pick(result.body, ["total", "count"]);
+      if (items.length < 100 || typeof total !== "number" || seen >= total) return;
+    }
+  }
+
+  async function lookupCountry(query) {
+    var status = document.getElementById("country-status");
+    var target = document.getElementById("country-result");
+    query = query.trim();
+    if (!query) return;
+    document.getElementById("country-input").value = query;
+    updateUrl({ country: query, view: null, run: null, example: null });
+    setStatus(status, "Looking up " + query + "…", "busy");
+    setPageStatus("running");
+    var result;
+    try {
+      result = await fetchJson(new URL("countries/" + encodeURIComponent(query), pageBase).href);
+    } catch (err) {
+      setStatus(status, "The server could not be reached.", "error");
+      setPageStatus("error");
+      return;
+    }
+    target.replaceChildren();
+    if (!result.ok) {
+      showCountryError(result, status, target);
+      setPageStatus("error");
+      return;
+    }
+    var pledgeCount = renderCountry(result.body || {}, target);
+    setStatus(status, "", "");
+    setPageStatus("results", pledgeCount);
+  }
+
+  function showCountryError(result, status, target) {
+    var detail = result.body && result.body.detail;
+    var message = "";
+    var suggestions = [];
+    if (typeof detail === "string") message = detail;
+    else if (detail && typeof detail === "object" && !Array.isArray(detail)) {
+      message = display(pick(detail, ["message", "msg", "error"]));
+      suggestions = asList(pick(detail, ["suggestions", "close_matches", "closeMatches", "matches"]));
+    } else if (Array.isArray(detail)) {
+      message = detail.map(function (item) {
+        return display(pick(item, ["msg", "message"]));
+      }).join("; ");
+    }
+    if (!message) message = result.status === 404 ? "No such country." : "HTTP " + result.status;
+    setStatus(status, message, "error");
+    if (suggestions.length) {
+      var list = el("p", { className: "suggestions" }, ["Did you mean: "]);
+      suggestions.forEach(function (item, i) {
+        var code = display(pick(item, ["code", "iso_code", "isoCode"]) || item);
+        var name = display(pick(item, ["name", "label"]) || "");
+        var button = el("button", { type: "button", className: "linklike", text: name ? name + " (" + code + ")" : code });
+        button.addEventListener("click", function () {
+          lookupCountry(code);
+        });
+        if (i) list.appendChild(document.createTextNode(", "));
+        list.appendChild(button);
+      });
+      target.appendChild(list);
+    }
+  }
+
+  function sourceOf(obj) {
+    var nested = pick(obj, ["source", "article"]);
+    if (Array.isArray(nested)) nested = nested[0];
+    if (nested && typeof nested === "object") return nested;
+    var sources = pick(obj, ["sources"]);
+    if (Array.isArray(sources) && sources.length && typeof sources[0] === "object") return sources[0];
+    return {
+      title: pick(obj, ["source_title", "sourceTitle", "title"]),
+      url: pick(obj, ["source_url", "sourceUrl", "url"]),
+      date: pick(obj, ["source_date", "sourceDate", "date_published", "datePublished"]),
+      publisher: pick(obj, ["source_publisher", "publisher"]),
+      iri: typeof nested === "string" ? nested : pick(obj, ["source_iri", "source_id"]),
+    };
+  }
+
+  function sourceCell(source) {
+    var title = display(pick(source, ["title", "name", "label"]));
+    var url = pick(source, ["url", "href", "link"]);
+    var date = display(pick(source, ["date_published", "datePublished", "published", "date"]));
+    var publisher = display(pick(source, ["publisher"]));
+    var iri = display(pick(source, ["iri", "id", "uri"]));
+    var parts = [];
+    if (safeHref(url)) parts.push(link(url, title || url));
+    else if (title) parts.push(el("span", { text: title }));
+    else if (iri) parts.push(el("span", { className: "iri", text: iri }));
+    var meta = [publisher, date].filter(Boolean).join(", ");
+    if (meta) parts.push(el("span", { className: "meta", text: meta }));
+    return parts;
+  }
+
+  function stanceBadge(value) {
+    var text = displayConcept(value);
+    var key = text.toLowerCase().split(/[ ,]/)[0];
+    return el("span", { className: "stance stance-" + key, text: text || "unknown" });
+  }
+
+  function evidenceNodes(value) {
+    return asList(value).map(function (item) {
+      return el("blockquote", { text: display(item) });
+    });
+  }
+
+  function renderCountry(doc, target) {
+    var state = pick(doc, ["state", "country"]) || doc;
+    if (typeof state !== "object") state = doc;
+    var name = display(pick(state, ["name", "label"])) || display(pick(doc, ["name", "label"]));
+    var code = display(pick(state, ["code", "iso_code", "isoCode", "alpha2", "alpha_2"]));
+    var wikidata = pick(state, ["wikidata", "same_as", "sameAs", "wikidata_url"]);
+    var leaders = asList(pick(doc, ["leaders"]));
+    var pledges = asList(pick(doc, ["pledges"]));
+    var meetings = asList(pick(doc, ["meetings"]));
+    var sources = asList(pick(doc, ["sources"]));
+
+    var heading = el("h3", { className: "country-name" }, [name || code || "Unknown state"]);
+    if (code && name) heading.appendChild(el("span", { className: "code", text: code }));
+    var header = el("div", { className: "country-header" }, [heading]);
+    asList(wikidata).forEach(function (url) {
+      if (safeHref(String(url))) header.appendChild(link(String(url), "Wikidata"));
+    });
+    var counts = {};
+    pledges.forEach(function (p) {
+      var s = displayConcept(pick(p, ["stance", "stance_label"])).toLowerCase() || "unknown";
+      counts[s] = (counts[s] || 0) + 1;
+    });
+    var summary = [pledges.length + (pledges.length === 1 ? " pledge" : " pledges")];
+    Object.keys(counts).sort().forEach(function (s) {
+      summary.push(counts[s] + " " + s);
+    });
+    summary.push(leaders.length + (leaders.length === 1 ? " leader" : " leaders"));
+    summary.push(meetings.length + (meetings.length === 1 ? " meeting" : " meetings"));
+    summary.push(sources.length + (sources.length === 1 ? " source" : " sources"));
+    header.appendChild(el("p", { className: "summary", text: summary.join(" · ") }));
+    target.appendChild(header);
+
+    target.appendChild(el("h4", { text: "Pledges" }));
+    if (!pledges.length) {
+      target.appendChild(el("p", { className: "empty", text: "No pledges of this state are in the graph." }));
+    } else {
+      target.appendChild(pledgeTable(pledges));
+    }
+
+    if (leaders.length) {
+      target.appendChild(el("h4", { text: "Leaders" }));
+      var leaderList = el("ul", { className: "leaders" });
+      leaders.forEach(function (leader) {
+        var leaderName = display(pick(leader, ["name", "label"])) || display(leader);
+        var roles = display(pick(leader, ["roles", "role"]));
+        leaderList.appendChild(
+          el("li", null, [el("strong", { text: leaderName }), roles ? " — " + roles : ""]),
+        );
+      });
+      target.appendChild(leaderList);
+    }
+
+    if (meetings.length) {
+      target.appendChild(el("h4", { text: "Meetings" }));
+      target.appendChild(meetingTable(meetings));
+    }
+
+    if (sources.length) {
+      target.appendChild(el("h4", { text: "Sources" }));
+      var sourceList = el("ul", { className: "sources" });
+      sources.forEach(function (source) {
+        sourceList.appendChild(el("li", null, sourceCell(typeof source === "object" ? source : { iri: source })));
+      });
+      target.appendChild(sourceList);
+    }
+    return pledges.length;
+  }
+
+  function table(className, headings, rows) {
+    var head = el("thead", null, [
+      el("tr", null, headings.map(function (h) {
+        return el("th", { scope: "col", text: h });
+      })),
+    ]);
+    var body = el("tbody", null, rows);
+    return el("div", { className: "table-wrap" }, [el("table", { className: className }, [head, body])]);
+  }
+
+  function pledgeTable(pledges) {
+    var rows = pledges.map(function (p) {
+      var by = display(pick(p, ["announced_by", "announcedBy", "leader", "leaders"]));
+      var types = displayConcept(pick(p, ["contribution_types", "contributionTypes", "types", "type", "contribution_type"]));
+      return el("tr", { className: "pledge" }, [
+        el("td", { className: "date", text: display(pick(p, ["date", "when"])) }),
+        el("td", null, [stanceBadge(pick(p, ["stance", "stance_label"]))]),
+        el("td", { text: types }),
+        el("td", { text: display(pick(p, ["quantity"])) }),
+        el("td", { text: display(pick(p, ["condition", "conditions"])) }),
+        el("td", { className: "evidence" }, evidenceNodes(pick(p, ["evidence"])).concat(
+          by ? [el("p", { className: "meta", text: "Said by " + by })] : [],
+        )),
+        el("td", { className: "source" }, sourceCell(sourceOf(p))),
+      ]);
+    });
+    return table(
+      "pledges",
+      ["Date", "Stance", "Contribution", "Quantity", "Condition", "Evidence", "Source"],
+      rows,
+    );
+  }
+
+  function meetingTable(meetings) {
+    var rows = meetings.map(function (m) {
+      var participants = asList(pick(m, ["participants", "leaders", "states"]))
+        .map(display)
+        .filter(Boolean)
+        .join(", ");
+      var place = display(pick(m, ["location", "place", "city"]));
+      var host = display(pick(m, ["host_state", "hostState", "host"]));
+      return el("tr", null, [
+        el("td", { className: "date", text: display(pick(m, ["date", "when"])) }),
+        el("td", { text: display(pick(m, ["label", "name", "title", "kind", "type"])) }),
+        el("td", { text: [place, host && host !== place ? "host: " + host : ""].filter(Boolean).join("; ") }),
+        el("td", { text: participants }),
+        el("td", { className: "source" }, sourceCell(sourceOf(m))),
+      ]);
+    });
+    return table("meetings", ["Date", "Meeting", "Where", "Participants", "Source"], rows);
+  }
+
+  // ---------------------------------------------------------------- start
+
+  document.querySelectorAll(".view-button").forEach(function (button) {
+    button.addEventListener("click", function () {
+      showView(button.dataset.view);
+      updateUrl({ view: button.dataset.view === "country" ? "country" : null });
+    });
+  });
+  document.getElementById("country-form").addEventListener("submit", function (event) {
+    event.preventDefault();
+    lookupCountry(document.getElementById("country-input").value);
+  });
+
+  var startCountry = params.get("country");
+  if (startCountry || params.get("view") === "country") {
+    showView("country");
+    if (startCountry) lookupCountry(startCountry);
+    else setPageStatus("ready");
+  } else {
+    showView("query");
+  }
+})();

@@ -1,0 +1,1 @@
+"""Benchmarks of pledgekg side by side with the tools a user would pick instead (``make bench``)."""
