@@ -38,6 +38,10 @@ DATE_SPAN_DAYS = 3 * 365
 MIN_TEMPLATE_WORDS = 8
 PUBLISHERS = ("Bench Wire", "Example Herald", "Sample Tribune", "Test Gazette", "Demo Post")
 
+_PARTICLES = frozenset({"von", "van", "der", "de", "den", "di", "da", "al", "bin"})
+_WITH_ARTICLE = frozenset(
+    {"Netherlands", "Czech Republic", "Philippines", "Bahamas", "Gambia", "Maldives"}
+)
 _MONTHS = (
     "January February March April May June July August September October November December"
 ).split()
@@ -85,12 +89,19 @@ def _load(name: str) -> Any:
     return json.loads(resources.files("kg.data").joinpath(name).read_text("utf-8"))
 
 
-def _surname(name: str) -> str:
+def _surname(name: str, variants: Sequence[str] = ()) -> str:
+    """How a text names the leader after the first mention: a one-word variant that is part
+    of the name ("Lula", "Xi"), else the last word with its particle ("von der Leyen")."""
     parts = name.split()
-    for particle in ("von", "van", "de", "der", "di", "da"):
-        if len(parts) > 2 and parts[-2].lower() == particle:
-            return " ".join(parts[-2:])
-    return parts[-1]
+    short = [v for v in variants if len(v.split()) == 1 and v in parts]
+    if parts[-1] in short:
+        return parts[-1]
+    if short:
+        return short[0]
+    start = len(parts) - 1
+    while start > 1 and parts[start - 1].lower() in _PARTICLES:
+        start -= 1
+    return " ".join(parts[start:])
 
 
 class CorpusGenerator:
@@ -150,7 +161,10 @@ class CorpusGenerator:
             if row.get("former"):
                 continue
             out[row["name"]] = LeaderForms(
-                name=row["name"], surname=_surname(row["name"]), state=row["state"], role=row["role"]
+                name=row["name"],
+                surname=_surname(row["name"], row["variants"]),
+                state=row["state"],
+                role=row["role"],
             )
         return out
 
@@ -177,7 +191,7 @@ class CorpusGenerator:
         forms: dict[str, Mention] = {}
 
         def add(text: str, mention: Mention) -> None:
-            if text[:1].isupper() and len(text) > 1:
+            if (text[:1].isupper() or text.startswith("the ")) and len(text) > 1:
                 forms.setdefault(text, mention)
 
         for row in _load("leaders.json")["leaders"]:
@@ -191,6 +205,8 @@ class CorpusGenerator:
             code = row["alpha2"]
             for name in row["names"]:
                 add(name, Mention("state", code))
+                if _takes_article(name):
+                    add(f"the {name}", Mention("the-state", code))
             demonyms = [d for d in row["demonyms"] if d[:1].isupper()]
             for index, demonym in enumerate(demonyms):
                 plural = index > 0 and demonym.endswith("s")
@@ -239,7 +255,8 @@ class _Swap:
         self.leaders: dict[str, LeaderForms] = {}
 
     def paragraph(self, text: str) -> str:
-        return self.g.pattern.sub(self._replace, text)
+        swapped = self.g.pattern.sub(self._replace, text)
+        return swapped[:1].upper() + swapped[1:]
 
     def _state(self, code: str) -> str:
         if code not in self.states:
@@ -273,6 +290,8 @@ class _Swap:
         forms = self.g.states.get(self._state(mention.key)) if mention.key in self.g.states else None
         if forms is None:
             return text
+        if mention.kind == "the-state":
+            return f"the {forms.name}" if _takes_article(forms.name) else forms.name
         return {
             "state": forms.name,
             "demonym": forms.adjective,
@@ -301,6 +320,11 @@ class _Swap:
             return str(self.published.year - self.rng.choice((0, 0, 0, 1)))
         new = self.rng.randint(max(1, value // 2), max(2, value * 2))
         return f"{new:,}" if "," in text else str(new)
+
+
+def _takes_article(name: str) -> bool:
+    """True for state names read with "the" ("the United States", "the Netherlands")."""
+    return name.startswith(("United ", "Republic ", "Kingdom ")) or name in _WITH_ARTICLE
 
 
 def _title(body: str) -> str:

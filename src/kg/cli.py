@@ -264,6 +264,8 @@ def remove(
         if graph is None or not graph_store.remove_graph(graph):
             fail(f"no stored source matches {source!r}")
         typer.echo(f"removed {graph.value}")
+    except StoreError as exc:
+        fail(f"remove failed: {exc}")
     finally:
         graph_store.close()
 
@@ -277,6 +279,8 @@ def validate(store: StoreOption = None) -> None:
     graph_store = connect(settings, read_only=not settings.is_remote)
     try:
         conforms, report = validate_store(graph_store)
+    except StoreError as exc:
+        fail(f"validate failed: {exc}")
     finally:
         graph_store.close()
     typer.echo(report)
@@ -296,6 +300,8 @@ def stats(
     graph_store = connect(settings, read_only=not settings.is_remote)
     try:
         counts = store_stats(graph_store)
+    except StoreError as exc:
+        fail(f"stats failed: {exc}")
     finally:
         graph_store.close()
     if as_json:
@@ -362,6 +368,13 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("kg: interrupted", err=True)
         sys.exit(130)
+    except BrokenPipeError:
+        # The reader went away (`kg export | head`): stop quietly, as other filters do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
+    except StoreError as exc:
+        typer.echo(f"kg: {exc}", err=True)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a trace
         if os.environ.get("KG_DEBUG"):
             raise

@@ -67,13 +67,15 @@ def parse_date(value: str, origin: str, line: int | None = None) -> date:
     try:
         return date.fromisoformat(value.strip()[:10])
     except ValueError:
-        raise SourceError(origin, f"field 'date' is not a YYYY-MM-DD date: {value!r}", line)
+        reason = f"field 'date' is not a YYYY-MM-DD date: {value!r}"
+        raise SourceError(origin, reason, line) from None
 
 
 def parse_text(raw: str, origin: str) -> Article:
     """An article from text that may open with ``key: value`` header lines and a blank line."""
     text = raw.lstrip("\ufeff")
     meta: dict[str, str] = {}
+    date_line = 1
     bare = _BARE_DATE_LINE.match(text)
     if bare:
         meta["date"] = bare.group("date")
@@ -90,7 +92,9 @@ def parse_text(raw: str, origin: str) -> Article:
             if not match or match.group("key").lower() not in HEADER_KEYS:
                 break
             header[match.group("key").lower()] = match.group("value").strip()
-    published = parse_date(meta["date"], origin, 1) if meta.get("date") else None
+            if match.group("key").lower() == "date":
+                date_line = index + 1
+    published = parse_date(meta["date"], origin, date_line) if meta.get("date") else None
     return Article(
         text=text.strip(),
         origin=origin,

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,6 +33,7 @@ from pyoxigraph import (
     QueryTriples,
     RdfFormat,
     Store,
+    Triple,
     parse,
     parse_query_results,
     serialize,
@@ -116,7 +117,9 @@ class GraphStore(ABC):
         """Write the union of all graphs (or one graph) to ``out``, streaming."""
         rdf_format = FORMATS[fmt]
         if graph is not None:
-            triples = self.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}")
+            triples = self.construct(
+                f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {graph} {{ ?s ?p ?o }} }}"
+            )
             if fmt in DATASET_FORMATS:
                 quads = (Quad(t.subject, t.predicate, t.object, graph) for t in triples)
                 serialize(quads, out, rdf_format, prefixes=PREFIXES)
@@ -126,13 +129,20 @@ class GraphStore(ABC):
         if fmt in DATASET_FORMATS:
             self.export_dataset(out, rdf_format)
         else:
-            serialize(self.query(_UNION_CONSTRUCT), out, rdf_format, prefixes=PREFIXES)
+            serialize(self.construct(_UNION_CONSTRUCT), out, rdf_format, prefixes=PREFIXES)
+
+    def construct(self, sparql: str) -> Iterator[Triple]:
+        """The triples a CONSTRUCT or DESCRIBE query gives; ValueError for other queries."""
+        result = self.query(sparql)
+        if isinstance(result, QuerySolutions | QueryBoolean):
+            raise ValueError("expected a CONSTRUCT or DESCRIBE query")
+        return iter(result)
 
     @abstractmethod
     def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
         """Write every quad with its graph."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - most stores have nothing to release
         """Release the store."""
 
 
@@ -202,7 +212,9 @@ class EmbeddedStore(GraphStore):
                 self._store.add_graph(graph)
             return
         body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
-        self._store.update(f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+        self._store.update(
+            f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+        )
 
     def remove_graph(self, graph: NamedNode) -> bool:
         if not self._store.contains_named_graph(graph):
@@ -274,14 +286,26 @@ class RemoteStore(GraphStore):
         self.graph_url = base + settings.store_graph_path
         self._client = httpx.Client(timeout=settings.store_timeout)
 
-    def _send(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
+    def _send(
+        self,
+        method: str,
+        url: str,
+        *,
+        missing_ok: bool = False,
+        sparql: bool = False,
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """One request; a 404 passes only with ``missing_ok`` (a graph that is not there), and a
+        400 to a SPARQL request is the text's fault, so it becomes a SyntaxError."""
         try:
             response = self._client.request(method, url, **kwargs)
         except httpx.HTTPError as exc:
             raise StoreError(f"cannot reach the store at {self.location}: {exc}") from None
-        if response.status_code >= 400 and response.status_code != 404:
+        if response.status_code == 404 and missing_ok:
+            return response
+        if response.status_code >= 400:
             detail = response.text.strip().splitlines()[0][:300] if response.text.strip() else ""
-            if response.status_code == 400:
+            if response.status_code == 400 and sparql:
                 raise SyntaxError(detail or "bad request")
             raise StoreError(
                 f"the store at {self.location} answered {response.status_code}: {detail}"
@@ -299,7 +323,9 @@ class RemoteStore(GraphStore):
         )
 
     def remove_graph(self, graph: NamedNode) -> bool:
-        response = self._send("DELETE", self.graph_url, params={"graph": graph.value})
+        response = self._send(
+            "DELETE", self.graph_url, missing_ok=True, params={"graph": graph.value}
+        )
         return response.status_code != 404
 
     def has_graph(self, graph: NamedNode) -> bool:
@@ -319,12 +345,15 @@ class RemoteStore(GraphStore):
         default_graphs: Sequence[NamedNode] | None = None,
         named_graphs: Sequence[NamedNode] | None = None,
     ) -> QueryResult:
-        params: list[tuple[str, str]] = [("default-graph-uri", g.value) for g in default_graphs or ()]
+        params: list[tuple[str, str]] = [
+            ("default-graph-uri", g.value) for g in default_graphs or ()
+        ]
         params += [("named-graph-uri", g.value) for g in named_graphs or ()]
         accept = "application/sparql-results+json, application/n-triples;q=0.9"
         response = self._send(
             "POST",
             self.query_url,
+            sparql=True,
             params=params,
             content=sparql.encode("utf-8"),
             headers={"Content-Type": "application/sparql-query", "Accept": accept},
@@ -338,6 +367,7 @@ class RemoteStore(GraphStore):
         self._send(
             "POST",
             self.update_url,
+            sparql=True,
             content=sparql.encode("utf-8"),
             headers={"Content-Type": "application/sparql-update"},
         )
@@ -346,6 +376,7 @@ class RemoteStore(GraphStore):
         response = self._send(
             "GET",
             self.graph_url,
+            missing_ok=True,
             params={"graph": graph.value},
             headers={"Accept": "application/n-triples"},
         )
@@ -357,16 +388,21 @@ class RemoteStore(GraphStore):
         ]
 
     def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
-        with self._client.stream(
-            "GET", self.graph_url, headers={"Accept": "application/n-quads"}
-        ) as response:
-            if response.status_code >= 400:
-                raise StoreError(f"the store at {self.location} answered {response.status_code}")
-            if rdf_format == RdfFormat.N_QUADS:
-                for chunk in response.iter_bytes():
-                    out.write(chunk)
-                return
-            data = io.BytesIO(response.read())
+        try:
+            with self._client.stream(
+                "GET", self.graph_url, headers={"Accept": "application/n-quads"}
+            ) as response:
+                if response.status_code >= 400:
+                    raise StoreError(
+                        f"the store at {self.location} answered {response.status_code}"
+                    )
+                if rdf_format == RdfFormat.N_QUADS:
+                    for chunk in response.iter_bytes():
+                        out.write(chunk)
+                    return
+                data = io.BytesIO(response.read())
+        except httpx.HTTPError as exc:
+            raise StoreError(f"cannot reach the store at {self.location}: {exc}") from None
         serialize(parse(data, RdfFormat.N_QUADS), out, rdf_format, prefixes=PREFIXES)
 
     def close(self) -> None:

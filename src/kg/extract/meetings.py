@@ -18,7 +18,7 @@ from kg.records import Actor, MeetingRecord
 _PLACE_PREPS = ("in", "at")
 _PARTICIPANT_PREPS = ("with", "between", "among", "by", "of")
 _ATTEND_LEMMAS = ("attend", "participate", "join", "involve", "include", "bring", "gather")
-_AFTER_PREPS = ("after", "following", "at", "during", "on", "ahead", "before")
+_AFTER_PREPS = ("after", "following", "at", "during")
 
 
 @dataclass
@@ -82,6 +82,17 @@ def _no_verb_between(inner: Token, outer: Token) -> bool:
     return token.i == outer.i
 
 
+def _attached_to(prep: Token, head: Token, meeting: Token) -> bool:
+    """An "in"/"at" phrase belongs to the meeting when it hangs from the meeting word or
+    its verb, or from a date phrase that does ("On 6 January in Paris, a meeting ...")."""
+    if prep.head.i == head.i:
+        return True
+    if head.i == meeting.i and _no_verb_between(prep, meeting):
+        return True
+    holder = prep.head
+    return holder.ent_type_ in ("DATE", "TIME") and holder.head.head.i == head.i
+
+
 def _place_tokens(token: Token) -> list[Token]:
     """Where an "in"/"at" phrase on the meeting word (or the verb it belongs to) points."""
     heads = [token]
@@ -97,18 +108,51 @@ def _place_tokens(token: Token) -> list[Token]:
         for prep in head.subtree:
             if prep.dep_ != "prep" or prep.lower_ not in _PLACE_PREPS:
                 continue
-            if prep.head.i != head.i and not (head.i == token.i and _no_verb_between(prep, token)):
+            if not _attached_to(prep, head, token):
                 continue
-            found.extend(c for c in prep.children if c.dep_ == "pobj")
+            found.extend(c for c in prep.children if c.dep_ == "pobj" and c.i != token.i)
     return found
+
+
+def _place_words(obj: Token) -> list[Token]:
+    """The place noun, then what narrows it: compounds, appositions and nested "in"
+    ("the Elysee Palace in Paris", "his residence in Mar-a-Lago, Florida")."""
+    found = [obj]
+    for child in obj.children:
+        if child.dep_ in ("compound", "appos", "conj") and child.pos_ == "PROPN":
+            found.append(child)
+        if child.dep_ == "prep" and child.lower_ in _PLACE_PREPS:
+            for inner in child.children:
+                if inner.dep_ == "pobj":
+                    found.extend(_place_words(inner))
+    return found
+
+
+def _place_name(token: Token) -> str:
+    """The whole name a place token belongs to: its entity, widened over hyphens written
+    without spaces ("Mar-a-Lago")."""
+    doc = token.doc
+    ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
+    start, end = (ent.start, ent.end) if ent is not None else (token.i, token.i + 1)
+    while start > 0 and not doc[start - 1].whitespace_ and "-" in (
+        doc[start - 1].text,
+        doc[start].text,
+    ):
+        start -= 1
+    while end < len(doc) and not doc[end - 1].whitespace_ and "-" in (
+        doc[end].text,
+        doc[end - 1].text,
+    ):
+        end += 1
+    text = doc[start:end].text
+    return text[4:] if text.lower().startswith("the ") else text
 
 
 def _place_of(token: Token, m: Mentions) -> tuple[str | None, str | None]:
     """The place of a meeting mention (a city over a venue) and the state it is in."""
     venue: str | None = None
     for obj in _place_tokens(token):
-        # Descend "the Elysee Palace in Paris" or "his residence in Mar-a-Lago" to the place.
-        for inner in obj.subtree:
+        for inner in _place_words(obj):
             span = m.actor_spans.get(inner.i)
             if span is not None and span.label_ in ("CAPITAL", "STATE"):
                 return span.text, span.kb_id_
@@ -116,9 +160,7 @@ def _place_of(token: Token, m: Mentions) -> tuple[str | None, str | None]:
                 inner.ent_type_ in ("GPE", "LOC", "FAC")
                 or (inner.pos_ == "PROPN" and inner.ent_type_ not in ("PERSON", "ORG", "NORP"))
             ):
-                ent = next((e for e in inner.doc.ents if e.start <= inner.i < e.end), None)
-                text = ent.text if ent is not None else inner.text
-                venue = text[4:] if text.lower().startswith("the ") else text
+                venue = _place_name(inner)
     return venue, None
 
 
@@ -153,13 +195,22 @@ def _participant_heads(token: Token, m: Mentions) -> list[Token]:
             subject = subject_of(verb)
             if subject is not None:
                 heads.append(subject)
-    if token.dep_ in ("dobj", "nsubjpass") and holder.lemma_.lower() in ("attend", "hold", "host", "join"):
+    if token.dep_ in ("dobj", "nsubjpass") and holder.lemma_.lower() in (
+        "attend", "hold", "host", "join", "take"
+    ):
         subject = subject_of(holder)
         if subject is not None and subject.i != token.i:
             heads.append(subject)
         for child in holder.children:
-            if child.dep_ in ("agent",):
+            if child.dep_ == "agent":
                 heads.extend(c for c in child.children if c.dep_ == "pobj")
+            # "... was held, attended by X, Y and Z" / "took place ..., bringing together X"
+            if child.dep_ in ("advcl", "acl", "xcomp") and child.lemma_.lower() in _ATTEND_LEMMAS:
+                for grand in child.children:
+                    if grand.dep_ == "dobj":
+                        heads.append(grand)
+                    elif grand.dep_ in ("agent", "prep"):
+                        heads.extend(c for c in grand.children if c.dep_ == "pobj")
     return heads
 
 
@@ -199,8 +250,10 @@ def _mentions(m: Mentions, reference: date | None) -> list[_Mention]:
             ):
                 place = "virtual"
             actors, leaders = _participants(token, m)
-            anaphoric = place is None and any(
-                c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in token.children
+            # "the meeting", "the coalition talks", "its summit" point back to a meeting
+            # already named; "a phone call" is another event.
+            indefinite = any(
+                c.dep_ == "det" and c.lower_ in ("a", "an", "another") for c in token.children
             )
             found.append(
                 _Mention(
@@ -213,7 +266,7 @@ def _mentions(m: Mentions, reference: date | None) -> list[_Mention]:
                     participants=actors,
                     leaders=leaders,
                     evidence=sent.text.strip(),
-                    anaphoric=anaphoric or place is None,
+                    anaphoric=place is None and not indefinite,
                 )
             )
     return found
@@ -240,6 +293,12 @@ def extract_meetings(
                 meeting.kind = "summit"
             if meeting.date is None:
                 meeting.date = _nearby_date(mention, sentences, reference, mentions)
+        elif not mention.anaphoric:
+            key = f"{mention.kind}-{mention.sentence}-{mention.token.i}"
+            meeting = _Meeting(key=key, kind=mention.kind, place=None, host=None)
+            meeting.date = mention.dates[0] if mention.dates else None
+            meetings[key] = meeting
+            order.append(key)
         else:
             key = last if last is not None else _next_placed(mention, mentions)
             if key is None:
@@ -248,7 +307,8 @@ def extract_meetings(
             meetings.setdefault(key, meeting)
             if key not in order:
                 order.append(key)
-        last = key
+        if mention.anaphoric or mention.place is not None:
+            last = key
         meeting.sentences.add(mention.sentence)
         if mention.evidence not in meeting.evidence:
             meeting.evidence.append(mention.evidence)
