@@ -507,14 +507,27 @@
     var url = pick(source, ["url", "href", "link"]);
     var date = display(pick(source, ["date_published", "datePublished", "published", "date"]));
     var publisher = display(pick(source, ["publisher"]));
-    var iri = display(pick(source, ["iri", "id", "uri"]));
+    var iri = pick(source, ["iri", "uri", "id"]);
+    iri = typeof iri === "string" && looksLikeIri(iri) ? iri : null;
+    // The article's own named graph holds everything extracted from it (Graph Store Protocol).
+    var graphUrl = iri ? graphLink(iri) : null;
+    var label = title || (iri ? "Article " + localName(iri) : "");
     var parts = [];
     if (safeHref(url)) parts.push(link(url, title || url));
-    else if (title) parts.push(el("span", { text: title }));
-    else if (iri) parts.push(el("span", { className: "iri", text: iri }));
+    else if (graphUrl) parts.push(link(graphUrl, label));
+    else if (label) parts.push(el("span", { text: label }));
     var meta = [publisher, date].filter(Boolean).join(", ");
     if (meta) parts.push(el("span", { className: "meta", text: meta }));
+    if (safeHref(url) && graphUrl) {
+      parts.push(el("span", { className: "meta" }, [link(graphUrl, "facts from this article")]));
+    }
     return parts;
+  }
+
+  function graphLink(iri) {
+    var url = new URL("graph", pageBase);
+    url.searchParams.set("graph", iri);
+    return url.href;
   }
 
   function stanceBadge(value) {

@@ -81,7 +81,9 @@ def ingest(
     store: StoreOption = None,
     workers: Annotated[
         int | None,
-        typer.Option("--workers", "-w", min=1, help="Extraction processes. Default: $KG_WORKERS or 1."),
+        typer.Option(
+            "--workers", "-w", min=1, help="Extraction processes. Default: $KG_WORKERS or 1."
+        ),
     ] = None,
     server: Annotated[
         str | None,
@@ -91,7 +93,9 @@ def ingest(
             "instead of writing the store directly. Default: off.",
         ),
     ] = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar. Default: off.")] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No progress bar. Default: off.")
+    ] = False,
 ) -> None:
     """Extract leaders, pledges and meetings from articles (.txt, .md, .html, .jsonl) and
     store each article's facts in its own named graph."""
@@ -190,6 +194,8 @@ def query(
             typer.echo("")
     except SyntaxError as exc:
         fail(f"SPARQL syntax error: {' '.join(str(exc).split())}")
+    except BrokenPipeError:
+        raise
     except (OSError, StoreError) as exc:
         fail(f"query failed: {exc}")
     finally:
@@ -199,9 +205,7 @@ def query(
 def _print_table(result: QuerySolutions) -> None:
     names = [v.value for v in result.variables]
     rows = [[_term_text(row[name]) for name in names] for row in result]
-    widths = [
-        min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)
-    ]
+    widths = [min(60, max([len(n)] + [len(r[i]) for r in rows])) for i, n in enumerate(names)]
 
     def line(cells: list[str]) -> str:
         return " | ".join(c[:60].ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
@@ -242,6 +246,8 @@ def export(
             with partial.open("wb") as handle:
                 graph_store.export(handle, fmt.value, target)
             partial.replace(output)
+    except BrokenPipeError:
+        raise
     except (OSError, StoreError, ValueError) as exc:
         fail(f"export failed: {exc}")
     finally:
@@ -317,7 +323,8 @@ def evaluate(
     paths: Annotated[list[Path], typer.Argument(help="The articles the gold file describes.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON. Default: a table.")] = False,
     errors: Annotated[
-        bool, typer.Option("--errors/--no-errors", help="List misses and spurious facts. Default: on.")
+        bool,
+        typer.Option("--errors/--no-errors", help="List misses and spurious facts. Default: on."),
     ] = True,
 ) -> None:
     """Score extraction against gold answers: precision, recall and F1 per fact kind."""

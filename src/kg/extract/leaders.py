@@ -224,4 +224,19 @@ def extract_leaders(m: Mentions) -> list[LeaderRecord]:
         full_names.setdefault(surname_key, canonical)
         for token in span:
             m.leader_at[token.i] = canonical
+    _resolve_surnames(m, records)
     return sorted(records.values(), key=lambda r: r.name)
+
+
+def _resolve_surnames(m: Mentions, records: dict[str, LeaderRecord]) -> None:
+    """Later bare surnames of leaders this document has named ("Støre said"), which the
+    entity recogniser and the gazetteer may both miss."""
+    by_surname: dict[str, str] = {}
+    for name in records:
+        by_surname.setdefault(name.split()[-1], name)
+    for token in m.doc:
+        if token.i in m.leader_at or token.pos_ not in ("PROPN", "NOUN"):
+            continue
+        name = by_surname.get(token.text)
+        if name is not None and m.actor_spans.get(token.i) is None:
+            m.leader_at[token.i] = name

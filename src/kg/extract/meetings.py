@@ -214,6 +214,16 @@ def _participant_heads(token: Token, m: Mentions) -> list[Token]:
     return heads
 
 
+def _of_actors(token: Token, m: Mentions) -> list[Actor]:
+    """ "the defence ministers of Lithuania, Latvia and Estonia" → the three states."""
+    for child in token.children:
+        if child.dep_ == "prep" and child.lower_ == "of":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return m.actors_of_phrase(obj, governments_only=True)
+    return []
+
+
 def _participants(token: Token, m: Mentions) -> tuple[list[Actor], list[str]]:
     actors: list[Actor] = []
     leaders: list[str] = []
@@ -223,13 +233,16 @@ def _participants(token: Token, m: Mentions) -> tuple[list[Actor], list[str]]:
                 leaders.append(name)
         for candidate in m.phrase_heads(head):
             actor = m.token_actor(candidate, allow_capital=False)
+            found = [actor] if actor is not None else []
             if actor is None and (
                 candidate.lemma_.lower() in m.lexicon.participant_nouns
                 or candidate.lower_ in m.lexicon.participant_nouns
             ):
-                actor = m.owner_actor(candidate)
-            if actor is not None and actor not in actors:
-                actors.append(actor)
+                owner = m.owner_actor(candidate)
+                found = [owner] if owner is not None else _of_actors(candidate, m)
+            for each in found:
+                if each not in actors:
+                    actors.append(each)
     return actors, leaders
 
 

@@ -128,6 +128,26 @@ def _is_aggregate(token: Token, lex: Lexicon) -> bool:
     return token.lemma_.lower() in lex.aggregate_nouns or token.lower_ in lex.aggregate_nouns
 
 
+def _pronoun_owner(
+    token: Token, m: Mentions, ctx: Discourse, speaker: str | None
+) -> Actor | None:
+    """Whose a thing is when a pronoun says so: "our contribution", "its troops"."""
+    for child in token.children:
+        if child.dep_ == "poss" and child.pos_ == "PRON":
+            found = _resolve_pronoun(child, m, ctx, speaker)
+            return found[0] if found else None
+    return None
+
+
+def _state_before(token: Token, m: Mentions) -> Actor | None:
+    """The nearest state named as a subject earlier in the same sentence."""
+    for earlier in reversed(list(token.sent)[: token.i - token.sent.start]):
+        actor = m.actor_at(earlier)
+        if actor is not None and actor.is_state and earlier.dep_ in ("nsubj", "nsubjpass"):
+            return actor
+    return None
+
+
 def _resolve_pronoun(token: Token, m: Mentions, ctx: Discourse, speaker: str | None) -> list[Actor]:
     lowered = token.lower_
     if lowered in m.lexicon.person_pronouns:
@@ -135,7 +155,8 @@ def _resolve_pronoun(token: Token, m: Mentions, ctx: Discourse, speaker: str | N
         actor = m.leader_actor.get(name) if name else None
         return [actor] if actor else []
     if lowered in m.lexicon.state_pronouns:
-        return [ctx.last_state] if ctx.last_state else []
+        nearest = _state_before(token, m) or ctx.last_state
+        return [nearest] if nearest else []
     if lowered in m.lexicon.speaker_pronouns and speaker:
         actor = m.leader_actor.get(speaker)
         return [actor] if actor else []
@@ -153,6 +174,16 @@ def _subject_actors(
     actors = m.actors_of_phrase(subject)
     if actors:
         return actors, False
+    owned = _pronoun_owner(subject, m, ctx, speaker)  # "Our contribution will include ..."
+    if owned is not None:
+        return [owned], False
+    # "the government would seek approval", said by a minister: the speaker's own state.
+    if subject.lemma_.lower() in ("government", "cabinet", "administration", "country") and any(
+        c.lower_ in ("the", "our", "my") for c in subject.children
+    ):
+        actor = m.leader_actor.get(speaker or "") if speaker else None
+        if actor is not None:
+            return [actor], False
     # "the UK, France ... are among the six countries that have pledged": the copula's subject.
     if _is_aggregate(subject, m.lexicon):
         head = subject.head
@@ -217,7 +248,9 @@ def find_clause(cue: Cue, m: Mentions, ctx: Discourse) -> Clause | None:
     lex = m.lexicon
     full_path = _path(cue.token)
     speaker = _speaker_of(full_path, m, ctx)
-    owner = m.owner_actor(cue.token)
+    owner = m.owner_actor(cue.token) or _pronoun_owner(cue.token, m, ctx, speaker)
+    if cue.token.dep_ == "pobj" and cue.token.head.lower_ in ("for", "to", "of"):
+        owner = None  # "20 million euros for Ukraine's reconstruction": Ukraine receives it
     verb = _governing_verb(cue.token)
     if owner is not None and (
         cue.token.lemma_.lower() in lex.holder_nouns
@@ -233,7 +266,8 @@ def find_clause(cue: Cue, m: Mentions, ctx: Discourse) -> Clause | None:
             skip = token.head.i
         if token.pos_ in ("NOUN", "PROPN") and token.dep_ != "ROOT":
             if token.lemma_.lower() in lex.holder_nouns:
-                owned = m.owner_actor(token)  # "Sweden's contributions", "Italy's refusal"
+                # "Sweden's contributions", "Italy's refusal", "our contribution"
+                owned = m.owner_actor(token) or _pronoun_owner(token, m, ctx, speaker)
                 if owned is not None:
                     return Clause([owned], full_path[: index + 1], speaker)
             continue
@@ -257,6 +291,13 @@ def find_clause(cue: Cue, m: Mentions, ctx: Discourse) -> Clause | None:
         actors, unresolved = _subject_actors(subject, m, ctx, speaker)
         if actors:
             path = full_path[: index + 1]
+            # An inherited subject ("Germany was considering sending"): the verbs up to the
+            # one that owns it carry the stance too.
+            climb = token
+            while not _owns_subject(climb) and climb.dep_ in ("xcomp", "advcl", "conj", "ccomp"):
+                climb = climb.head
+                if climb.i not in {t.i for t in path}:
+                    path.append(climb)
             if subject.i == token.head.i and token.dep_ in ("acl", "relcl"):
                 path.append(subject)  # "Italy's refusal to send": the noun carries the stance
             return Clause(actors, path, speaker)
@@ -314,11 +355,6 @@ def stance_of(cue: Token, path: list[Token], sent: Span, lex: Lexicon) -> Stance
     modifiers = {c.lower_ for c in cue.children if c.dep_ in ("amod", "det", "compound")}
     if modifiers & lex.opposition_modifiers:
         return None  # "foreign troops", "Western troops": someone else's, not the actor's
-    hypothetical = {
-        c.lower_ for t in (cue, *path) if t.pos_ == "NOUN" for c in t.children if c.dep_ == "det"
-    } & lex.hypothetical_determiners
-    if hypothetical and not any(_negated(t) for t in path):
-        return None  # "any NATO peacekeepers deployed ...": a hypothesis, not a pledge
     for token in path:
         lemma = token.lemma_.lower()
         if lemma in lex.opposition_verbs and lemma not in lex.decline_verbs and token.i != cue.i:
@@ -328,6 +364,11 @@ def stance_of(cue: Token, path: list[Token], sent: Span, lex: Lexicon) -> Stance
         p in lowered_sentence for p in ("would not", "will not")
     ):
         return Stance.CONSIDERING
+    hypothetical = {
+        c.lower_ for t in (cue, *path) if t.pos_ == "NOUN" for c in t.children if c.dep_ == "det"
+    } & lex.hypothetical_determiners
+    if hypothetical and not any(_negated(t) for t in path):
+        return None  # "any NATO peacekeepers deployed ...": a hypothesis, not a pledge
     negated = any(_negated(t) for t in path) or any(
         c.dep_ == "det" and c.lower_ in ("no",) for c in cue.children
     )
@@ -378,6 +419,8 @@ def condition_of(path: list[Token], lex: Lexicon) -> str | None:
                 marks = {c.lower_ for c in child.children if c.dep_ in ("mark", "advmod")}
                 if marks & set(lex.condition_markers) or child.lower_ in ("provided", "providing"):
                     return _phrase(child)
+            if child.dep_ == "prep" and child.lower_ in ("provided", "providing", "if", "unless"):
+                return _phrase(child)
             if child.dep_ == "prep" and child.lower_ in ("after", "once", "until", "following"):
                 objects = [c for c in child.subtree if c.lemma_.lower() in lex.condition_heads]
                 if objects:
@@ -539,7 +582,7 @@ def update_discourse(sent: Span, m: Mentions, ctx: Discourse) -> None:
             ctx.last_leader = name
             continue
         actor = m.actor_at(token)
-        if actor is not None and actor.is_state and token.dep_ in ("nsubj", "nsubjpass", "poss"):
+        if actor is not None and actor.is_state and token.dep_ in ("nsubj", "nsubjpass"):
             ctx.last_state = actor
     types: set[ContributionType] = set()
     for cue in find_cues(sent, m.lexicon):
