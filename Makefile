@@ -8,7 +8,7 @@ KG_HOST  ?= 127.0.0.1
 KG_PORT  ?= 8000
 export KG_STORE KG_HOST KG_PORT
 
-.PHONY: install run serve ingest test lint typecheck pytest bench bench-large clean
+.PHONY: install browser run serve ingest test lint typecheck pytest bench bench-large clean
 
 install: $(STAMP)
 
@@ -35,7 +35,11 @@ lint: install
 typecheck: install
 	$(BIN)/mypy
 
-pytest: install
+# The page's browser test needs headless Chromium (Debian's package; run as root, as CI does).
+browser:
+	command -v chromium >/dev/null || (apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium)
+
+pytest: install browser
 	$(BIN)/python -m pytest
 
 test: lint typecheck pytest

@@ -66,7 +66,9 @@ def test_headings_get_a_full_stop_and_whitespace_is_folded() -> None:
 
 
 def test_language_detection() -> None:
-    assert detect_language("The ministers met in Brussels on Thursday to discuss troops.")[0] == "en"
+    assert (
+        detect_language("The ministers met in Brussels on Thursday to discuss troops.")[0] == "en"
+    )
     german = "Der Bundeskanzler sagte, Deutschland werde später über die Truppen entscheiden."
     assert detect_language(german)[0] == "de"
     assert not is_english(german)

@@ -76,7 +76,7 @@ def load_examples(directory: Path | None = None) -> list[ExampleQueryPublic]:
     return sorted(examples, key=lambda q: (q.title.lower(), q.name))
 
 
-@router.get("/", include_in_schema=False)
+@router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
 def page() -> FileResponse:
     """The page: a SPARQL editor over ``/sparql`` and a view of one country's pledges."""
     return FileResponse(STATIC_DIR / "index.html", media_type="text/html; charset=utf-8")

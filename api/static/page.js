@@ -333,10 +333,17 @@
       setPageStatus("ready");
     });
     yasgui.on("queryResponse", function (_instance, tab) {
+      // Sent before the results are drawn; report once they are, or after a while if no
+      // result view could draw them.
       var yasr = tab.getYasr();
-      yasr.once("drawn", function () {
+      var reported = false;
+      var report = function () {
+        if (reported) return;
+        reported = true;
         reportResults(yasr, status);
-      });
+      };
+      yasr.once("drawn", report);
+      window.setTimeout(report, 3000);
     });
     yasgui.on("tabSelect", function (_instance, tabId) {
       var tab = yasgui.getTab(tabId);
@@ -554,7 +561,7 @@
     var sources = asList(pick(doc, ["sources"]));
 
     var heading = el("h3", { className: "country-name" }, [name || code || "Unknown state"]);
-    if (code && name) heading.appendChild(el("span", { className: "code", text: code }));
+    if (code && name && name !== code) heading.appendChild(el("span", { className: "code", text: code }));
     var header = el("div", { className: "country-header" }, [heading]);
     asList(wikidata).forEach(function (url) {
       if (safeHref(String(url))) header.appendChild(link(String(url), "Wikidata"));

@@ -87,7 +87,7 @@ def furniture() -> Furniture:
 
 @lru_cache(maxsize=1)
 def _detector() -> Any:
-    from lingua import Language, LanguageDetectorBuilder
+    from lingua import LanguageDetectorBuilder
 
     return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 
@@ -127,9 +127,7 @@ def clean_text(text: str) -> CleanText:
         paragraph = " ".join(line.split())
         if not paragraph:
             continue
-        if len(kept) >= rules.min_body_paragraphs and any(
-            p.search(paragraph) for p in rules.tail
-        ):
+        if len(kept) >= rules.min_body_paragraphs and any(p.search(paragraph) for p in rules.tail):
             dropped += 1
             break
         if _is_furniture(paragraph, rules) or len(paragraph.split()) < rules.min_words:

@@ -41,8 +41,8 @@ def same_person(found: str, gold: str) -> bool:
     if "".join(a) == "".join(b):
         return True
     if len(a) == 1 or len(b) == 1:
-        return a[-1] == b[-1] or "".join(a) in ("".join(b[1:]), b[-1]) or "".join(b) == "".join(
-            a[1:]
+        return (
+            a[-1] == b[-1] or "".join(a) in ("".join(b[1:]), b[-1]) or "".join(b) == "".join(a[1:])
         )
     return a[0] == b[0] and a[-1] == b[-1]
 
@@ -106,10 +106,7 @@ def _rows(store: GraphStore, query: str) -> list[dict[str, str]]:
     result = store.query(SPARQL_PREFIXES + query)
     assert isinstance(result, QuerySolutions)
     names = [v.value for v in result.variables]
-    return [
-        {n: row[n].value for n in names if row[n] is not None}  # type: ignore[union-attr]
-        for row in result
-    ]
+    return [{n: row[n].value for n in names if row[n] is not None} for row in result]
 
 
 def _local(iri: str) -> str:
@@ -190,7 +187,9 @@ def _score_leaders(gold: dict[str, Any], found: list[tuple[str, str]]) -> Score:
     return score
 
 
-def _score_pledges(gold: dict[str, Any], found: list[tuple[str, str, str, str]]) -> tuple[Score, Score]:
+def _score_pledges(
+    gold: dict[str, Any], found: list[tuple[str, str, str, str]]
+) -> tuple[Score, Score]:
     stance_score, type_score = Score(), Score()
     gold_pairs: dict[tuple[str, str], bool] = {}
     gold_types: dict[tuple[str, str, str], bool] = {}

@@ -61,9 +61,7 @@ def _case_matters(text: str) -> bool:
     return len(letters) <= 4 and letters.isupper()
 
 
-@Language.factory(
-    "kg_gazetteer", assigns=["doc.spans"], default_config={"spans_key": SPANS_KEY}
-)
+@Language.factory("kg_gazetteer", assigns=["doc.spans"], default_config={"spans_key": SPANS_KEY})
 def make_gazetteer(nlp: Language, name: str, *, spans_key: str) -> GazetteerComponent:
     """Factory of the gazetteer component (registered with spaCy as ``kg_gazetteer``)."""
     return GazetteerComponent(nlp, spans_key)

@@ -21,7 +21,7 @@ from kg.config import Settings
 from kg.extract import extract_document
 from kg.gazetteer import load_gazetteer
 from kg.nlp import load_pipeline
-from kg.rdf import count_kinds, extraction_quads, reference_quads, source_iri, REFERENCE_GRAPH
+from kg.rdf import REFERENCE_GRAPH, count_kinds, extraction_quads, reference_quads, source_iri
 from kg.records import Article, Extraction, Prepared
 from kg.sources import SourceError, read_paths, source_id
 from kg.store import GraphStore
@@ -70,7 +70,9 @@ def extract_articles(
         try:
             yield extract_document(item, doc)
         except Exception as exc:  # noqa: BLE001 - one article must not stop the others
-            yield SourceError(item.article.origin, f"extraction failed: {type(exc).__name__}: {exc}")
+            yield SourceError(
+                item.article.origin, f"extraction failed: {type(exc).__name__}: {exc}"
+            )
 
 
 def _worker_extract(job: tuple[list[Article], str, int]) -> list[Extraction | SourceError]:

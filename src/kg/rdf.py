@@ -165,8 +165,13 @@ def _meeting_quads(g: _Graph, meeting: MeetingRecord, node: NamedNode, src: Name
     g.add(node, NamedNode(PROV + "wasDerivedFrom"), src)
     g.add(node, kg("meetingKind"), string(meeting.kind))
     label = " ".join(
-        part for part in (meeting.kind.capitalize(), meeting.location and f"in {meeting.location}",
-                          meeting.date and f"on {meeting.date.isoformat()}") if part
+        part
+        for part in (
+            meeting.kind.capitalize(),
+            meeting.location and f"in {meeting.location}",
+            meeting.date and f"on {meeting.date.isoformat()}",
+        )
+        if part
     )
     g.add(node, NamedNode(RDFS + "label"), string(label))
     if meeting.location:
@@ -199,8 +204,9 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
     if article.published:
         g.add(src, NamedNode(SCHEMA + "datePublished"), date_literal(article.published))
     g.add(src, kg("language"), string(extraction.language))
-    g.add(src, kg("passagesSkipped"), Literal(str(extraction.passages_skipped),
-                                               datatype=XSD_INTEGER))
+    g.add(
+        src, kg("passagesSkipped"), Literal(str(extraction.passages_skipped), datatype=XSD_INTEGER)
+    )
     for actor in extraction.mentions:
         g.add(src, kg("mentions"), actor_iri(actor))
     for leader in extraction.leaders:

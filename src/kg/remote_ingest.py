@@ -45,8 +45,9 @@ def send_articles(
             except httpx.HTTPError as exc:
                 raise StoreError(f"cannot reach the server at {server}: {exc}") from None
             if response.status_code >= 400:
-                raise StoreError(f"the server at {server} answered {response.status_code}: "
-                                 f"{response.text[:300]}")
+                raise StoreError(
+                    f"the server at {server} answered {response.status_code}: {response.text[:300]}"
+                )
             body = response.json()
             for key, value in body.get("counts", {}).items():
                 totals[key] = totals.get(key, 0) + int(value)

@@ -213,7 +213,7 @@ class EmbeddedStore(GraphStore):
             return
         body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
         self._store.update(
-            f"DROP SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+            f"CLEAR SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
         )
 
     def remove_graph(self, graph: NamedNode) -> bool:

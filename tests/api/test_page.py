@@ -11,7 +11,9 @@ import base64
 import itertools
 import json
 import shutil
+import socket
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,9 +22,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import uvicorn
 from websockets.sync.client import ClientConnection, connect
 
 from api.routes.page import STATIC_DIR, load_examples, parse_example
+from kg.config import Settings
 
 BROWSER_NAMES = ("chromium", "chromium-browser")
 BROWSER_FLAGS = (
@@ -87,9 +91,7 @@ class DevTools:
     def goto(self, url: str) -> None:
         """Load a URL and wait until its document has finished loading."""
         self.send("Page.navigate", url=url)
-        self.wait_for(
-            f"location.href === {json.dumps(url)} && document.readyState === 'complete'"
-        )
+        self.wait_for(f"location.href === {json.dumps(url)} && document.readyState === 'complete'")
 
     def screenshot(self, path: Path) -> Path:
         """Save a PNG of the whole page."""
@@ -112,6 +114,35 @@ class DevTools:
             for event in self.events
             if event["method"] == "Network.requestWillBeSent"
         ]
+
+
+@pytest.fixture(scope="module")
+def live_server_url(
+    seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The app over a copy of the seed store, served by uvicorn on a free loopback port."""
+    from api.main import create_app
+
+    store = tmp_path_factory.mktemp("page-store") / "store"
+    shutil.copytree(seed_store_dir, store)
+    app = create_app(Settings(store=str(store)))
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()
 
 
 def _browser_binary() -> str:
@@ -201,6 +232,11 @@ def test_page_and_vendored_editor_are_served(live_server_url: str) -> None:
         assert asset.status_code == 200, name
 
 
+def test_no_queries_folder_means_no_examples(tmp_path: Path) -> None:
+    """An ontology folder without `queries/` gives an empty list, not an error."""
+    assert load_examples(tmp_path) == []
+
+
 def test_parse_example_reads_only_the_leading_comments() -> None:
     """A `# title:` inside the query body is not taken for the file's title."""
     text = "# description: Said first.\n# title: Real\n\nSELECT * {\n# title: Not this\n}"
@@ -209,9 +245,7 @@ def test_parse_example_reads_only_the_leading_comments() -> None:
 
 
 @pytest.mark.slow
-def test_browser_runs_an_example_query(
-    tab: DevTools, live_server_url: str, tmp_path: Path
-) -> None:
+def test_browser_runs_an_example_query(tab: DevTools, live_server_url: str, tmp_path: Path) -> None:
     """Load the page, let it run an example through the editor, and see result rows."""
     tab.goto(f"{live_server_url}/?run=pledge-evidence")
     tab.wait_for("document.body.dataset.status === 'results'", timeout=60)
@@ -219,7 +253,9 @@ def test_browser_runs_an_example_query(
     assert rows > 0
     assert int(tab.evaluate("document.body.dataset.resultRows")) > 0
     # The examples are offered in the side list and the query went to this server's /sparql.
-    titles = tab.evaluate("[...document.querySelectorAll('.example-title')].map(e => e.textContent)")
+    titles = tab.evaluate(
+        "[...document.querySelectorAll('.example-title')].map(e => e.textContent)"
+    )
     assert "Evidence and sources for each pledge" in titles
     assert any(url.startswith(f"{live_server_url}/sparql") for url in tab.requested_urls())
     # Cells hold the quoted evidence, not just IRIs.
@@ -259,9 +295,3 @@ def test_browser_reports_an_unknown_country(tab: DevTools, live_server_url: str)
     assert message.strip()
     assert not tab.evaluate("document.querySelectorAll('table.pledges').length")
     assert not tab.exceptions()
-
-
-@pytest.fixture(scope="session")
-def live_server_url() -> str:
-    """TEMPORARY: the dev server."""
-    return "http://127.0.0.1:8765"

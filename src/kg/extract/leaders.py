@@ -86,7 +86,7 @@ def _describe(m: Mentions, candidate: _Candidate) -> None:
     doc = span.doc
     sentence = span.sent
     title, title_start = _title_before(m, span)
-    left = [t for t in doc[max(sentence.start, title_start - 5) : title_start]]
+    left = list(doc[max(sentence.start, title_start - 5) : title_start])
     # Words that bind to the title: "former Russian President", "Italy's", "U.S.".
     bound: list[Token] = []
     for token in reversed(left):
@@ -155,8 +155,11 @@ def _candidates(m: Mentions) -> list[_Candidate]:
         if m.actor_spans.get(token.i) is not None or token.i == 0:
             continue
         end = token.i + 1
-        while end < len(doc) and end - token.i < 3 and doc[end].pos_ == "PROPN" and (
-            doc[end].text[:1].isupper() and doc[end].i not in covered
+        while (
+            end < len(doc)
+            and end - token.i < 3
+            and doc[end].pos_ == "PROPN"
+            and (doc[end].text[:1].isupper() and doc[end].i not in covered)
         ):
             end += 1
         span = doc[token.i : end]
@@ -186,15 +189,16 @@ def extract_leaders(m: Mentions) -> list[LeaderRecord]:
         span = candidate.span
         info = candidate.info
         surname_key = fold(span[-1].text)
-        if info is None and len(span) == 1:
-            canonical = full_names.get(surname_key)
-            if canonical is None:
-                info = gaz.leader_for_surname(span.text)
-                if info is None:
-                    continue
+        known = full_names.get(surname_key) if len(span) == 1 else None
+        if info is None and len(span) == 1 and known is None:
+            info = gaz.leader_for_surname(span.text)
+            if info is None:
+                continue
         if info is not None:
             canonical = info.name
-        elif len(span) > 1:
+        elif known is not None:
+            canonical = known
+        else:
             canonical = full_names.get(surname_key, span.text)
         if canonical in records:
             existing = records[canonical]
@@ -237,6 +241,6 @@ def _resolve_surnames(m: Mentions, records: dict[str, LeaderRecord]) -> None:
     for token in m.doc:
         if token.i in m.leader_at or token.pos_ not in ("PROPN", "NOUN"):
             continue
-        name = by_surname.get(token.text)
-        if name is not None and m.actor_spans.get(token.i) is None:
-            m.leader_at[token.i] = name
+        surname_of = by_surname.get(token.text)
+        if surname_of is not None and m.actor_spans.get(token.i) is None:
+            m.leader_at[token.i] = surname_of

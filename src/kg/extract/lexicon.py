@@ -59,7 +59,6 @@ class Lexicon:
     non_leader_titles: frozenset[str]
     titles: dict[str, str]
 
-
     @cached_property
     def predicate_verbs(self) -> frozenset[str]:
         """Verbs that make a clause speak of contributing (or of not contributing)."""

@@ -55,7 +55,9 @@ def _kind(token: Token, m: Mentions) -> str | None:
             return "talks"
         if lemma == "call":
             compounds = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod")}
-            if compounds & ({"phone", "telephone", "video", "conference"} | m.lexicon.virtual_markers):
+            if compounds & (
+                {"phone", "telephone", "video", "conference"} | m.lexicon.virtual_markers
+            ):
                 return "call"
             return None
         if lemma == "talk":
@@ -65,8 +67,10 @@ def _kind(token: Token, m: Mentions) -> str | None:
         if lemma == "call":
             return None  # "called for", "called on"
         kind = m.lexicon.meeting_verbs.get(lemma)
-        if kind and lemma == "meet" and not any(
-            c.dep_ in ("prep", "dobj", "nsubj") for c in token.children
+        if (
+            kind
+            and lemma == "meet"
+            and not any(c.dep_ in ("prep", "dobj", "nsubj") for c in token.children)
         ):
             return None
         return kind
@@ -134,14 +138,24 @@ def _place_name(token: Token) -> str:
     doc = token.doc
     ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
     start, end = (ent.start, ent.end) if ent is not None else (token.i, token.i + 1)
-    while start > 0 and not doc[start - 1].whitespace_ and "-" in (
-        doc[start - 1].text,
-        doc[start].text,
+    while (
+        start > 0
+        and not doc[start - 1].whitespace_
+        and "-"
+        in (
+            doc[start - 1].text,
+            doc[start].text,
+        )
     ):
         start -= 1
-    while end < len(doc) and not doc[end - 1].whitespace_ and "-" in (
-        doc[end].text,
-        doc[end - 1].text,
+    while (
+        end < len(doc)
+        and not doc[end - 1].whitespace_
+        and "-"
+        in (
+            doc[end].text,
+            doc[end - 1].text,
+        )
     ):
         end += 1
     text = doc[start:end].text
@@ -189,14 +203,17 @@ def _participant_heads(token: Token, m: Mentions) -> list[Token]:
     if token.dep_ == "pobj" and holder.dep_ == "prep":
         verb = holder.head
         if verb.pos_ in ("VERB", "AUX") and (
-            verb.lemma_.lower() in m.lexicon.participation_verbs
-            or holder.lower_ in _AFTER_PREPS
+            verb.lemma_.lower() in m.lexicon.participation_verbs or holder.lower_ in _AFTER_PREPS
         ):
             subject = subject_of(verb)
             if subject is not None:
                 heads.append(subject)
     if token.dep_ in ("dobj", "nsubjpass") and holder.lemma_.lower() in (
-        "attend", "hold", "host", "join", "take"
+        "attend",
+        "hold",
+        "host",
+        "join",
+        "take",
     ):
         subject = subject_of(holder)
         if subject is not None and subject.i != token.i:
@@ -258,8 +275,10 @@ def _mentions(m: Mentions, reference: date | None) -> list[_Mention]:
             if future and any(c.lower_ in ("will", "next") for c in token.head.subtree):
                 continue
             place, host = _place_of(token, m)
-            if kind == "call" and place is None and (
-                {c.lower_ for c in token.subtree} & m.lexicon.virtual_markers
+            if (
+                kind == "call"
+                and place is None
+                and ({c.lower_ for c in token.subtree} & m.lexicon.virtual_markers)
             ):
                 place = "virtual"
             actors, leaders = _participants(token, m)
@@ -299,7 +318,9 @@ def extract_meetings(
             key = slugify(mention.place)
             meeting = meetings.get(key)
             if meeting is None:
-                meeting = _Meeting(key=key, kind=mention.kind, place=mention.place, host=mention.host)
+                meeting = _Meeting(
+                    key=key, kind=mention.kind, place=mention.place, host=mention.host
+                )
                 meetings[key] = meeting
                 order.append(key)
             if mention.kind == "summit":
@@ -313,10 +334,13 @@ def extract_meetings(
             meetings[key] = meeting
             order.append(key)
         else:
-            key = last if last is not None else _next_placed(mention, mentions)
-            if key is None:
+            found = last if last is not None else _next_placed(mention, mentions)
+            if found is None:
                 continue
-            meeting = meetings.get(key) or _Meeting(key=key, kind=mention.kind, place=None, host=None)
+            key = found
+            meeting = meetings.get(key) or _Meeting(
+                key=key, kind=mention.kind, place=None, host=None
+            )
             meetings.setdefault(key, meeting)
             if key not in order:
                 order.append(key)
@@ -339,9 +363,9 @@ def extract_meetings(
             continue  # neither place nor date: not identifiable as one event
         participants = list(meeting.participants)
         for name in meeting.leaders:
-            actor = m.leader_actor.get(name)
-            if actor is not None and actor not in participants:
-                participants.append(actor)
+            represented = m.leader_actor.get(name)
+            if represented is not None and represented not in participants:
+                participants.append(represented)
         records.append(
             MeetingRecord(
                 key=key,

@@ -40,7 +40,7 @@ class Mentions:
 
     # --- direct mentions -------------------------------------------------------------
 
-    def span_actor(self, span: Span) -> Actor | None:
+    def span_actor(self, span: Span) -> Actor:
         if span.label_ == "ORG":
             return Actor("org", span.kb_id_)
         return Actor("state", span.kb_id_)
@@ -124,9 +124,7 @@ class Mentions:
                 if name is not None:
                     return self.leader_actor.get(name)
                 actor = self.actor_at(candidate, allow_capital=child.dep_ == "poss")
-                if actor is not None and not (
-                    actor.kind == "org" and actor.key in self.aggregates
-                ):
+                if actor is not None and not (actor.kind == "org" and actor.key in self.aggregates):
                     return actor
         return None
 

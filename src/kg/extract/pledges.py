@@ -128,9 +128,7 @@ def _is_aggregate(token: Token, lex: Lexicon) -> bool:
     return token.lemma_.lower() in lex.aggregate_nouns or token.lower_ in lex.aggregate_nouns
 
 
-def _pronoun_owner(
-    token: Token, m: Mentions, ctx: Discourse, speaker: str | None
-) -> Actor | None:
+def _pronoun_owner(token: Token, m: Mentions, ctx: Discourse, speaker: str | None) -> Actor | None:
     """Whose a thing is when a pronoun says so: "our contribution", "its troops"."""
     for child in token.children:
         if child.dep_ == "poss" and child.pos_ == "PRON":
@@ -377,9 +375,7 @@ def stance_of(cue: Token, path: list[Token], sent: Span, lex: Lexicon) -> Stance
         if negated and declined_word:
             return Stance.CONSIDERING  # "did not rule out", "not refusing"
         return Stance.DECLINED
-    modals = {
-        c.lower_ for t in path for c in t.children if c.tag_ == "MD" or c.dep_ == "aux"
-    }
+    modals = {c.lower_ for t in path for c in t.children if c.tag_ == "MD" or c.dep_ == "aux"}
     if modals & lex.consider_modals or words & (lex.consider_verbs | lex.consider_nouns):
         return Stance.CONSIDERING
     if words & (lex.commit_verbs | lex.commit_adjectives) or modals & {"will", "would", "shall"}:
@@ -454,7 +450,12 @@ def recipients(sent: Span, m: Mentions) -> set[Actor]:
             found.add(actor)
         elif token.dep_ == "dobj" and head.lemma_.lower() in m.lexicon.recipient_verbs:
             found.add(actor)
-        elif token.dep_ == "poss" and head.lemma_.lower() in ("army", "military", "forces", "skies"):
+        elif token.dep_ == "poss" and head.lemma_.lower() in (
+            "army",
+            "military",
+            "forces",
+            "skies",
+        ):
             found.add(actor)
     return found
 
@@ -495,8 +496,11 @@ def sentence_pledges(
         if stance is None:
             continue
         for actor in clause.actors:
-            if actor in excluded and len(clause.actors) > 1 or actor in excluded and (
-                actor != m.owner_actor(cue.token)
+            if (
+                actor in excluded
+                and len(clause.actors) > 1
+                or actor in excluded
+                and (actor != m.owner_actor(cue.token))
             ):
                 continue
             if actor.kind == "org" and actor.key in m.aggregates:
@@ -537,7 +541,7 @@ def sentence_pledges(
 
 
 def _anaphoric_cues(sent: Span, ctx: Discourse, lex: Lexicon) -> list[Cue]:
-    """"The United States is ready to work on this": the types of the sentence before."""
+    """ "The United States is ready to work on this": the types of the sentence before."""
     if not ctx.previous_types:
         return []
     for token in sent:
