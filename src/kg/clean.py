@@ -106,6 +106,25 @@ def detect_language(text: str) -> tuple[str, float]:
     return top, float(english)
 
 
+# Function words common in English prose; a paragraph rich in them needs no detector.
+_ENGLISH_FUNCTION_WORDS = frozenset(
+    "the of and to in is that for on with as was by from has have be this which said would "
+    "will not are were its their it an".split()
+)
+_WORD = re.compile(r"[a-z']+")
+
+
+def looks_english(text: str) -> bool:
+    """A cheap first test: at least a fifth of the words are English function words.
+
+    >>> looks_english("The ministers met in Brussels on Thursday."), looks_english("Vi bruger cookies")
+    (True, False)
+    """
+    words = _WORD.findall(text.lower())
+    hits = sum(1 for w in words if w in _ENGLISH_FUNCTION_WORDS)
+    return hits >= 2 and hits >= 0.2 * len(words)
+
+
 def is_english(text: str) -> bool:
     """True unless the text is confidently in another language (short lines get the benefit)."""
     language, english = detect_language(text)
@@ -133,7 +152,7 @@ def clean_text(text: str) -> CleanText:
         if _is_furniture(paragraph, rules) or len(paragraph.split()) < rules.min_words:
             dropped += 1
             continue
-        language, english = detect_language(paragraph)
+        language, english = ("en", 1.0) if looks_english(paragraph) else detect_language(paragraph)
         if language != "en" and english < 0.2:
             skipped += 1
             languages[language] = languages.get(language, 0) + len(paragraph)

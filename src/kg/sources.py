@@ -132,12 +132,22 @@ def parse_html(raw: str, origin: str) -> Article:
     )
 
 
+def _encodable(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def parse_jsonl(raw: str, origin: str) -> tuple[list[Article], list[SourceError]]:
     """Articles from JSON lines with ``text`` and optional ``url``, ``title``, ``publisher``,
     ``date``; each broken line is an error of its own and the others are kept."""
     articles: list[Article] = []
     errors: list[SourceError] = []
-    for number, line in enumerate(raw.splitlines(), start=1):
+    # Only "\n" ends a JSON line: str.splitlines() would also cut at U+2028 and other
+    # separators that JSON strings may hold unescaped.
+    for number, line in enumerate(raw.split("\n"), start=1):
         if not line.strip():
             continue
         try:
@@ -145,11 +155,17 @@ def parse_jsonl(raw: str, origin: str) -> tuple[list[Article], list[SourceError]
         except json.JSONDecodeError as exc:
             errors.append(SourceError(origin, f"not valid JSON ({exc.msg})", number))
             continue
+        except RecursionError:
+            errors.append(SourceError(origin, "not valid JSON (nested too deeply)", number))
+            continue
         if not isinstance(record, dict):
             errors.append(SourceError(origin, "a line must be a JSON object", number))
             continue
         text = record.get("text")
-        if not isinstance(text, str) or not text.strip():
+        if text is not None and not isinstance(text, str):
+            errors.append(SourceError(origin, "field 'text' must be a string", number))
+            continue
+        if not text or not text.strip():
             errors.append(SourceError(origin, "field 'text' is missing or empty", number))
             continue
         fields: dict[str, str | None] = {}
@@ -162,6 +178,12 @@ def parse_jsonl(raw: str, origin: str) -> tuple[list[Article], list[SourceError]
                 break
             fields[key] = value or None
         if bad:
+            continue
+        # A "\ud800" escape is valid JSON but no text: it could be neither hashed nor stored.
+        unpaired = [k for k, v in [("text", text), *fields.items()] if v and not _encodable(v)]
+        if unpaired:
+            reason = f"field {unpaired[0]!r} holds an unpaired surrogate escape (not text)"
+            errors.append(SourceError(origin, reason, number))
             continue
         try:
             published = parse_date(fields["date"], origin, number) if fields["date"] else None

@@ -39,6 +39,7 @@ def _parser(base: date) -> Any:
     return DateDataParser(languages=["en"], settings=settings)
 
 
+@lru_cache(maxsize=4096)
 def resolve_date(text: str, reference: date | None) -> date | None:
     """A calendar day for a date expression, or None when it names no single past day."""
     cleaned = re.sub(r"^(on|since|from|by|until|of)\s+", "", text.strip(), flags=re.IGNORECASE)

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.tokens import Span, Token
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span, Token
+from spacy.vocab import Vocab
 
 from kg.extract.dates import dates_in
 from kg.extract.lexicon import Lexicon
@@ -42,13 +44,23 @@ class Discourse:
 # --- cues --------------------------------------------------------------------------------
 
 
-def _phrase_hits(sent: Span, phrase: str) -> Iterable[Span]:
-    words = phrase.split()
-    tokens = list(sent)
-    lowered = [t.lower_ for t in tokens]
-    for i in range(len(tokens) - len(words) + 1):
-        if lowered[i : i + len(words)] == words:
-            yield sent.doc[tokens[i].i : tokens[i].i + len(words)]
+_PHRASE_MATCHERS: dict[int, PhraseMatcher] = {}
+
+
+def _phrase_matcher(vocab: Vocab, lex: Lexicon) -> PhraseMatcher:
+    """One matcher of every cue phrase per vocabulary, labelled with its type."""
+    matcher = _PHRASE_MATCHERS.get(id(vocab))
+    if matcher is None:
+        matcher = PhraseMatcher(vocab, attr="LOWER")
+        for kind, cues in lex.types.items():
+            matcher.add(kind.value, [vocab_doc(vocab, phrase) for phrase in cues.phrases])
+        _PHRASE_MATCHERS[id(vocab)] = matcher
+    return matcher
+
+
+def vocab_doc(vocab: Vocab, text: str) -> Doc:
+    """A tokenized phrase for the matcher (whitespace split, as the phrases are written)."""
+    return Doc(vocab, words=text.split())
 
 
 def find_cues(sent: Span, lex: Lexicon) -> list[Cue]:
@@ -59,22 +71,30 @@ def find_cues(sent: Span, lex: Lexicon) -> list[Cue]:
         by_token.setdefault(token.i, Cue(token, set())).types.add(kind)
 
     context = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
-    for kind, cues in lex.types.items():
-        if cues.requires_context and not (cues.requires_context & context):
+    allowed = {
+        kind
+        for kind, cues in lex.types.items()
+        if not cues.requires_context or cues.requires_context & context
+    }
+    for token in sent:
+        if token.pos_ not in ("NOUN", "PROPN", "VERB", "ADJ"):
             continue
-        for token in sent:
-            if token.lemma_.lower() in cues.lemmas or token.lower_ in cues.lemmas:
-                if token.pos_ not in ("NOUN", "PROPN", "VERB", "ADJ"):
+        lemma, lowered = token.lemma_.lower(), token.lower_
+        for kind in allowed:
+            cues = lex.types[kind]
+            if lemma not in cues.lemmas and lowered not in cues.lemmas:
+                continue
+            if cues.excluded_objects and _objects(token) & cues.excluded_objects:
+                continue
+            if kind is ContributionType.FUNDING and lemma in ("euro", "dollar", "pound"):
+                if not any(c.like_num or c.dep_ == "nummod" for c in token.children):
                     continue
-                if cues.excluded_objects and _objects(token) & cues.excluded_objects:
-                    continue
-                if kind is ContributionType.FUNDING and token.lemma_ in ("euro", "dollar", "pound"):
-                    if not any(c.like_num or c.dep_ == "nummod" for c in token.children):
-                        continue
-                add(token, kind)
-        for phrase in cues.phrases:
-            for hit in _phrase_hits(sent, phrase):
-                add(hit.root, kind)
+            add(token, kind)
+    matcher = _phrase_matcher(sent.doc.vocab, lex)
+    for match_id, start, end in matcher(sent):  # offsets are the document's
+        kind = ContributionType(sent.doc.vocab.strings[match_id])
+        if kind in allowed:
+            add(sent.doc[start:end].root, kind)
     for cue in by_token.values():
         _promote_forces(cue, lex)
     kept = [c for c in by_token.values() if not _is_beneficiary(c.token, by_token, lex)]

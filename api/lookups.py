@@ -1,0 +1,745 @@
+"""The read-only SPARQL behind the REST API, and the assembly of its answers into response
+models.
+
+Parameters never enter SPARQL text as strings: every IRI or literal is built as a pyoxigraph
+term (which checks and escapes it) and bound with ``VALUES``. The union default graph is a
+bag (a triple in two graphs comes back twice), so every query says ``DISTINCT``.
+
+>>> values("s", [NamedNode("https://w3id.org/pledgekg/id/state/ES")])
+'VALUES ?s { <https://w3id.org/pledgekg/id/state/ES> }'
+>>> local_id("https://w3id.org/pledgekg/id/leader/pedro-sanchez", "leader")
+'pedro-sanchez'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal as Kind
+
+from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Triple
+
+from api.models import (
+    ActorRef,
+    ContributionTypeName,
+    CountriesPublic,
+    CountryDetailPublic,
+    CountryPublic,
+    LeaderDetailPublic,
+    LeaderPublic,
+    LeadersPublic,
+    MeetingDetailPublic,
+    MeetingPublic,
+    MeetingRef,
+    MeetingsPublic,
+    PledgePublic,
+    PledgesPublic,
+    SourceDetailPublic,
+    SourcePublic,
+    SourceRef,
+    SourcesPublic,
+    StanceName,
+)
+from kg.rdf import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SPARQL_PREFIXES
+from kg.store import GraphStore
+
+Term = NamedNode | BlankNode | Literal | Triple
+Props = dict[str, list[Term]]
+
+TYPE = RDF + "type"
+LABEL = RDFS + "label"
+ALT_LABEL = SKOS + "altLabel"
+SAME_AS = OWL + "sameAs"
+DERIVED = PROV + "wasDerivedFrom"
+TITLE = DCTERMS + "title"
+URL = SCHEMA + "url"
+PUBLISHER = SCHEMA + "publisher"
+PUBLISHED = SCHEMA + "datePublished"
+WIKIDATA = "http://www.wikidata.org/entity/"
+CHUNK = 200
+SOURCE_LINKS = "kg:pledgedBy kg:represents kg:participant kg:mentions"
+
+
+def values(var: str, terms: Iterable[Term]) -> str:
+    """A VALUES block binding ``?var`` to terms written by pyoxigraph (escaped, validated)."""
+    return f"VALUES ?{var} {{ {' '.join(str(t) for t in terms)} }}"
+
+
+def kg(local: str) -> NamedNode:
+    return NamedNode(KG + local)
+
+
+def local_id(iri: str, kind: str) -> str | None:
+    """The part of a resource IRI after ``kgr:{kind}/``, the id the REST paths use."""
+    prefix = f"{KGR}{kind}/"
+    return iri[len(prefix) :] if iri.startswith(prefix) and len(iri) > len(prefix) else None
+
+
+def resource_iri(kind: str, ident: str) -> NamedNode:
+    """The IRI of ``kgr:{kind}/{ident}``; ``ident`` is validated by the route."""
+    return NamedNode(f"{KGR}{kind}/{ident}")
+
+
+def select(store: GraphStore, sparql: str) -> list[dict[str, Term]]:
+    """Rows of a SELECT over the union of all graphs, unbound variables left out."""
+    result = store.query(SPARQL_PREFIXES + sparql)
+    assert isinstance(result, QuerySolutions)
+    names = [v.value for v in result.variables]
+    rows: list[dict[str, Term]] = []
+    for solution in result:
+        rows.append({n: t for n, t in zip(names, solution, strict=False) if t is not None})
+    return rows
+
+
+def describe(store: GraphStore, iris: Iterable[str]) -> dict[str, Props]:
+    """Every (distinct) property value of each resource, in a stable order."""
+    wanted = sorted(set(iris))
+    found: dict[str, Props] = {iri: defaultdict(list) for iri in wanted}
+    for start in range(0, len(wanted), CHUNK):
+        chunk = [NamedNode(i) for i in wanted[start : start + CHUNK]]
+        rows = select(store, f"SELECT DISTINCT ?s ?p ?o WHERE {{ {values('s', chunk)} ?s ?p ?o }}")
+        for row in rows:
+            subject, predicate, obj = row["s"], row["p"], row["o"]
+            assert isinstance(subject, NamedNode) and isinstance(predicate, NamedNode)
+            found[subject.value][predicate.value].append(obj)
+    for props in found.values():
+        for key in props:
+            props[key] = sorted(set(props[key]), key=str)
+    return found
+
+
+def _iris(props: Props, predicate: str) -> list[str]:
+    return [t.value for t in props.get(predicate, []) if isinstance(t, NamedNode)]
+
+
+def _texts(props: Props, predicate: str) -> list[str]:
+    return sorted({t.value for t in props.get(predicate, []) if isinstance(t, Literal)})
+
+
+def _text(props: Props, predicate: str) -> str | None:
+    texts = _texts(props, predicate)
+    return "; ".join(texts) if texts else None
+
+
+def _date(props: Props, predicate: str) -> dt.date | None:
+    dates = []
+    for value in _texts(props, predicate):
+        try:
+            dates.append(dt.date.fromisoformat(value[:10]))
+        except ValueError:
+            continue
+    return max(dates) if dates else None
+
+
+def label(props: Props, fallback: str) -> str:
+    """The English (or untagged, or any) ``rdfs:label``, else ``fallback``."""
+    labels = [t for t in props.get(LABEL, []) if isinstance(t, Literal)]
+    for wanted in ("en", None):
+        for term in labels:
+            if (term.language or None) == wanted or (wanted == "en" and (term.language or "")
+                                                       .lower().startswith("en-")):
+                return term.value
+    return labels[0].value if labels else fallback
+
+
+def _has_type(props: Props, local: str) -> bool:
+    return KG + local in _iris(props, TYPE)
+
+
+def _wikidata(props: Props) -> str | None:
+    return next((i for i in _iris(props, SAME_AS) if i.startswith(WIKIDATA)), None)
+
+
+@dataclass
+class Graph:
+    """Described resources, and the refs built from them."""
+
+    props: dict[str, Props] = field(default_factory=dict)
+
+    def add(self, store: GraphStore, iris: Iterable[str]) -> None:
+        missing = {i for i in iris if i not in self.props}
+        if missing:
+            self.props.update(describe(store, missing))
+
+    def of(self, iri: str) -> Props:
+        return self.props.get(iri) or {}
+
+    def actor(self, iri: str) -> ActorRef:
+        props = self.of(iri)
+        kind: Kind["state", "organization", "leader", "other"]
+        if (code := local_id(iri, "state")) is not None:
+            kind, ident = "state", _text(props, KG + "isoCode") or code
+        elif (slug := local_id(iri, "org")) is not None:
+            kind, ident = "organization", slug
+        elif (slug := local_id(iri, "leader")) is not None:
+            kind, ident = "leader", slug
+        else:
+            kind, ident = "other", None
+        return ActorRef(iri=iri, kind=kind, id=ident, name=label(props, ident or iri))
+
+    def source(self, iri: str) -> SourceRef:
+        props = self.of(iri)
+        return SourceRef(
+            id=local_id(iri, "source"),
+            iri=iri,
+            title=_text(props, TITLE),
+            url=_text(props, URL),
+            publisher=_text(props, PUBLISHER),
+            date=_date(props, PUBLISHED),
+        )
+
+    def meeting_ref(self, iri: str) -> MeetingRef:
+        props = self.of(iri)
+        return MeetingRef(
+            id=local_id(iri, "meeting"), iri=iri, label=label(props, iri), date=_date(props, KG + "date")
+        )
+
+    def when(self, pledge: str) -> dt.date | None:
+        """A pledge's date, else its article's."""
+        props = self.of(pledge)
+        own = _date(props, KG + "date")
+        if own:
+            return own
+        dates = [d for s in _iris(props, DERIVED) if (d := _date(self.of(s), PUBLISHED))]
+        return max(dates) if dates else None
+
+
+def _newest_first(items: Iterable[tuple[dt.date | None, str]]) -> list[str]:
+    """IRIs newest first, undated last, ties by IRI."""
+    listed = list(items)
+    dated = sorted(((d, i) for d, i in listed if d is not None), key=lambda e: (-e[0].toordinal(), e[1]))
+    undated = sorted(i for d, i in listed if d is None)
+    return [iri for _, iri in dated] + undated
+
+
+def _pledge_refs(props: Props) -> set[str]:
+    return {
+        *(_iris(props, KG + "pledgedBy")),
+        *(_iris(props, KG + "announcedBy")),
+        *(_iris(props, KG + "madeAt")),
+        *(_iris(props, DERIVED)),
+    }
+
+
+def pledges(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[PledgePublic]:
+    """Pledge models for ``iris``, in that order."""
+    graph.add(store, iris)
+    graph.add(store, {r for i in iris for r in _pledge_refs(graph.of(i))})
+    out = []
+    for iri in iris:
+        props = graph.of(iri)
+        stances = [local for i in _iris(props, KG + "stance") if (local := i.removeprefix(KG))]
+        stance = next((StanceName(s) for s in stances if s in StanceName._value2member_map_), None)
+        types = sorted(
+            {ContributionTypeName(t) for i in _iris(props, KG + "contributionType")
+             if (t := i.removeprefix(KG)) in ContributionTypeName._value2member_map_}
+        )
+        actors = _iris(props, KG + "pledgedBy")
+        out.append(
+            PledgePublic(
+                id=local_id(iri, "pledge"),
+                iri=iri,
+                actor=graph.actor(actors[0]) if actors else ActorRef(iri="", kind="other", name=""),
+                stance=stance,
+                types=types,
+                quantity=_text(props, KG + "quantity"),
+                condition=_text(props, KG + "condition"),
+                date=_date(props, KG + "date"),
+                evidence=_texts(props, KG + "evidence"),
+                announced_by=[graph.actor(i) for i in _iris(props, KG + "announcedBy")],
+                made_at=[graph.meeting_ref(i) for i in _iris(props, KG + "madeAt")],
+                sources=[graph.source(i) for i in _iris(props, DERIVED)],
+            )
+        )
+    return out
+
+
+def leaders(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[LeaderPublic]:
+    graph.add(store, iris)
+    graph.add(store, {r for i in iris for r in _iris(graph.of(i), KG + "represents")})
+    return [
+        LeaderPublic(
+            id=local_id(iri, "leader"),
+            iri=iri,
+            name=label(graph.of(iri), iri),
+            roles=_texts(graph.of(iri), KG + "role"),
+            represents=[graph.actor(a) for a in _iris(graph.of(iri), KG + "represents")],
+            wikidata=_wikidata(graph.of(iri)),
+        )
+        for iri in iris
+    ]
+
+
+def meetings(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[MeetingPublic]:
+    graph.add(store, iris)
+    refs = {
+        r
+        for i in iris
+        for p in (KG + "participant", KG + "hostState", DERIVED)
+        for r in _iris(graph.of(i), p)
+    }
+    graph.add(store, refs)
+    out = []
+    for iri in iris:
+        props = graph.of(iri)
+        participants = sorted(
+            (graph.actor(a) for a in _iris(props, KG + "participant")),
+            key=lambda a: (a.kind, a.name.casefold(), a.iri),
+        )
+        out.append(
+            MeetingPublic(
+                id=local_id(iri, "meeting"),
+                iri=iri,
+                label=label(props, iri),
+                kinds=_texts(props, KG + "meetingKind"),
+                date=_date(props, KG + "date"),
+                locations=_texts(props, KG + "location"),
+                hosts=[graph.actor(h) for h in _iris(props, KG + "hostState")],
+                participants=participants,
+                evidence=_texts(props, KG + "evidence"),
+                sources=[graph.source(s) for s in _iris(props, DERIVED)],
+            )
+        )
+    return out
+
+
+def _source_counts(store: GraphStore, iris: Sequence[str]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    names = {KG + "Leader": "leaders", KG + "Pledge": "pledges", KG + "Meeting": "meetings"}
+    for start in range(0, len(iris), CHUNK):
+        chunk = [NamedNode(i) for i in iris[start : start + CHUNK]]
+        rows = select(
+            store,
+            f"SELECT ?g ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {values('g', chunk)} "
+            "VALUES ?kind { kg:Leader kg:Pledge kg:Meeting } GRAPH ?g { ?x a ?kind } } "
+            "GROUP BY ?g ?kind",
+        )
+        for row in rows:
+            counts[row["g"].value][names[row["kind"].value]] = int(row["n"].value)  # type: ignore[union-attr]
+    return counts
+
+
+def sources(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[SourcePublic]:
+    graph.add(store, iris)
+    counts = _source_counts(store, iris)
+    out = []
+    for iri in iris:
+        ref = graph.source(iri)
+        found = counts.get(iri, {})
+        out.append(
+            SourcePublic(
+                **ref.model_dump(),
+                language=_text(graph.of(iri), KG + "language"),
+                leaders=found.get("leaders", 0),
+                pledges=found.get("pledges", 0),
+                meetings=found.get("meetings", 0),
+            )
+        )
+    return out
+
+
+# States ---------------------------------------------------------------------------------
+
+
+def _key(text: str) -> str:
+    """Case- and accent-insensitive form of a code or name.
+
+    >>> _key("  Türkiye ") == _key("turkiye")
+    True
+    """
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+
+
+@dataclass(frozen=True)
+class StateEntry:
+    iri: str
+    code: str
+    alpha3: str | None
+    name: str
+
+
+@dataclass
+class StateIndex:
+    """Every state in the graph, found by alpha-2, alpha-3 or English name in any case."""
+
+    states: dict[str, StateEntry] = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)
+
+    @staticmethod
+    def load(store: GraphStore) -> StateIndex:
+        rows = select(
+            store,
+            "SELECT DISTINCT ?state ?code ?a3 ?name ?rank WHERE { ?state a kg:State ; "
+            "kg:isoCode ?code . OPTIONAL { ?state kg:alpha3Code ?a3 } "
+            "OPTIONAL { { ?state rdfs:label ?name BIND(1 AS ?rank) } UNION "
+            "{ ?state skos:altLabel ?name BIND(2 AS ?rank) } } }",
+        )
+        names: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        index = StateIndex()
+        entries: dict[str, tuple[str, str | None]] = {}
+        for row in rows:
+            iri = row["state"].value  # type: ignore[union-attr]
+            entries[iri] = (row["code"].value, row["a3"].value if "a3" in row else None)  # type: ignore[union-attr]
+            if "name" in row and isinstance(row["name"], Literal):
+                name = row["name"]
+                english = (name.language or "en").lower().startswith("en")
+                rank = int(row["rank"].value) + (0 if english else 2)  # type: ignore[union-attr]
+                names[iri].append((rank, name.value))
+        for iri, (code, alpha3) in sorted(entries.items(), key=lambda e: e[1][0]):
+            ordered = [n for _, n in sorted(names[iri])]
+            index.states[iri] = StateEntry(iri, code, alpha3, ordered[0] if ordered else code)
+        # codes outrank names, and preferred names outrank alternatives, when keys collide
+        for iri, entry in index.states.items():
+            index.keys.setdefault(_key(entry.code), iri)
+        for iri, entry in index.states.items():
+            if entry.alpha3:
+                index.keys.setdefault(_key(entry.alpha3), iri)
+        for rank in (1, 2, 3, 4):
+            for iri in index.states:
+                for item_rank, name in sorted(names[iri]):
+                    if item_rank == rank:
+                        index.keys.setdefault(_key(name), iri)
+        return index
+
+    def find(self, text: str) -> StateEntry | None:
+        iri = self.keys.get(_key(text))
+        return self.states[iri] if iri else None
+
+    def close_matches(self, text: str, n: int = 5) -> list[StateEntry]:
+        """States whose code or names look like ``text``."""
+        found = difflib.get_close_matches(_key(text), list(self.keys), n=n * 3, cutoff=0.6)
+        out: list[StateEntry] = []
+        for key in found:
+            entry = self.states[self.keys[key]]
+            if entry not in out:
+                out.append(entry)
+        return out[:n]
+
+
+def unknown_country_message(index: StateIndex, text: str) -> str:
+    """The 404 text for a code or name that names no state, with close matches."""
+    shown = text if len(text) <= 80 else text[:80] + "..."
+    matches = index.close_matches(text)
+    if not matches:
+        return f"no country matches {shown!r}; use an ISO 3166-1 alpha-2 or alpha-3 code or an English name"
+    listed = ", ".join(f"{m.code} ({m.name})" for m in matches)
+    return f"no country matches {shown!r}; close matches: {listed}"
+
+
+def state_counts(store: GraphStore, states: Sequence[str] | None) -> dict[str, dict[str, int]]:
+    """Distinct leaders, pledges and meetings per state (meetings directly or via a leader)."""
+    bind = values("state", [NamedNode(s) for s in states]) if states else ""
+    rows = select(
+        store,
+        f"SELECT ?state ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {bind} "
+        '{ ?x a kg:Leader ; kg:represents ?state . BIND("leaders" AS ?kind) } UNION '
+        '{ ?x a kg:Pledge ; kg:pledgedBy ?state . BIND("pledges" AS ?kind) } UNION '
+        '{ ?x a kg:Meeting ; kg:participant ?state . BIND("meetings" AS ?kind) } UNION '
+        "{ ?x a kg:Meeting ; kg:participant ?leader . ?leader a kg:Leader ; "
+        'kg:represents ?state . BIND("meetings" AS ?kind) } } GROUP BY ?state ?kind',
+    )
+    counts: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in rows:
+        counts[row["state"].value][row["kind"].value] = int(row["n"].value)  # type: ignore[union-attr]
+    return counts
+
+
+def country(store: GraphStore, index: StateIndex, iri: str, counts: dict[str, int]) -> CountryPublic:
+    entry = index.states[iri]
+    props = describe(store, [iri])[iri]
+    return CountryPublic(
+        code=entry.code,
+        alpha3=entry.alpha3,
+        name=entry.name,
+        iri=iri,
+        wikidata=_wikidata(props),
+        leaders=counts.get("leaders", 0),
+        pledges=counts.get("pledges", 0),
+        meetings=counts.get("meetings", 0),
+    )
+
+
+def countries_in_sources(store: GraphStore) -> list[str]:
+    """States that some source graph points to, by ISO code."""
+    rows = select(
+        store,
+        "SELECT DISTINCT ?state ?code WHERE { GRAPH ?g { ?g a kg:Source . ?x ?rel ?state . "
+        f"VALUES ?rel {{ {SOURCE_LINKS} }} }} ?state a kg:State ; kg:isoCode ?code }}",
+    )
+    return [r["state"].value for r in sorted(rows, key=lambda r: (r["code"].value, r["state"].value))]  # type: ignore[union-attr]
+
+
+def country_members(store: GraphStore, state: str) -> dict[str, list[str]]:
+    """The leaders, pledges, meetings and sources of one state."""
+    rows = select(
+        store,
+        f"SELECT DISTINCT ?kind ?x WHERE {{ {values('state', [NamedNode(state)])} "
+        '{ ?x a kg:Leader ; kg:represents ?state . BIND("leader" AS ?kind) } UNION '
+        '{ ?x a kg:Pledge ; kg:pledgedBy ?state . BIND("pledge" AS ?kind) } UNION '
+        '{ ?x a kg:Meeting ; kg:participant ?state . BIND("meeting" AS ?kind) } UNION '
+        "{ ?x a kg:Meeting ; kg:participant ?leader . ?leader a kg:Leader ; "
+        'kg:represents ?state . BIND("meeting" AS ?kind) } UNION '
+        "{ GRAPH ?x { ?x a kg:Source . ?y ?rel ?state . "
+        f'VALUES ?rel {{ {SOURCE_LINKS} }} }} BIND("source" AS ?kind) }} }}',
+    )
+    members: dict[str, list[str]] = {"leader": [], "pledge": [], "meeting": [], "source": []}
+    for row in rows:
+        members[row["kind"].value].append(row["x"].value)  # type: ignore[union-attr]
+    return members
+
+
+def order_leaders(graph: Graph, iris: Iterable[str]) -> list[str]:
+    return sorted(set(iris), key=lambda i: (label(graph.of(i), i).casefold(), i))
+
+
+def order_pledges(graph: Graph, iris: Iterable[str]) -> list[str]:
+    return _newest_first((graph.when(i), i) for i in set(iris))
+
+
+def order_dated(graph: Graph, iris: Iterable[str], predicate: str) -> list[str]:
+    return _newest_first((_date(graph.of(i), predicate), i) for i in set(iris))
+
+
+def pledge_candidates(
+    store: GraphStore,
+    actor: str | None,
+    stance: StanceName | None,
+    kind: ContributionTypeName | None,
+) -> dict[str, dt.date | None]:
+    """Pledges matching the filters, with the date each is listed under (its own date, else
+    its article's)."""
+    patterns = ["?p a kg:Pledge ."]
+    if actor:
+        patterns.append(f"{values('actor', [NamedNode(actor)])} ?p kg:pledgedBy ?actor .")
+    if stance:
+        patterns.append(f"{values('stance', [kg(stance.value)])} ?p kg:stance ?stance .")
+    if kind:
+        patterns.append(f"{values('type', [kg(kind.value)])} ?p kg:contributionType ?type .")
+    rows = select(
+        store,
+        f"SELECT DISTINCT ?p ?d ?pub WHERE {{ {' '.join(patterns)} "
+        "OPTIONAL { ?p kg:date ?d } "
+        "OPTIONAL { ?p prov:wasDerivedFrom ?src . ?src schema:datePublished ?pub } }",
+    )
+    found: dict[str, tuple[list[dt.date], list[dt.date]]] = defaultdict(lambda: ([], []))
+    for row in rows:
+        own, published = found[row["p"].value]  # type: ignore[union-attr]
+        for name, bucket in (("d", own), ("pub", published)):
+            if name in row:
+                try:
+                    bucket.append(dt.date.fromisoformat(row[name].value[:10]))  # type: ignore[union-attr]
+                except ValueError:
+                    pass
+    return {
+        iri: max(own) if own else (max(published) if published else None)
+        for iri, (own, published) in found.items()
+    }
+
+
+def ordered_by_date(dates: dict[str, dt.date | None]) -> list[str]:
+    """Newest first, undated last, ties by IRI."""
+    return _newest_first((d, i) for i, d in dates.items())
+
+
+def typed(store: GraphStore, kind: str, actor: str | None = None) -> dict[str, tuple[dt.date | None, str]]:
+    """Every ``kg:{kind}`` (Leader, Meeting, Source) with its newest date and its first label,
+    optionally only those of one state."""
+    filters = ""
+    if actor and kind == "Leader":
+        filters = f"{values('state', [NamedNode(actor)])} ?x kg:represents ?state ."
+    elif actor and kind == "Meeting":
+        filters = (
+            f"{values('state', [NamedNode(actor)])} {{ ?x kg:participant ?state }} UNION "
+            "{ ?x kg:participant ?leader . ?leader a kg:Leader ; kg:represents ?state }"
+        )
+    date_predicate = "schema:datePublished" if kind == "Source" else "kg:date"
+    pattern = "GRAPH ?x { ?x a kg:Source }" if kind == "Source" else f"?x a kg:{kind} ."
+    rows = select(
+        store,
+        f"SELECT DISTINCT ?x ?d ?name WHERE {{ {pattern} {filters} "
+        f"OPTIONAL {{ ?x {date_predicate} ?d }} OPTIONAL {{ ?x rdfs:label ?name }} }}",
+    )
+    dates: dict[str, list[dt.date]] = defaultdict(list)
+    names: dict[str, list[str]] = defaultdict(list)
+    for row in rows:
+        iri = row["x"].value  # type: ignore[union-attr]
+        dates[iri]
+        if "d" in row:
+            try:
+                dates[iri].append(dt.date.fromisoformat(row["d"].value[:10]))  # type: ignore[union-attr]
+            except ValueError:
+                pass
+        if "name" in row:
+            names[iri].append(row["name"].value)  # type: ignore[union-attr]
+    return {
+        iri: (max(found) if found else None, min(names[iri]) if names[iri] else iri)
+        for iri, found in dates.items()
+    }
+
+
+def source_members(store: GraphStore, source: str) -> dict[str, list[str]]:
+    """The leaders, pledges and meetings extracted from one source."""
+    rows = select(
+        store,
+        f"SELECT DISTINCT ?kind ?x WHERE {{ {values('g', [NamedNode(source)])} "
+        "VALUES ?kind { kg:Leader kg:Pledge kg:Meeting } GRAPH ?g { ?x a ?kind } }",
+    )
+    members: dict[str, list[str]] = {"Leader": [], "Pledge": [], "Meeting": []}
+    for row in rows:
+        members[row["kind"].value.removeprefix(KG)].append(row["x"].value)  # type: ignore[union-attr]
+    return members
+
+
+def related(store: GraphStore, subject: str, pattern: str) -> list[str]:
+    """IRIs ``?x`` with ``pattern`` (which uses ``?x`` and ``?s``) for one subject."""
+    rows = select(
+        store, f"SELECT DISTINCT ?x WHERE {{ {values('s', [NamedNode(subject)])} {pattern} }}"
+    )
+    return [r["x"].value for r in rows]  # type: ignore[union-attr]
+
+
+def is_a(graph: Graph, iri: str, local: str) -> bool:
+    return _has_type(graph.of(iri), local)
+
+
+def mentions(graph: Graph, source: str) -> list[ActorRef]:
+    refs = [graph.actor(i) for i in _iris(graph.of(source), KG + "mentions")]
+    return sorted(refs, key=lambda a: (a.kind, a.name.casefold(), a.iri))
+
+
+def mention_iris(graph: Graph, source: str) -> list[str]:
+    return _iris(graph.of(source), KG + "mentions")
+
+
+# Documents ------------------------------------------------------------------------------
+
+
+def country_detail(store: GraphStore, index: StateIndex, iri: str) -> CountryDetailPublic:
+    """Everything about one state, each list in a stable order."""
+    members = country_members(store, iri)
+    counts = state_counts(store, [iri]).get(iri, {})
+    graph = Graph()
+    graph.add(store, [m for found in members.values() for m in found])
+    graph.add(store, {s for p in members["pledge"] for s in _iris(graph.of(p), DERIVED)})
+    return CountryDetailPublic(
+        country=country(store, index, iri, counts),
+        leaders=leaders(store, graph, order_leaders(graph, members["leader"])),
+        pledges=pledges(store, graph, order_pledges(graph, members["pledge"])),
+        meetings=meetings(store, graph, order_dated(graph, members["meeting"], KG + "date")),
+        sources=sources(store, graph, order_dated(graph, members["source"], PUBLISHED)),
+    )
+
+
+def countries_page(store: GraphStore, index: StateIndex, limit: int, offset: int) -> CountriesPublic:
+    iris = [i for i in countries_in_sources(store) if i in index.states]
+    page = iris[offset : offset + limit]
+    counts = state_counts(store, page) if page else {}
+    data = [country(store, index, iri, counts.get(iri, {})) for iri in page]
+    return CountriesPublic(limit=limit, offset=offset, total=len(iris), data=data)
+
+
+def leaders_page(store: GraphStore, actor: str | None, limit: int, offset: int) -> LeadersPublic:
+    found = typed(store, "Leader", actor)
+    ordered = sorted(found, key=lambda i: (found[i][1].casefold(), i))
+    page = ordered[offset : offset + limit]
+    return LeadersPublic(
+        limit=limit, offset=offset, total=len(ordered), data=leaders(store, Graph(), page)
+    )
+
+
+def meetings_page(store: GraphStore, actor: str | None, limit: int, offset: int) -> MeetingsPublic:
+    found = typed(store, "Meeting", actor)
+    ordered = _newest_first((when, iri) for iri, (when, _) in found.items())
+    page = ordered[offset : offset + limit]
+    return MeetingsPublic(
+        limit=limit, offset=offset, total=len(ordered), data=meetings(store, Graph(), page)
+    )
+
+
+def sources_page(store: GraphStore, limit: int, offset: int) -> SourcesPublic:
+    found = typed(store, "Source")
+    ordered = _newest_first((when, iri) for iri, (when, _) in found.items())
+    page = ordered[offset : offset + limit]
+    return SourcesPublic(
+        limit=limit, offset=offset, total=len(ordered), data=sources(store, Graph(), page)
+    )
+
+
+def pledges_page(
+    store: GraphStore,
+    actor: str | None,
+    stance: StanceName | None,
+    kind: ContributionTypeName | None,
+    since: dt.date | None,
+    until: dt.date | None,
+    limit: int,
+    offset: int,
+) -> PledgesPublic:
+    """Pledges matching the filters, newest first (by the pledge's date, else its article's);
+    ``since`` / ``until`` (inclusive) leave out pledges with no date at all."""
+    dates = pledge_candidates(store, actor, stance, kind)
+    if since or until:
+        dates = {
+            iri: when
+            for iri, when in dates.items()
+            if when is not None and (not since or when >= since) and (not until or when <= until)
+        }
+    ordered = ordered_by_date(dates)
+    page = ordered[offset : offset + limit]
+    return PledgesPublic(
+        limit=limit, offset=offset, total=len(ordered), data=pledges(store, Graph(), page)
+    )
+
+
+def leader_detail(store: GraphStore, iri: str) -> LeaderDetailPublic | None:
+    graph = Graph()
+    graph.add(store, [iri])
+    if not is_a(graph, iri, "Leader"):
+        return None
+    announced = related(store, iri, "?x kg:announcedBy ?s ; a kg:Pledge .")
+    attended = related(store, iri, "?x kg:participant ?s ; a kg:Meeting .")
+    graph.add(store, [*announced, *attended])
+    graph.add(store, {s for p in announced for s in _iris(graph.of(p), DERIVED)})
+    return LeaderDetailPublic(
+        leader=leaders(store, graph, [iri])[0],
+        pledges=pledges(store, graph, order_pledges(graph, announced)),
+        meetings=meetings(store, graph, order_dated(graph, attended, KG + "date")),
+        sources=sources(store, graph, order_dated(graph, _iris(graph.of(iri), DERIVED), PUBLISHED)),
+    )
+
+
+def meeting_detail(store: GraphStore, iri: str) -> MeetingDetailPublic | None:
+    graph = Graph()
+    graph.add(store, [iri])
+    if not is_a(graph, iri, "Meeting"):
+        return None
+    made = related(store, iri, "?x kg:madeAt ?s ; a kg:Pledge .")
+    graph.add(store, made)
+    graph.add(store, {s for p in made for s in _iris(graph.of(p), DERIVED)})
+    return MeetingDetailPublic(
+        meeting=meetings(store, graph, [iri])[0],
+        pledges=pledges(store, graph, order_pledges(graph, made)),
+    )
+
+
+def source_detail(store: GraphStore, iri: str) -> SourceDetailPublic | None:
+    if not store.has_graph(NamedNode(iri)):
+        return None
+    graph = Graph()
+    graph.add(store, [iri])
+    if not is_a(graph, iri, "Source"):
+        return None
+    members = source_members(store, iri)
+    graph.add(store, [*mention_iris(graph, iri), *(m for found in members.values() for m in found)])
+    return SourceDetailPublic(
+        source=sources(store, graph, [iri])[0],
+        mentions=mentions(graph, iri),
+        leaders=leaders(store, graph, order_leaders(graph, members["Leader"])),
+        pledges=pledges(store, graph, order_pledges(graph, members["Pledge"])),
+        meetings=meetings(store, graph, order_dated(graph, members["Meeting"], KG + "date")),
+    )

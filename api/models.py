@@ -1,0 +1,262 @@
+"""Response and request models of the REST API, named by role (``...Public`` is what a client
+sees; ``...Ref`` is a short link to another resource)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from kg.records import ContributionType, Stance
+
+
+class StanceName(StrEnum):
+    """A pledge's stance; matched without regard to case."""
+
+    committed = "Committed"
+    considering = "Considering"
+    declined = "Declined"
+
+    @classmethod
+    def _missing_(cls, value: object) -> StanceName | None:
+        if isinstance(value, str):
+            for member in cls:
+                if member.value.lower() == value.strip().lower():
+                    return member
+        return None
+
+
+class ContributionTypeName(StrEnum):
+    """What is offered, as the local names of ``kg:ContributionTypes``; matched without regard
+    to case."""
+
+    GroundTroops = ContributionType.GROUND_TROOPS.value
+    AirPower = ContributionType.AIR_POWER.value
+    Maritime = ContributionType.MARITIME.value
+    Demining = ContributionType.DEMINING.value
+    Training = ContributionType.TRAINING.value
+    Monitoring = ContributionType.MONITORING.value
+    Funding = ContributionType.FUNDING.value
+    Reconstruction = ContributionType.RECONSTRUCTION.value
+    Equipment = ContributionType.EQUIPMENT.value
+    Backstop = ContributionType.BACKSTOP.value
+    UnspecifiedMilitary = ContributionType.UNSPECIFIED_MILITARY.value
+
+    @classmethod
+    def _missing_(cls, value: object) -> ContributionTypeName | None:
+        if isinstance(value, str):
+            for member in cls:
+                if member.value.lower() == value.strip().lower():
+                    return member
+        return None
+
+
+assert {s.value for s in StanceName} == {s.value for s in Stance}
+
+
+class Public(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ActorRef(Public):
+    """A state, organization or leader another resource points to."""
+
+    iri: str
+    kind: Literal["state", "organization", "leader", "other"]
+    id: str | None = Field(None, description="Code (states), slug (organizations, leaders).")
+    name: str
+
+
+class SourceRef(Public):
+    """The article a fact was extracted from."""
+
+    id: str | None
+    iri: str
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    date: dt.date | None = None
+
+
+class MeetingRef(Public):
+    id: str | None
+    iri: str
+    label: str
+    date: dt.date | None = None
+
+
+class Page(Public):
+    """Paging of a list: the window asked for and how many items there are in all."""
+
+    limit: int
+    offset: int
+    total: int
+
+
+class CountryPublic(Public):
+    """A state with how many leaders, pledges and meetings the graph holds for it."""
+
+    code: str = Field(description="ISO 3166-1 alpha-2.")
+    alpha3: str | None = None
+    name: str
+    iri: str
+    wikidata: str | None = None
+    leaders: int = 0
+    pledges: int = 0
+    meetings: int = 0
+
+
+class CountriesPublic(Page):
+    data: list[CountryPublic]
+
+
+class PledgePublic(Public):
+    """One actor's stated position on contributing something, with its evidence and source."""
+
+    id: str | None
+    iri: str
+    actor: ActorRef
+    stance: StanceName | None
+    types: list[ContributionTypeName]
+    quantity: str | None = None
+    condition: str | None = None
+    date: dt.date | None = Field(None, description="The pledge's own date, when the text gives one.")
+    evidence: list[str] = Field(description="The sentence(s) of the article, verbatim.")
+    announced_by: list[ActorRef] = []
+    made_at: list[MeetingRef] = []
+    sources: list[SourceRef] = []
+
+
+class PledgesPublic(Page):
+    data: list[PledgePublic]
+
+
+class LeaderPublic(Public):
+    """A person acting for a state or organization."""
+
+    id: str | None
+    iri: str
+    name: str
+    roles: list[str]
+    represents: list[ActorRef]
+    wikidata: str | None = None
+
+
+class LeadersPublic(Page):
+    data: list[LeaderPublic]
+
+
+class MeetingPublic(Public):
+    """A summit, meeting, call or talks."""
+
+    id: str | None
+    iri: str
+    label: str
+    kinds: list[str]
+    date: dt.date | None = None
+    locations: list[str]
+    hosts: list[ActorRef]
+    participants: list[ActorRef]
+    evidence: list[str]
+    sources: list[SourceRef]
+
+
+class MeetingsPublic(Page):
+    data: list[MeetingPublic]
+
+
+class SourcePublic(Public):
+    """One ingested article, with how many facts were extracted from it."""
+
+    id: str | None
+    iri: str
+    title: str | None = None
+    url: str | None = None
+    publisher: str | None = None
+    date: dt.date | None = None
+    language: str | None = None
+    leaders: int = 0
+    pledges: int = 0
+    meetings: int = 0
+
+
+class SourcesPublic(Page):
+    data: list[SourcePublic]
+
+
+class CountryDetailPublic(Public):
+    """Everything the graph says about one state."""
+
+    country: CountryPublic
+    leaders: list[LeaderPublic]
+    pledges: list[PledgePublic]
+    meetings: list[MeetingPublic]
+    sources: list[SourcePublic]
+
+
+class LeaderDetailPublic(Public):
+    leader: LeaderPublic
+    pledges: list[PledgePublic] = Field(description="Pledges the leader announced.")
+    meetings: list[MeetingPublic]
+    sources: list[SourcePublic]
+
+
+class MeetingDetailPublic(Public):
+    meeting: MeetingPublic
+    pledges: list[PledgePublic] = Field(description="Pledges made at the meeting.")
+
+
+class SourceDetailPublic(Public):
+    source: SourcePublic
+    mentions: list[ActorRef]
+    leaders: list[LeaderPublic]
+    pledges: list[PledgePublic]
+    meetings: list[MeetingPublic]
+
+
+class HealthPublic(Public):
+    status: Literal["ok"]
+    store: Literal["embedded", "remote"]
+    updates: bool = Field(description="Whether updates and ingestion are enabled (a token is set).")
+
+
+class StatsPublic(Public):
+    sources: int
+    states: int
+    leaders: int
+    pledges: int
+    meetings: int
+    quads: int
+
+
+class ArticleIn(BaseModel):
+    """One article to ingest, as ``kg ingest --server`` sends it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    text: str = Field(max_length=20_000_000)
+    origin: str = Field("request", max_length=2000)
+    url: str | None = Field(None, max_length=2000)
+    title: str | None = Field(None, max_length=2000)
+    publisher: str | None = Field(None, max_length=2000)
+    date: str | None = Field(None, max_length=100, description="YYYY-MM-DD")
+
+
+class IngestIn(BaseModel):
+    articles: list[ArticleIn] = Field(max_length=1000)
+
+
+class IngestError(Public):
+    origin: str
+    reason: str
+
+
+class IngestPublic(Public):
+    counts: dict[str, int]
+    errors: list[IngestError]
+
+
+class ErrorPublic(Public):
+    detail: str

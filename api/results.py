@@ -1,0 +1,259 @@
+"""SPARQL result formats: choosing one from ``Accept`` or a ``format`` parameter, and writing
+SELECT solutions row by row (JSON, XML, CSV, TSV) so large results stream and can be cut at the
+row limit or the time limit.
+
+>>> pick(RESULTS, "application/sparql-results+xml;q=0.9, text/csv", None).name
+'csv'
+>>> pick(GRAPHS, None, "ntriples").media_type
+'application/n-triples'
+>>> term_json(Literal("Spain", language="en"))
+{'type': 'literal', 'value': 'Spain', 'xml:lang': 'en'}
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from pyoxigraph import (
+    BlankNode,
+    Literal,
+    NamedNode,
+    QueryResultsFormat,
+    RdfFormat,
+    Triple,
+)
+
+XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
+Term = NamedNode | BlankNode | Literal | Triple
+
+
+@dataclass(frozen=True)
+class Format:
+    """A result format: short name, media type, other media types it answers to."""
+
+    name: str
+    media_type: str
+    aliases: tuple[str, ...] = ()
+    rdf: RdfFormat | None = None
+    results: QueryResultsFormat | None = None
+
+    @property
+    def content_type(self) -> str:
+        """The media type with a charset where the type is textual."""
+        if self.media_type.startswith("text/"):
+            return f"{self.media_type}; charset=utf-8"
+        return self.media_type
+
+
+RESULTS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", ("application/json", "text/javascript",
+           "application/javascript"), results=QueryResultsFormat.JSON),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"),
+           results=QueryResultsFormat.XML),
+    Format("csv", "text/csv", (), results=QueryResultsFormat.CSV),
+    Format("tsv", "text/tab-separated-values", ("text/tsv",), results=QueryResultsFormat.TSV),
+)
+GRAPHS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", ("application/x-turtle", "ttl"), rdf=RdfFormat.TURTLE),
+    Format("ntriples", "application/n-triples", ("text/plain", "nt"), rdf=RdfFormat.N_TRIPLES),
+    Format("jsonld", "application/ld+json", ("json-ld", "application/json", "json"),
+           rdf=RdfFormat.JSON_LD),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "xml"),
+           rdf=RdfFormat.RDF_XML),
+)
+
+
+class NotAcceptableError(ValueError):
+    """No format offered matches what the client accepts."""
+
+
+class UnknownFormatError(ValueError):
+    """A ``format`` parameter naming no format this server writes."""
+
+
+def _accepted(header: str) -> list[tuple[float, int, str]]:
+    ranges: list[tuple[float, int, str]] = []
+    for position, part in enumerate(header.split(",")):
+        fields = [f.strip() for f in part.split(";")]
+        media = fields[0].lower()
+        if not media:
+            continue
+        quality = 1.0
+        for param in fields[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = max(0.0, min(1.0, float(value)))
+                except ValueError:
+                    quality = 0.0
+        ranges.append((quality, position, media))
+    return ranges
+
+
+def _matches(pattern: str, fmt: Format) -> int:
+    """How specifically ``pattern`` matches the format: 3 exact, 2 alias, 1 wildcard, 0 not."""
+    if pattern == fmt.media_type:
+        return 3
+    if pattern in fmt.aliases:
+        return 2
+    if pattern == "*/*" or (pattern.endswith("/*") and fmt.media_type.startswith(pattern[:-1])):
+        return 1
+    return 0
+
+
+def pick(offered: Sequence[Format], accept: str | None, requested: str | None) -> Format:
+    """The format to answer in: ``requested`` (a short name or media type) wins, then the best
+    ``Accept`` match, then the first offered."""
+    if requested:
+        wanted = requested.strip().lower()
+        for fmt in offered:
+            if wanted == fmt.name or wanted == fmt.media_type or wanted in fmt.aliases:
+                return fmt
+        names = ", ".join(f.name for f in offered)
+        raise UnknownFormatError(f"unknown format {requested!r} for this result; use one of {names}")
+    if not accept or not accept.strip():
+        return offered[0]
+    best: tuple[float, int, int, int] | None = None
+    chosen: Format | None = None
+    for quality, position, pattern in _accepted(accept):
+        if quality <= 0:
+            continue
+        for index, fmt in enumerate(offered):
+            specificity = _matches(pattern, fmt)
+            if not specificity:
+                continue
+            key = (quality, specificity, -position, -index)
+            if best is None or key > best:
+                best, chosen = key, fmt
+    if chosen is None:
+        types = ", ".join(f.media_type for f in offered)
+        raise NotAcceptableError(f"none of the accepted media types can be produced; offered: {types}")
+    return chosen
+
+
+def term_json(term: Term) -> dict[str, Any]:
+    """A term as SPARQL 1.1 (and 1.2 for triple terms) JSON results write it."""
+    if isinstance(term, NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, Literal):
+        out: dict[str, Any] = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+            if term.direction is not None:
+                out["its:dir"] = str(term.direction)
+        elif term.datatype.value != XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    return {
+        "type": "triple",
+        "value": {
+            "subject": term_json(term.subject),
+            "predicate": term_json(term.predicate),
+            "object": term_json(term.object),
+        },
+    }
+
+
+def _term_xml(term: Term) -> str:
+    if isinstance(term, NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    return (
+        f"<triple><subject>{_term_xml(term.subject)}</subject>"
+        f"<predicate>{_term_xml(term.predicate)}</predicate>"
+        f"<object>{_term_xml(term.object)}</object></triple>"
+    )
+
+
+def _term_tsv(term: Term) -> str:
+    if isinstance(term, Triple):
+        parts = (_term_tsv(term.subject), _term_tsv(term.predicate), _term_tsv(term.object))
+        return "<<( {} {} {} )>>".format(*parts)
+    return str(term)
+
+
+def _term_csv(term: Term) -> str:
+    if isinstance(term, NamedNode | Literal):
+        return term.value
+    if isinstance(term, BlankNode):
+        return f"_:{term.value}"
+    return _term_tsv(term)
+
+
+class SolutionsWriter:
+    """Writes the head, the rows and the end of a SELECT result in one of the four formats.
+
+    >>> w = SolutionsWriter(RESULTS[2], ["x", "y"])
+    >>> w.head() + w.row([NamedNode("http://a"), None]) + w.tail()
+    b'x,y\\r\\nhttp://a,\\r\\n'
+    """
+
+    def __init__(self, fmt: Format, variables: Sequence[str]) -> None:
+        self.fmt = fmt
+        self.variables = list(variables)
+        self._first = True
+
+    def head(self) -> bytes:
+        name = self.fmt.name
+        if name == "json":
+            return ('{"head":{"vars":' + json.dumps(self.variables) + '},"results":{"bindings":['
+                    ).encode()
+        if name == "xml":
+            names = "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables)
+            return ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                    f"<head>{names}</head><results>").encode()
+        if name == "csv":
+            return self._csv(self.variables)
+        return ("\t".join(f"?{v}" for v in self.variables) + "\n").encode()
+
+    def _csv(self, cells: Iterable[str]) -> bytes:
+        buffer = io.StringIO()
+        csv.writer(buffer, lineterminator="\r\n").writerow(list(cells))
+        return buffer.getvalue().encode()
+
+    def row(self, values: Sequence[Term | None]) -> bytes:
+        name = self.fmt.name
+        if name == "json":
+            binding = {
+                var: term_json(value)
+                for var, value in zip(self.variables, values, strict=False)
+                if value is not None
+            }
+            text = json.dumps(binding, ensure_ascii=False, separators=(",", ":"))
+            prefix = "" if self._first else ","
+            self._first = False
+            return (prefix + text).encode()
+        if name == "xml":
+            cells = "".join(
+                f"<binding name={quoteattr(var)}>{_term_xml(value)}</binding>"
+                for var, value in zip(self.variables, values, strict=False)
+                if value is not None
+            )
+            return f"<result>{cells}</result>".encode()
+        if name == "csv":
+            return self._csv("" if v is None else _term_csv(v) for v in values)
+        return ("\t".join("" if v is None else _term_tsv(v) for v in values) + "\n").encode()
+
+    def tail(self) -> bytes:
+        if self.fmt.name == "json":
+            return b"]}}"
+        if self.fmt.name == "xml":
+            return b"</results></sparql>"
+        return b""

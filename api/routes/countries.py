@@ -1,0 +1,75 @@
+"""``/countries``: the states the sources speak of, and everything known about one of them."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from api import lookups
+from api.deps import Limit, LookupDep, Offset
+from api.models import CountriesPublic, CountryDetailPublic, ErrorPublic
+from kg.store import GraphStore
+
+router = APIRouter(prefix="/countries", tags=["countries"])
+
+CountryCode = Annotated[
+    str,
+    Path(
+        min_length=1,
+        max_length=100,
+        description="ISO 3166-1 alpha-2 (ES) or alpha-3 (ESP) code, or English name (Spain); "
+        "any case.",
+    ),
+]
+
+
+@router.get("", response_model=CountriesPublic, summary="States with facts in the graph")
+async def list_countries(lookup: LookupDep, limit: Limit = 100, offset: Offset = 0) -> CountriesPublic:
+    """Every state some source pledges for, is represented in, meets with or mentions, by ISO
+    code, with how many leaders, pledges and meetings the graph holds for it."""
+    index = await lookup.states()
+
+    def work(store: GraphStore) -> CountriesPublic:
+        iris = [i for i in lookups.countries_in_sources(store) if i in index.states]
+        page = iris[offset : offset + limit]
+        counts = lookups.state_counts(store, page) if page else {}
+        data = [lookups.country(store, index, iri, counts.get(iri, {})) for iri in page]
+        return CountriesPublic(limit=limit, offset=offset, total=len(iris), data=data)
+
+    return await lookup.run(work)
+
+
+@router.get(
+    "/{code}",
+    response_model=CountryDetailPublic,
+    summary="One state: its leaders, pledges, meetings and sources",
+    responses={404: {"model": ErrorPublic, "description": "No such country; close matches named."}},
+)
+async def get_country(code: CountryCode, lookup: LookupDep) -> CountryDetailPublic:
+    """The state, its leaders with their roles, its pledges (stance, contribution types,
+    quantity, condition, date, the evidence quoted verbatim and the source article), the
+    meetings it took part in (itself or through its leaders) and the articles about it. The
+    alpha-2 code, the alpha-3 code and the name give the same document."""
+    entry = await lookup.country(code)
+    index = await lookup.states()
+
+    def work(store: GraphStore) -> CountryDetailPublic:
+        members = lookups.country_members(store, entry.iri)
+        counts = lookups.state_counts(store, [entry.iri]).get(entry.iri, {})
+        graph = lookups.Graph()
+        graph.add(store, [m for ms in members.values() for m in ms])
+        graph.add(store, {s for p in members["pledge"] for s in lookups._iris(graph.of(p), lookups.DERIVED)})
+        return CountryDetailPublic(
+            country=lookups.country(store, index, entry.iri, counts),
+            leaders=lookups.leaders(store, graph, lookups.order_leaders(graph, members["leader"])),
+            pledges=lookups.pledges(store, graph, lookups.order_pledges(graph, members["pledge"])),
+            meetings=lookups.meetings(
+                store, graph, lookups.order_dated(graph, members["meeting"], lookups.KG + "date")
+            ),
+            sources=lookups.sources(
+                store, graph, lookups.order_dated(graph, members["source"], lookups.PUBLISHED)
+            ),
+        )
+
+    return await lookup.run(work)
