@@ -112,7 +112,7 @@ def describe(store: GraphStore, iris: Iterable[str]) -> dict[str, Props]:
     return found
 
 
-def _iris(props: Props, predicate: str) -> list[str]:
+def iris_of(props: Props, predicate: str) -> list[str]:
     return [t.value for t in props.get(predicate, []) if isinstance(t, NamedNode)]
 
 
@@ -147,11 +147,11 @@ def label(props: Props, fallback: str) -> str:
 
 
 def _has_type(props: Props, local: str) -> bool:
-    return KG + local in _iris(props, TYPE)
+    return KG + local in iris_of(props, TYPE)
 
 
 def _wikidata(props: Props) -> str | None:
-    return next((i for i in _iris(props, SAME_AS) if i.startswith(WIKIDATA)), None)
+    return next((i for i in iris_of(props, SAME_AS) if i.startswith(WIKIDATA)), None)
 
 
 @dataclass
@@ -204,7 +204,7 @@ class Graph:
         own = _date(props, KG + "date")
         if own:
             return own
-        dates = [d for s in _iris(props, DERIVED) if (d := _date(self.of(s), PUBLISHED))]
+        dates = [d for s in iris_of(props, DERIVED) if (d := _date(self.of(s), PUBLISHED))]
         return max(dates) if dates else None
 
 
@@ -218,10 +218,10 @@ def _newest_first(items: Iterable[tuple[dt.date | None, str]]) -> list[str]:
 
 def _pledge_refs(props: Props) -> set[str]:
     return {
-        *(_iris(props, KG + "pledgedBy")),
-        *(_iris(props, KG + "announcedBy")),
-        *(_iris(props, KG + "madeAt")),
-        *(_iris(props, DERIVED)),
+        *(iris_of(props, KG + "pledgedBy")),
+        *(iris_of(props, KG + "announcedBy")),
+        *(iris_of(props, KG + "madeAt")),
+        *(iris_of(props, DERIVED)),
     }
 
 
@@ -232,13 +232,13 @@ def pledges(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[Pledge
     out = []
     for iri in iris:
         props = graph.of(iri)
-        stances = [local for i in _iris(props, KG + "stance") if (local := i.removeprefix(KG))]
+        stances = [local for i in iris_of(props, KG + "stance") if (local := i.removeprefix(KG))]
         stance = next((StanceName(s) for s in stances if s in StanceName._value2member_map_), None)
         types = sorted(
-            {ContributionTypeName(t) for i in _iris(props, KG + "contributionType")
+            {ContributionTypeName(t) for i in iris_of(props, KG + "contributionType")
              if (t := i.removeprefix(KG)) in ContributionTypeName._value2member_map_}
         )
-        actors = _iris(props, KG + "pledgedBy")
+        actors = iris_of(props, KG + "pledgedBy")
         out.append(
             PledgePublic(
                 id=local_id(iri, "pledge"),
@@ -250,9 +250,9 @@ def pledges(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[Pledge
                 condition=_text(props, KG + "condition"),
                 date=_date(props, KG + "date"),
                 evidence=_texts(props, KG + "evidence"),
-                announced_by=[graph.actor(i) for i in _iris(props, KG + "announcedBy")],
-                made_at=[graph.meeting_ref(i) for i in _iris(props, KG + "madeAt")],
-                sources=[graph.source(i) for i in _iris(props, DERIVED)],
+                announced_by=[graph.actor(i) for i in iris_of(props, KG + "announcedBy")],
+                made_at=[graph.meeting_ref(i) for i in iris_of(props, KG + "madeAt")],
+                sources=[graph.source(i) for i in iris_of(props, DERIVED)],
             )
         )
     return out
@@ -260,14 +260,14 @@ def pledges(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[Pledge
 
 def leaders(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[LeaderPublic]:
     graph.add(store, iris)
-    graph.add(store, {r for i in iris for r in _iris(graph.of(i), KG + "represents")})
+    graph.add(store, {r for i in iris for r in iris_of(graph.of(i), KG + "represents")})
     return [
         LeaderPublic(
             id=local_id(iri, "leader"),
             iri=iri,
             name=label(graph.of(iri), iri),
             roles=_texts(graph.of(iri), KG + "role"),
-            represents=[graph.actor(a) for a in _iris(graph.of(iri), KG + "represents")],
+            represents=[graph.actor(a) for a in iris_of(graph.of(iri), KG + "represents")],
             wikidata=_wikidata(graph.of(iri)),
         )
         for iri in iris
@@ -280,14 +280,14 @@ def meetings(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[Meeti
         r
         for i in iris
         for p in (KG + "participant", KG + "hostState", DERIVED)
-        for r in _iris(graph.of(i), p)
+        for r in iris_of(graph.of(i), p)
     }
     graph.add(store, refs)
     out = []
     for iri in iris:
         props = graph.of(iri)
         participants = sorted(
-            (graph.actor(a) for a in _iris(props, KG + "participant")),
+            (graph.actor(a) for a in iris_of(props, KG + "participant")),
             key=lambda a: (a.kind, a.name.casefold(), a.iri),
         )
         out.append(
@@ -298,10 +298,10 @@ def meetings(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[Meeti
                 kinds=_texts(props, KG + "meetingKind"),
                 date=_date(props, KG + "date"),
                 locations=_texts(props, KG + "location"),
-                hosts=[graph.actor(h) for h in _iris(props, KG + "hostState")],
+                hosts=[graph.actor(h) for h in iris_of(props, KG + "hostState")],
                 participants=participants,
                 evidence=_texts(props, KG + "evidence"),
-                sources=[graph.source(s) for s in _iris(props, DERIVED)],
+                sources=[graph.source(s) for s in iris_of(props, DERIVED)],
             )
         )
     return out
@@ -608,12 +608,12 @@ def is_a(graph: Graph, iri: str, local: str) -> bool:
 
 
 def mentions(graph: Graph, source: str) -> list[ActorRef]:
-    refs = [graph.actor(i) for i in _iris(graph.of(source), KG + "mentions")]
+    refs = [graph.actor(i) for i in iris_of(graph.of(source), KG + "mentions")]
     return sorted(refs, key=lambda a: (a.kind, a.name.casefold(), a.iri))
 
 
-def mention_iris(graph: Graph, source: str) -> list[str]:
-    return _iris(graph.of(source), KG + "mentions")
+def mentioniris_of(graph: Graph, source: str) -> list[str]:
+    return iris_of(graph.of(source), KG + "mentions")
 
 
 # Documents ------------------------------------------------------------------------------
@@ -625,7 +625,7 @@ def country_detail(store: GraphStore, index: StateIndex, iri: str) -> CountryDet
     counts = state_counts(store, [iri]).get(iri, {})
     graph = Graph()
     graph.add(store, [m for found in members.values() for m in found])
-    graph.add(store, {s for p in members["pledge"] for s in _iris(graph.of(p), DERIVED)})
+    graph.add(store, {s for p in members["pledge"] for s in iris_of(graph.of(p), DERIVED)})
     return CountryDetailPublic(
         country=country(store, index, iri, counts),
         leaders=leaders(store, graph, order_leaders(graph, members["leader"])),
@@ -704,12 +704,12 @@ def leader_detail(store: GraphStore, iri: str) -> LeaderDetailPublic | None:
     announced = related(store, iri, "?x kg:announcedBy ?s ; a kg:Pledge .")
     attended = related(store, iri, "?x kg:participant ?s ; a kg:Meeting .")
     graph.add(store, [*announced, *attended])
-    graph.add(store, {s for p in announced for s in _iris(graph.of(p), DERIVED)})
+    graph.add(store, {s for p in announced for s in iris_of(graph.of(p), DERIVED)})
     return LeaderDetailPublic(
         leader=leaders(store, graph, [iri])[0],
         pledges=pledges(store, graph, order_pledges(graph, announced)),
         meetings=meetings(store, graph, order_dated(graph, attended, KG + "date")),
-        sources=sources(store, graph, order_dated(graph, _iris(graph.of(iri), DERIVED), PUBLISHED)),
+        sources=sources(store, graph, order_dated(graph, iris_of(graph.of(iri), DERIVED), PUBLISHED)),
     )
 
 
@@ -720,7 +720,7 @@ def meeting_detail(store: GraphStore, iri: str) -> MeetingDetailPublic | None:
         return None
     made = related(store, iri, "?x kg:madeAt ?s ; a kg:Pledge .")
     graph.add(store, made)
-    graph.add(store, {s for p in made for s in _iris(graph.of(p), DERIVED)})
+    graph.add(store, {s for p in made for s in iris_of(graph.of(p), DERIVED)})
     return MeetingDetailPublic(
         meeting=meetings(store, graph, [iri])[0],
         pledges=pledges(store, graph, order_pledges(graph, made)),
@@ -735,7 +735,7 @@ def source_detail(store: GraphStore, iri: str) -> SourceDetailPublic | None:
     if not is_a(graph, iri, "Source"):
         return None
     members = source_members(store, iri)
-    graph.add(store, [*mention_iris(graph, iri), *(m for found in members.values() for m in found)])
+    graph.add(store, [*mentioniris_of(graph, iri), *(m for found in members.values() for m in found)])
     return SourceDetailPublic(
         source=sources(store, graph, [iri])[0],
         mentions=mentions(graph, iri),

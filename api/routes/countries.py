@@ -9,7 +9,6 @@ from fastapi import APIRouter, Path
 from api import lookups
 from api.deps import Limit, LookupDep, Offset
 from api.models import CountriesPublic, CountryDetailPublic, ErrorPublic
-from kg.store import GraphStore
 
 router = APIRouter(prefix="/countries", tags=["countries"])
 
@@ -29,15 +28,7 @@ async def list_countries(lookup: LookupDep, limit: Limit = 100, offset: Offset =
     """Every state some source pledges for, is represented in, meets with or mentions, by ISO
     code, with how many leaders, pledges and meetings the graph holds for it."""
     index = await lookup.states()
-
-    def work(store: GraphStore) -> CountriesPublic:
-        iris = [i for i in lookups.countries_in_sources(store) if i in index.states]
-        page = iris[offset : offset + limit]
-        counts = lookups.state_counts(store, page) if page else {}
-        data = [lookups.country(store, index, iri, counts.get(iri, {})) for iri in page]
-        return CountriesPublic(limit=limit, offset=offset, total=len(iris), data=data)
-
-    return await lookup.run(work)
+    return await lookup.run(lambda store: lookups.countries_page(store, index, limit, offset))
 
 
 @router.get(
@@ -53,23 +44,4 @@ async def get_country(code: CountryCode, lookup: LookupDep) -> CountryDetailPubl
     alpha-2 code, the alpha-3 code and the name give the same document."""
     entry = await lookup.country(code)
     index = await lookup.states()
-
-    def work(store: GraphStore) -> CountryDetailPublic:
-        members = lookups.country_members(store, entry.iri)
-        counts = lookups.state_counts(store, [entry.iri]).get(entry.iri, {})
-        graph = lookups.Graph()
-        graph.add(store, [m for ms in members.values() for m in ms])
-        graph.add(store, {s for p in members["pledge"] for s in lookups._iris(graph.of(p), lookups.DERIVED)})
-        return CountryDetailPublic(
-            country=lookups.country(store, index, entry.iri, counts),
-            leaders=lookups.leaders(store, graph, lookups.order_leaders(graph, members["leader"])),
-            pledges=lookups.pledges(store, graph, lookups.order_pledges(graph, members["pledge"])),
-            meetings=lookups.meetings(
-                store, graph, lookups.order_dated(graph, members["meeting"], lookups.KG + "date")
-            ),
-            sources=lookups.sources(
-                store, graph, lookups.order_dated(graph, members["source"], lookups.PUBLISHED)
-            ),
-        )
-
-    return await lookup.run(work)
+    return await lookup.run(lambda store: lookups.country_detail(store, index, entry.iri))

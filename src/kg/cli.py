@@ -119,10 +119,21 @@ def ingest(
     graph_store = connect(settings)
     bar = tqdm(total=len(articles), unit="article", disable=quiet or not articles, file=sys.stderr)
 
+    first_origin: dict[str, str] = {}
+
     def progress(result: Extraction | SourceError) -> None:
         bar.update(1)
         if isinstance(result, SourceError):
             bar.write(f"kg: {result}", file=sys.stderr)
+            return
+        # The same URL or text under two names is one source: stored once, not an error.
+        origin = first_origin.setdefault(result.source_id, result.article.origin)
+        if origin != result.article.origin:
+            bar.write(
+                f"kg: {result.article.origin}: same article as {origin}; stored once as one "
+                "source",
+                file=sys.stderr,
+            )
 
     for error in errors:
         typer.echo(f"kg: {error}", err=True)

@@ -14,21 +14,41 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pyoxigraph import Quad
+from pyoxigraph import Quad, RdfFormat, parse
 
 from kg.clean import clean_text, infer_reference_date
 from kg.config import Settings
 from kg.extract import extract_document
 from kg.gazetteer import load_gazetteer
 from kg.nlp import load_pipeline
-from kg.rdf import REFERENCE_GRAPH, count_kinds, extraction_quads, reference_quads, source_iri
+from kg.rdf import (
+    ONTOLOGY_GRAPH,
+    REFERENCE_GRAPH,
+    count_kinds,
+    extraction_quads,
+    reference_quads,
+    source_iri,
+)
 from kg.records import Article, Extraction, Prepared
 from kg.sources import SourceError, read_paths, source_id
 from kg.store import GraphStore
+from kg.validate import ontology_dir
+
+# Longest article text (in characters, before cleaning) that is extracted. News articles stay
+# far below it; longer texts are dumps or concatenations, and annotation and extraction time
+# grow faster than their length, so they are refused rather than left to run for hours.
+MAX_ARTICLE_CHARS = 100_000
 
 
 def prepare(article: Article, today: date | None = None) -> Prepared:
-    """Clean one article; a SourceError when nothing English is left to extract from."""
+    """Clean one article; a SourceError when nothing English is left to extract from, or when
+    the text is longer than :data:`MAX_ARTICLE_CHARS`."""
+    if len(article.text) > MAX_ARTICLE_CHARS:
+        raise SourceError(
+            article.origin,
+            f"article text is {len(article.text)} characters, over the limit of "
+            f"{MAX_ARTICLE_CHARS} for one article; split it into separate articles",
+        )
     cleaned = clean_text(article.text)
     if not cleaned.paragraphs:
         if cleaned.passages_skipped:
@@ -122,9 +142,14 @@ class IngestSummary:
 
 
 def ensure_reference(store: GraphStore) -> None:
-    """Load the states and organizations reference graph if the store lacks it."""
+    """Load the reference graph (states, organizations) and the ontology graph if missing."""
     if not store.has_graph(REFERENCE_GRAPH):
         store.replace_graph(REFERENCE_GRAPH, list(reference_quads(load_gazetteer())))
+    ontology = ontology_dir() / "pledgekg.ttl"
+    if not store.has_graph(ONTOLOGY_GRAPH) and ontology.is_file():
+        triples = parse(path=str(ontology), format=RdfFormat.TURTLE)
+        quads = [Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in triples]
+        store.replace_graph(ONTOLOGY_GRAPH, quads)
 
 
 def store_extraction(store: GraphStore, extraction: Extraction) -> list[Quad]:

@@ -1,0 +1,200 @@
+"""The HTTP server: :func:`create_app` builds the ASGI application, :func:`run` serves it with
+uvicorn (``kg serve``)."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+import kg
+from api.deps import LookupCache, Pools
+from api.middleware import AccessLogMiddleware, LimitsMiddleware
+from api.routes import (
+    countries,
+    export,
+    graph,
+    health,
+    ingest,
+    leaders,
+    meetings,
+    page,
+    pledges,
+    sources,
+    sparql,
+)
+from api.runner import QueryTimeoutError, WorkersBusyError
+from api.sparql_protocol import timeout_message
+from kg.config import Settings, get_settings
+from kg.store import GraphStore, StoreError, open_store
+
+log = logging.getLogger("api")
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+MARKER = ".kg-server.json"
+
+
+def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
+    """The application for ``settings`` (default: from the environment). The store is opened in
+    the lifespan unless one is given, and kept with the worker pools on ``app.state``."""
+    settings = settings or get_settings()
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        opened = store is None
+        app.state.store = store if store is not None else open_store(settings)
+        app.state.pools = Pools.for_settings(settings)
+        app.state.cache = LookupCache()
+        try:
+            yield
+        finally:
+            app.state.pools.shutdown()
+            if opened:
+                app.state.store.close()
+
+    app = FastAPI(
+        title="pledgekg",
+        version=kg.__version__,
+        summary="Leaders, states, pledges and meetings extracted from news: SPARQL and REST.",
+        lifespan=lifespan,
+        debug=False,
+    )
+    app.state.settings = settings
+
+    @app.exception_handler(QueryTimeoutError)
+    async def _timeout(request: Request, exc: QueryTimeoutError) -> JSONResponse:
+        return JSONResponse({"detail": timeout_message(exc.limit)}, status_code=503,
+                            headers={"Retry-After": "5"})
+
+    @app.exception_handler(WorkersBusyError)
+    async def _busy(request: Request, exc: WorkersBusyError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(StoreError)
+    async def _store(request: Request, exc: StoreError) -> JSONResponse:
+        log.error("store error: %s", exc)
+        return JSONResponse({"detail": "the store is not available"}, status_code=503)
+
+    @app.exception_handler(Exception)
+    async def _internal(request: Request, exc: Exception) -> JSONResponse:
+        return JSONResponse({"detail": "internal server error"}, status_code=500)
+
+    for module in (health, sparql, graph, countries, leaders, meetings, pledges, sources, export,
+                   ingest):
+        app.include_router(module.router)
+    app.include_router(page.router)
+    if STATIC_DIR.is_dir():
+        app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+
+    app.add_middleware(
+        LimitsMiddleware,
+        max_body=settings.max_body_bytes,
+        max_query_string=3 * settings.max_query_chars + 4096,
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "HEAD", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type", "Accept"],
+        )
+    app.add_middleware(AccessLogMiddleware)
+    return app
+
+
+def log_config() -> dict[str, Any]:
+    """Logging for uvicorn and the server: messages to stderr, access lines to stdout."""
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {
+            "default": {
+                "()": "uvicorn.logging.DefaultFormatter",
+                "fmt": "%(levelprefix)s %(message)s",
+                "use_colors": None,
+            },
+            "access": {"format": "%(asctime)s %(message)s"},
+        },
+        "handlers": {
+            "default": {"formatter": "default", "class": "logging.StreamHandler",
+                        "stream": "ext://sys.stderr"},
+            "access": {"formatter": "access", "class": "logging.StreamHandler",
+                       "stream": "ext://sys.stdout"},
+        },
+        "loggers": {
+            "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},
+            "uvicorn.error": {"level": "INFO"},
+            "uvicorn.access": {"handlers": ["access"], "level": "WARNING", "propagate": False},
+            "api": {"handlers": ["default"], "level": "INFO", "propagate": False},
+            "api.access": {"handlers": ["access"], "level": "INFO", "propagate": False},
+        },
+    }
+
+
+def server_url(settings: Settings) -> str:
+    """The URL other processes on this machine reach the server at.
+
+    >>> server_url(Settings(store="s", host="0.0.0.0", port=8000))
+    'http://127.0.0.1:8000'
+    """
+    host = settings.host
+    if host in ("0.0.0.0", ""):
+        host = "127.0.0.1"
+    elif host == "::":
+        host = "::1"
+    if ":" in host:
+        host = f"[{host}]"
+    return f"http://{host}:{settings.port}"
+
+
+@contextlib.contextmanager
+def _marker(settings: Settings) -> Iterator[None]:
+    """While serving an embedded store, ``<store>/.kg-server.json`` tells other processes
+    (such as ``kg ingest``) where the server that holds it listens."""
+    if settings.is_remote:
+        yield
+        return
+    path = Path(settings.store) / MARKER
+    try:
+        path.write_text(json.dumps({"url": server_url(settings), "pid": os.getpid()}), "utf-8")
+    except OSError as exc:
+        log.warning("cannot write %s: %s", MARKER, exc.strerror)
+    try:
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def run(settings: Settings) -> None:
+    """Serve until interrupted, on ``settings.host:settings.port`` (127.0.0.1:8000 by default);
+    :class:`StoreError` when the store cannot be opened."""
+    import uvicorn
+
+    store = open_store(settings)
+    try:
+        app = create_app(settings, store)
+        config = uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            loop="uvloop",
+            http="httptools",
+            access_log=False,
+            log_config=log_config(),
+            proxy_headers=False,
+            server_header=False,
+            timeout_graceful_shutdown=5,
+        )
+        with _marker(settings):
+            uvicorn.Server(config).run()
+    finally:
+        store.close()

@@ -1,0 +1,142 @@
+"""``/export``: the whole graph, one named graph, or the facts about one state, as a file."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
+from starlette.responses import Response
+
+from api import lookups
+from api.deps import LookupDep, PoolsDep, SettingsDep
+from api.models import ErrorPublic
+from api.runner import ChunkWriter, Deadline
+from api.streaming import stream_job
+from kg.rdf import PREFIXES
+from kg.store import DATASET_FORMATS, FORMATS, GraphStore
+
+router = APIRouter(tags=["export"])
+
+EXPORT_SECONDS = 600.0
+
+
+class ExportFormat(StrEnum):
+    turtle = "turtle"
+    trig = "trig"
+    nquads = "nquads"
+    jsonld = "jsonld"
+    ntriples = "ntriples"
+
+
+MEDIA = {
+    ExportFormat.turtle: ("text/turtle; charset=utf-8", "ttl"),
+    ExportFormat.trig: ("application/trig", "trig"),
+    ExportFormat.nquads: ("application/n-quads", "nq"),
+    ExportFormat.jsonld: ("application/ld+json", "jsonld"),
+    ExportFormat.ntriples: ("application/n-triples", "nt"),
+}
+
+
+def _slug(text: str) -> str:
+    """A file-name-safe rendering of an IRI's last segment.
+
+    >>> _slug("https://w3id.org/pledgekg/id/source/0a1b")
+    '0a1b'
+    """
+    last = re.split(r"[/#:]", text.rstrip("/#"))[-1] or "graph"
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", last)[:60].strip("-.") or "graph"
+
+
+def state_quads(store: GraphStore, state: str) -> Iterator[Quad]:
+    """The quads whose subject is the state, its leaders, pledges, meetings or their sources."""
+    members = lookups.country_members(store, state)
+    subjects = sorted({state, *(m for found in members.values() for m in found)})
+    graph = lookups.Graph()
+    graph.add(store, members["pledge"] + members["meeting"] + members["leader"])
+    subjects = sorted(
+        {*subjects, *(s for m in subjects for s in lookups.iris_of(graph.of(m), lookups.DERIVED))}
+    )
+    for start in range(0, len(subjects), lookups.CHUNK):
+        chunk = [NamedNode(s) for s in subjects[start : start + lookups.CHUNK]]
+        rows = lookups.select(
+            store,
+            f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {lookups.values('s', chunk)} "
+            "GRAPH ?g { ?s ?p ?o } }",
+        )
+        for row in rows:
+            yield Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
+
+
+def _write(store: GraphStore, fmt: ExportFormat, state: str | None, graph: str | None,
+           out: ChunkWriter) -> None:
+    rdf_format: RdfFormat = FORMATS[fmt.value]
+    if state is None:
+        store.export(out, fmt.value, NamedNode(graph) if graph else None)
+    elif fmt.value in DATASET_FORMATS:
+        serialize(state_quads(store, state), out, rdf_format, prefixes=PREFIXES)
+    else:
+        triples = {Triple(q.subject, q.predicate, q.object) for q in state_quads(store, state)}
+        serialize(sorted(triples, key=str), out, rdf_format, prefixes=PREFIXES)
+
+
+@router.get(
+    "/export",
+    summary="Download the graph",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The RDF file, streamed, with a file name in Content-Disposition.",
+            "content": {media: {"schema": {"type": "string"}} for media, _ in MEDIA.values()},
+        },
+        400: {"model": ErrorPublic},
+        404: {"model": ErrorPublic, "description": "No such country or graph."},
+    },
+)
+async def export(
+    settings: SettingsDep,
+    pools: PoolsDep,
+    lookup: LookupDep,
+    format: Annotated[ExportFormat, Query(description="RDF format.")] = ExportFormat.turtle,
+    country: Annotated[
+        str | None, Query(max_length=100, description="Only the facts about this state.")
+    ] = None,
+    graph: Annotated[str | None, Query(max_length=2000, description="Only this named graph.")] = None,
+) -> Response:
+    """Turtle and N-Triples give the union of all graphs; TriG, N-Quads and JSON-LD keep each
+    fact's named graph (its source). ``country`` gives the state, its leaders, pledges and
+    meetings and their articles; ``graph`` one named graph."""
+    if country and graph:
+        raise HTTPException(status_code=400, detail="give either 'country' or 'graph', not both")
+    state: str | None = None
+    name = "pledgekg"
+    if country:
+        entry = await lookup.country(country)
+        state, name = entry.iri, f"pledgekg-{entry.code}"
+    elif graph:
+        try:
+            node = NamedNode(graph)
+        except ValueError:
+            raise HTTPException(status_code=400, detail="'graph' is not an absolute IRI") from None
+        if not await lookup.run(lambda store: store.has_graph(node)):
+            raise HTTPException(status_code=404, detail="no such named graph")
+        name = f"pledgekg-graph-{_slug(graph)}"
+    media, extension = MEDIA[format]
+    headers = {"Content-Disposition": f'attachment; filename="{name}.{extension}"'}
+    store = lookup.store
+    deadline = Deadline.after(max(settings.query_timeout, EXPORT_SECONDS))
+
+    def job(out: ChunkWriter) -> None:
+        try:
+            _write(store, format, state, graph, out)
+            out.finish()
+        except Exception as exc:  # noqa: BLE001 - reported to the client, logged below
+            if out.stopped is None:
+                out.fail(500, "the export failed")
+                raise exc
+            out.fail(503, "the export was stopped: it ran past its time limit or the client left")
+
+    return await stream_job(pools.lookups, job, deadline, media, headers)

@@ -1,0 +1,91 @@
+"""``/graph``: the SPARQL 1.1 Graph Store HTTP Protocol, read side."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from pyoxigraph import NamedNode, serialize
+from starlette.responses import Response
+
+from api.deps import LookupDep, PoolsDep, SettingsDep
+from api.models import ErrorPublic
+from api.results import GRAPHS, NotAcceptableError, UnknownFormatError, pick
+from api.runner import ChunkWriter, Deadline
+from api.streaming import stream_job
+from kg.rdf import PREFIXES
+from kg.store import GraphStore
+
+router = APIRouter(tags=["SPARQL"])
+
+EXPORT_SECONDS = 600.0
+
+
+def _write_graph(store: GraphStore, graph: NamedNode | None, rdf: object, out: ChunkWriter) -> None:
+    where = f"GRAPH {graph} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
+    serialize(iter(triples), out, rdf, prefixes=PREFIXES)  # type: ignore[arg-type, call-overload]
+
+
+@router.api_route(
+    "/graph",
+    methods=["GET", "HEAD"],
+    summary="Graph Store Protocol: one named graph, or the default graph",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "The graph, as Turtle, N-Triples, JSON-LD or RDF/XML (by Accept or "
+            "format).",
+            "content": {f.media_type: {"schema": {"type": "string"}} for f in GRAPHS},
+        },
+        400: {"model": ErrorPublic},
+        404: {"model": ErrorPublic},
+        406: {"model": ErrorPublic},
+    },
+)
+async def get_graph(
+    request: Request,
+    settings: SettingsDep,
+    pools: PoolsDep,
+    lookup: LookupDep,
+    graph: Annotated[str | None, Query(max_length=2000, description="A named graph's IRI.")] = None,
+    default: Annotated[
+        str | None, Query(description="Present (with any value) to ask for the default graph.")
+    ] = None,
+    format: Annotated[str | None, Query(max_length=100, description="Overrides Accept.")] = None,
+) -> Response:
+    """``?graph=IRI`` gives that named graph; ``?default`` the default graph, which here is
+    the union of all graphs, as the SPARQL endpoint sees it."""
+    if (graph is None) == (default is None):
+        raise HTTPException(status_code=400, detail="give exactly one of ?graph=IRI or ?default")
+    try:
+        fmt = pick(GRAPHS, request.headers.get("accept"), format)
+    except NotAcceptableError as exc:
+        raise HTTPException(status_code=406, detail=str(exc)) from None
+    except UnknownFormatError as exc:
+        raise HTTPException(status_code=400, detail=str(exc)) from None
+    node: NamedNode | None = None
+    if graph is not None:
+        try:
+            node = NamedNode(graph)
+        except ValueError:
+            raise HTTPException(status_code=400, detail="'graph' is not an absolute IRI") from None
+        named = node
+        if not await lookup.run(lambda store: store.has_graph(named)):
+            raise HTTPException(status_code=404, detail="no such named graph")
+    if request.method == "HEAD":
+        return Response(media_type=fmt.content_type)
+    store = lookup.store
+    deadline = Deadline.after(max(settings.query_timeout, EXPORT_SECONDS))
+
+    def job(out: ChunkWriter) -> None:
+        try:
+            _write_graph(store, node, fmt.rdf, out)
+            out.finish()
+        except Exception as exc:  # noqa: BLE001 - reported to the client, logged below
+            if out.stopped is None:
+                out.fail(500, "reading the graph failed")
+                raise exc
+            out.fail(503, "stopped: it ran past its time limit or the client left")
+
+    return await stream_job(pools.lookups, job, deadline, fmt.content_type)
