@@ -4,6 +4,7 @@ uvicorn (``kg serve``)."""
 from __future__ import annotations
 
 import contextlib
+import importlib.metadata
 import json
 import logging
 import os
@@ -16,7 +17,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-import kg
 from api.deps import LookupCache, Pools
 from api.middleware import AccessLogMiddleware, LimitsMiddleware
 from api.routes import (
@@ -42,6 +42,13 @@ STATIC_DIR = Path(__file__).resolve().parent / "static"
 MARKER = ".kg-server.json"
 
 
+def _version() -> str:
+    try:
+        return importlib.metadata.version("pledgekg")
+    except importlib.metadata.PackageNotFoundError:
+        return "0"
+
+
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
     """The application for ``settings`` (default: from the environment). The store is opened in
     the lifespan unless one is given, and kept with the worker pools on ``app.state``."""
@@ -62,7 +69,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     app = FastAPI(
         title="pledgekg",
-        version=kg.__version__,
+        version=_version(),
         summary="Leaders, states, pledges and meetings extracted from news: SPARQL and REST.",
         lifespan=lifespan,
         debug=False,

@@ -128,11 +128,11 @@
     return String(value);
   }
 
-  /** "https://w3id.org/pledgekg/ontology#GroundTroops" -> "Ground troops". */
+  /** "GroundTroops" or "https://w3id.org/pledgekg/ontology#GroundTroops" -> "Ground troops". */
   function humanize(text) {
-    if (!looksLikeIri(text)) return text;
-    var name = localName(text).replace(/[-_]+/g, " ");
-    name = name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+    var name = looksLikeIri(text) ? localName(text) : text;
+    if (!/^[A-Za-z][A-Za-z0-9_-]*$/.test(name)) return name;
+    name = name.replace(/[-_]+/g, " ").replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
     return name.charAt(0).toUpperCase() + name.slice(1);
   }
 
@@ -494,19 +494,30 @@
     }
   }
 
-  function sourceOf(obj) {
-    var nested = pick(obj, ["source", "article"]);
-    if (Array.isArray(nested)) nested = nested[0];
-    if (nested && typeof nested === "object") return nested;
-    var sources = pick(obj, ["sources"]);
-    if (Array.isArray(sources) && sources.length && typeof sources[0] === "object") return sources[0];
-    return {
-      title: pick(obj, ["source_title", "sourceTitle", "title"]),
-      url: pick(obj, ["source_url", "sourceUrl", "url"]),
-      date: pick(obj, ["source_date", "sourceDate", "date_published", "datePublished"]),
-      publisher: pick(obj, ["source_publisher", "publisher"]),
-      iri: typeof nested === "string" ? nested : pick(obj, ["source_iri", "source_id"]),
+  /** The articles a pledge or meeting comes from: `sources: [SourceRef]`, or older shapes. */
+  function sourcesOf(obj) {
+    var listed = asList(pick(obj, ["sources", "source", "article"])).map(function (item) {
+      return typeof item === "object" ? item : { iri: String(item) };
+    });
+    if (listed.length) return listed;
+    var flat = {
+      title: pick(obj, ["source_title", "sourceTitle"]),
+      url: pick(obj, ["source_url", "sourceUrl"]),
+      date: pick(obj, ["source_date", "sourceDate"]),
+      publisher: pick(obj, ["source_publisher"]),
+      iri: pick(obj, ["source_iri"]),
     };
+    return Object.keys(flat).some(function (k) { return !isBlank(flat[k]); }) ? [flat] : [];
+  }
+
+  function sourcesCell(obj) {
+    var sources = sourcesOf(obj);
+    if (sources.length <= 1) return sources.length ? sourceCell(sources[0]) : [];
+    return [
+      el("ul", { className: "cell-list" }, sources.map(function (source) {
+        return el("li", null, sourceCell(source));
+      })),
+    ];
   }
 
   function sourceCell(source) {
@@ -630,7 +641,9 @@
   function pledgeTable(pledges) {
     var rows = pledges.map(function (p) {
       var by = display(pick(p, ["announced_by", "announcedBy", "leader", "leaders"]));
-      var types = displayConcept(pick(p, ["contribution_types", "contributionTypes", "types", "type", "contribution_type"]));
+      var at = display(pick(p, ["made_at", "madeAt", "meeting"]));
+      var types = displayConcept(pick(p, ["types", "contribution_types", "contributionTypes", "type"]));
+      var meta = [by ? "Said by " + by : "", at ? "at " + at : ""].filter(Boolean).join(", ");
       return el("tr", { className: "pledge" }, [
         el("td", { className: "date", text: display(pick(p, ["date", "when"])) }),
         el("td", null, [stanceBadge(pick(p, ["stance", "stance_label"]))]),
@@ -638,9 +651,9 @@
         el("td", { text: display(pick(p, ["quantity"])) }),
         el("td", { text: display(pick(p, ["condition", "conditions"])) }),
         el("td", { className: "evidence" }, evidenceNodes(pick(p, ["evidence"])).concat(
-          by ? [el("p", { className: "meta", text: "Said by " + by })] : [],
+          meta ? [el("p", { className: "meta", text: meta })] : [],
         )),
-        el("td", { className: "source" }, sourceCell(sourceOf(p))),
+        el("td", { className: "source" }, sourcesCell(p)),
       ]);
     });
     return table(
@@ -656,14 +669,16 @@
         .map(display)
         .filter(Boolean)
         .join(", ");
-      var place = display(pick(m, ["location", "place", "city"]));
-      var host = display(pick(m, ["host_state", "hostState", "host"]));
+      var place = display(pick(m, ["locations", "location", "place"]));
+      var host = display(pick(m, ["hosts", "host_state", "hostState", "host"]));
+      var kinds = displayConcept(pick(m, ["kinds", "kind", "type"]));
+      var label = display(pick(m, ["label", "name", "title"]));
       return el("tr", null, [
         el("td", { className: "date", text: display(pick(m, ["date", "when"])) }),
-        el("td", { text: display(pick(m, ["label", "name", "title", "kind", "type"])) }),
+        el("td", null, [label || kinds, label && kinds && label.toLowerCase().indexOf(kinds.toLowerCase()) < 0 ? el("span", { className: "meta", text: " (" + kinds.toLowerCase() + ")" }) : null]),
         el("td", { text: [place, host && host !== place ? "host: " + host : ""].filter(Boolean).join("; ") }),
         el("td", { text: participants }),
-        el("td", { className: "source" }, sourceCell(sourceOf(m))),
+        el("td", { className: "source" }, sourcesCell(m)),
       ]);
     });
     return table("meetings", ["Date", "Meeting", "Where", "Participants", "Source"], rows);

@@ -130,8 +130,7 @@ def ingest(
         origin = first_origin.setdefault(result.source_id, result.article.origin)
         if origin != result.article.origin:
             bar.write(
-                f"kg: {result.article.origin}: same article as {origin}; stored once as one "
-                "source",
+                f"kg: {result.article.origin}: same article as {origin}; stored once as one source",
                 file=sys.stderr,
             )
 

@@ -411,7 +411,8 @@ class RemoteStore(GraphStore):
 
 def QueryTriples_from(data: bytes) -> QueryResult:  # noqa: N802
     """Triples of a CONSTRUCT answer, as an iterator like the embedded store's."""
-    return iter(list(parse(data, RdfFormat.N_TRIPLES)))  # type: ignore[return-value]
+    # The parser gives quads (in the default graph); the embedded store gives triples.
+    return iter([q.triple for q in parse(data, RdfFormat.N_TRIPLES)])  # type: ignore[return-value]
 
 
 def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:

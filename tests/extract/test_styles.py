@@ -145,3 +145,26 @@ def test_every_evidence_is_verbatim(
             assert pledge.evidence in extraction.article.text
         for meeting in extraction.meetings:
             assert all(sentence in extraction.article.text for sentence in meeting.evidence)
+
+
+def test_readout_meeting_and_mixed_stances(extract_file: Extract) -> None:
+    found = extract_file(ARTICLES / "readout.txt")
+    assert {m.location for m in found.meetings} == {"Washington"}  # "future negotiations": no
+    (meeting,) = found.meetings
+    assert meeting.date == date(2026, 2, 2)
+    assert {a.key for a in meeting.participants} == {"US", "TR"}
+    assert ("TR", Stance.COMMITTED, T.DEMINING) in positions(found)
+    assert ("TR", Stance.DECLINED, T.GROUND_TROOPS) in positions(found)
+    assert leaders(found)["Marco Rubio"] == ("US", "Secretary of State")
+
+
+def test_summit_wire_host_quantity_and_third_party(extract_file: Extract) -> None:
+    found = extract_file(ARTICLES / "summit_wire.txt")
+    (summit,) = found.meetings
+    assert summit.kind == "summit" and summit.location == "Lancaster House"
+    assert summit.host == "GB"
+    britain = next(p for p in found.pledges if p.actor.key == "GB")
+    assert britain.stance is Stance.COMMITTED and britain.quantity == "up to 10,000 troops"
+    assert ("DE", Stance.DECLINED, T.GROUND_TROOPS) in positions(found)
+    assert ("DK", Stance.COMMITTED, T.AIR_POWER) in positions(found)
+    assert "RU" not in {p.actor.key for p in found.pledges}  # the Kremlin dismissing the plans

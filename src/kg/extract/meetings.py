@@ -19,6 +19,7 @@ _PLACE_PREPS = ("in", "at")
 _PARTICIPANT_PREPS = ("with", "between", "among", "by", "of")
 _ATTEND_LEMMAS = ("attend", "participate", "join", "involve", "include", "bring", "gather")
 _AFTER_PREPS = ("after", "following", "at", "during")
+_NOT_YET = ("future", "planned", "possible", "proposed", "upcoming", "next", "potential")
 
 
 @dataclass
@@ -66,6 +67,12 @@ def _kind(token: Token, m: Mentions) -> str | None:
     if token.pos_ == "VERB":
         if lemma == "call":
             return None  # "called for", "called on"
+        if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+            return None  # "an offer to host", "agreed to meet": not a meeting held
+        if any(
+            c.dep_ == "dobj" and c.lemma_.lower() in m.lexicon.meeting_nouns for c in token.children
+        ):
+            return None  # "hosted a summit": the noun is the mention
         kind = m.lexicon.meeting_verbs.get(lemma)
         if (
             kind
@@ -170,12 +177,25 @@ def _place_of(token: Token, m: Mentions) -> tuple[str | None, str | None]:
             span = m.actor_spans.get(inner.i)
             if span is not None and span.label_ in ("CAPITAL", "STATE"):
                 return span.text, span.kb_id_
+            if span is not None:
+                continue  # an organization or a leader is not a venue
             if venue is None and (
                 inner.ent_type_ in ("GPE", "LOC", "FAC")
-                or (inner.pos_ == "PROPN" and inner.ent_type_ not in ("PERSON", "ORG", "NORP"))
+                or (inner.pos_ == "PROPN" and inner.ent_type_ not in ("PERSON", "NORP"))
             ):
                 venue = _place_name(inner)
     return venue, None
+
+
+def _host_of(token: Token, m: Mentions) -> str | None:
+    """The state whose leader or government hosts the meeting ("Starmer hosted a summit")."""
+    verb = token.head if token.dep_ == "dobj" else token
+    if verb.lemma_.lower() != "host":
+        return None
+    subject = subject_of(verb)
+    actors = m.actors_of_phrase(subject) if subject is not None else []
+    state = next((a for a in actors if a.is_state), None)
+    return state.key if state else None
 
 
 def _participant_heads(token: Token, m: Mentions) -> list[Token]:
@@ -274,7 +294,10 @@ def _mentions(m: Mentions, reference: date | None) -> list[_Mention]:
                 continue
             if future and any(c.lower_ in ("will", "next") for c in token.head.subtree):
                 continue
+            if any(c.lower_ in _NOT_YET for c in token.children if c.dep_ in ("amod", "compound")):
+                continue  # "future negotiations", "a planned summit": not a meeting held
             place, host = _place_of(token, m)
+            host = host or _host_of(token, m)
             if (
                 kind == "call"
                 and place is None

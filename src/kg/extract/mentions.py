@@ -152,6 +152,8 @@ def subject_of(verb: Token) -> Token | None:
             return child
     if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in ("VERB", "AUX", "ADJ"):
         return subject_of(verb.head)
+    if verb.dep_ == "pcomp" and verb.head.head.pos_ in ("VERB", "AUX"):
+        return subject_of(verb.head.head)  # "Starmer said after hosting a summit"
     # "Following the meeting, Ukraine, France and the UK signed ...": the parser sometimes
     # hangs the subject off the fronted phrase as conjuncts after a comma.
     for child in verb.children:

@@ -1,0 +1,196 @@
+"""Reliability fixtures: running `kg` as a real process (with its exit status, output and peak
+memory), reading a store on disk, and a generated corpus with a reference store built from it.
+
+Every process started here is bounded in time and killed with its whole process group when a
+test ends, so a hung ingest or server cannot outlive the test that started it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from pyoxigraph import NamedNode, Quad
+
+from kg.clean import clean_text
+from kg.config import Settings
+from kg.pipeline import ingest_articles, read_all
+from kg.rdf import KG, SOURCE_PREFIX
+from kg.store import EmbeddedStore
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT / "seeds"
+KG_COMMAND = (sys.executable, "-m", "kg.cli")
+# Articles in the generated corpus: enough that a kill lands in the middle of the ingest.
+CORPUS_SIZE = 300
+
+Graphs = dict[str, frozenset[Quad]]
+
+
+def clean_env(**extra: str) -> dict[str, str]:
+    """This process's environment without any KG_ setting, plus ``extra``: the tests say
+    exactly which settings a process gets."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    env.update(extra)
+    return env
+
+
+@dataclass
+class Run:
+    """A finished `kg` process."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+    max_rss_kib: int
+
+    @property
+    def error_lines(self) -> list[str]:
+        return [line for line in self.stderr.splitlines() if line.strip()]
+
+
+def run_kg(args: Sequence[str], tmp_path: Path, *, timeout: float = 120.0, **env: str) -> Run:
+    """Run `kg ARGS` to its end (killed after ``timeout`` seconds) and measure it.
+
+    Peak memory comes from the kernel's accounting of this one child (``wait4``), so it is the
+    whole process's high-water mark, not a sample.
+    """
+    out, err = tmp_path / "kg.stdout", tmp_path / "kg.stderr"
+    with out.open("wb") as stdout, err.open("wb") as stderr:
+        started = time.monotonic()
+        process = subprocess.Popen(
+            [*KG_COMMAND, *args],
+            stdout=stdout,
+            stderr=stderr,
+            stdin=subprocess.DEVNULL,
+            env=clean_env(**env),
+            start_new_session=True,
+        )
+        deadline = started + timeout
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > deadline:
+                os.killpg(process.pid, signal.SIGKILL)
+                os.wait4(process.pid, 0)
+                pytest.fail(f"`kg {' '.join(args)}` still running after {timeout:.0f} s")
+            time.sleep(0.05)
+        seconds = time.monotonic() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return Run(
+        returncode=process.returncode,
+        stdout=out.read_text("utf-8", errors="replace"),
+        stderr=err.read_text("utf-8", errors="replace"),
+        seconds=seconds,
+        max_rss_kib=usage.ru_maxrss,
+    )
+
+
+def read_graphs(path: Path) -> Graphs:
+    """Every named graph of a store on disk and its quads, read through a read-only handle."""
+    store = EmbeddedStore(path, read_only=True)
+    try:
+        return {g.value: frozenset(store.graph_quads(g)) for g in store.graphs()}
+    finally:
+        store.close()
+
+
+def source_graphs(graphs: Graphs) -> Graphs:
+    """Only the per-source graphs."""
+    return {g: quads for g, quads in graphs.items() if g.startswith(SOURCE_PREFIX)}
+
+
+def has_source_node(graph: str, quads: frozenset[Quad]) -> bool:
+    """True when a source graph holds its own ``kg:Source`` node."""
+    source = NamedNode(graph)
+    rdf_type = NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    return Quad(source, rdf_type, NamedNode(KG + "Source"), source) in quads
+
+
+def quad_count(graphs: Graphs) -> int:
+    return sum(len(quads) for quads in graphs.values())
+
+
+def write_corpus(target: Path, size: int) -> list[Path]:
+    """``size`` short articles made from windows of the seeds' English paragraphs, each with
+    its own URL (so its own source)."""
+    target.mkdir(parents=True, exist_ok=True)
+    paragraphs = []
+    for seed in sorted(SEEDS.glob("*.txt")):
+        lines = [line.strip() for line in seed.read_text("utf-8").split("\n")]
+        # Whole-article language checks must pass, so windows take only English paragraphs.
+        paragraphs.append([line for line in lines if len(line.split()) >= 8 and _english(line)])
+    files = []
+    for number in range(size):
+        pool = paragraphs[number % len(paragraphs)]
+        start = (number // len(paragraphs)) % len(pool)
+        body = "\n".join(pool[(start + step) % len(pool)] for step in range(3))
+        path = target / f"article-{number:04d}.txt"
+        path.write_text(
+            f"url: https://example.org/reliability/{number}\ntitle: Variant {number}\n\n{body}\n",
+            "utf-8",
+        )
+        files.append(path)
+    return files
+
+
+def _english(paragraph: str) -> bool:
+    return bool(clean_text(paragraph).paragraphs)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """The generated articles and the store a clean, uninterrupted ingest of them makes."""
+
+    folder: Path
+    files: tuple[Path, ...]
+    reference: Graphs
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
+    """A few hundred generated articles and their reference graphs (built once)."""
+    root = tmp_path_factory.mktemp("corpus")
+    files = write_corpus(root / "articles", CORPUS_SIZE)
+    store_path = root / "reference-store"
+    settings = Settings(store=str(store_path))
+    articles, errors = read_all([root / "articles"], settings)
+    assert not errors, errors
+    store = EmbeddedStore(store_path)
+    try:
+        summary = ingest_articles(articles, store, settings)
+    finally:
+        store.close()
+    assert summary.sources == CORPUS_SIZE and not summary.errors, summary.line()
+    return Corpus(root / "articles", tuple(files), read_graphs(store_path))
+
+
+@pytest.fixture()
+def kg_runner(tmp_path: Path) -> Callable[..., Run]:
+    """``run_kg`` bound to this test's temporary folder."""
+
+    def run(*args: str, timeout: float = 120.0, **env: str) -> Run:
+        return run_kg(args, tmp_path, timeout=timeout, **env)
+
+    return run
+
+
+@pytest.fixture()
+def process_group() -> Iterator[list[subprocess.Popen[bytes]]]:
+    """Processes a test starts in their own session; any still alive at the end are killed
+    with their children."""
+    started: list[subprocess.Popen[bytes]] = []
+    yield started
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=30)
