@@ -220,6 +220,11 @@ class HealthPublic(Public):
     status: Literal["ok"]
     store: Literal["embedded", "remote"]
     updates: bool = Field(description="Whether updates and ingestion are enabled (a token is set).")
+    busy: dict[str, int] = Field(
+        default_factory=dict,
+        description="Worker threads busy now, per pool (sparql, lookup, write); a query past "
+        "its time limit that pyoxigraph cannot stop keeps its thread busy until it ends.",
+    )
 
 
 class StatsPublic(Public):

@@ -287,7 +287,9 @@ class _Swap:
         if mention.kind in ("leader", "surname"):
             leader = self._leader(mention.key)
             return leader.name if mention.kind == "leader" else leader.surname
-        forms = self.g.states.get(self._state(mention.key)) if mention.key in self.g.states else None
+        forms = (
+            self.g.states.get(self._state(mention.key)) if mention.key in self.g.states else None
+        )
         if forms is None:
             return text
         if mention.kind == "the-state":
@@ -310,9 +312,11 @@ class _Swap:
             return f"{when.day} {month}{year}"
         if text.split()[0].rstrip(".") in _MONTHS:
             return f"{month} {when.day}{',' if year else ''}{year}"
-        abbreviation = "Sept" if month == "September" else month[:3]
+        # "Jan. 6", "Sept. 2", but "May 5": May has no shorter form.
+        short = "Sept" if month == "September" else month if month == "May" else month[:3]
         dot = "." if "." in text.split()[0] and month != "May" else ""
-        return f"{abbreviation if month != 'May' else month}{dot} {when.day}{',' if year else ''}{year}"
+        comma = "," if year else ""
+        return f"{short}{dot} {when.day}{comma}{year}"
 
     def _number(self, text: str) -> str:
         value = int(text.replace(",", ""))

@@ -69,7 +69,7 @@ def measure_export(
             result.seconds.setdefault(name, []).append(seconds)
             result.size[name] = size
         print(
-            "  export {}: ".format(index + 1)
+            f"  export {index + 1}: "
             + ", ".join(f"{n} {s[-1]:.2f} s" for n, s in result.seconds.items()),
             file=log,
             flush=True,

@@ -169,7 +169,9 @@ def measure_growth(
         scales.append((100, list(replicate(extractions, 10))))
     points = []
     for scale, records in scales:
-        point = measure_point(scale, records, work / f"store-growth-{scale}x", queries, runs, deadline)
+        point = measure_point(
+            scale, records, work / f"store-growth-{scale}x", queries, runs, deadline
+        )
         points.append(point)
         print(
             f"  growth {scale}x: {point.sources} sources, write {point.write:.1f} s, "

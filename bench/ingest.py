@@ -96,9 +96,7 @@ def _bare(spec: ChildSpec, articles: list[Any]) -> tuple[Any, Any]:
         pass
 
     def run(block: list[Any]) -> tuple[int, dict[str, int]]:
-        docs = nlp.pipe(
-            (a.text for a in block), batch_size=spec.batch_size, n_process=spec.workers
-        )
+        docs = nlp.pipe((a.text for a in block), batch_size=spec.batch_size, n_process=spec.workers)
         return sum(len(doc) for doc in docs), {}
 
     return run, lambda: None
@@ -228,7 +226,9 @@ class IngestResult:
         n, tok = self.articles, self.tokens
 
         def speed(seconds: float) -> str:
-            return f"{fmt_rate(rate(n, seconds), 'art/s')} · {fmt_rate(rate(tok, seconds), 'tok/s')}"
+            return (
+                f"{fmt_rate(rate(n, seconds), 'art/s')} · {fmt_rate(rate(tok, seconds), 'tok/s')}"
+            )
 
         blocks = len(self.ours1.blocks)
         runs2 = len(self.ours2.runs)
@@ -325,7 +325,9 @@ def measure_ingest(
     for index in range(runs2):
         specs = [
             ChildSpec("bare", str(corpus), model, batch_size, 2),
-            ChildSpec("ingest", str(corpus), model, batch_size, 2, str(work / f"store-ingest-2-{index}")),
+            ChildSpec(
+                "ingest", str(corpus), model, batch_size, 2, str(work / f"store-ingest-2-{index}")
+            ),
         ]
         for spec in specs if index % 2 == 0 else specs[::-1]:
             child = Child(spec)

@@ -66,7 +66,9 @@ class LoadResult:
         return percentile(self.latencies.get(label, []) if label else self.all, q)
 
 
-async def _drive(base: str, requests: Sequence[Request], clients: int, timeout: float) -> LoadResult:
+async def _drive(
+    base: str, requests: Sequence[Request], clients: int, timeout: float
+) -> LoadResult:
     result = LoadResult()
     queue: asyncio.Queue[Request] = asyncio.Queue()
     for request in requests:
@@ -104,7 +106,9 @@ async def _drive(base: str, requests: Sequence[Request], clients: int, timeout: 
     return result
 
 
-def drive(base: str, requests: Sequence[Request], clients: int, timeout: float = 120.0) -> LoadResult:
+def drive(
+    base: str, requests: Sequence[Request], clients: int, timeout: float = 120.0
+) -> LoadResult:
     """Send every request once, ``clients`` at a time, and time each one."""
     return asyncio.run(_drive(base, requests, clients, timeout))
 

@@ -105,7 +105,8 @@ class ServingResult:
                     0.5,
                 )
             )
-        tag = f"{self.clients} clients, {self.requests[0]} requests; median of {len(self.countries.results)}"
+        runs = len(self.countries.results)
+        tag = f"{self.clients} clients, {self.requests[0]} requests; median of {runs}"
         rows += [
             Row(
                 "4",
@@ -179,12 +180,19 @@ def measure_serving(
         codes = _country_codes(ours)
         count = clients * rounds * 2
         result.requests[0] = count
-        countries = [Request("countries", "GET", f"/countries/{codes[i % len(codes)]}") for i in range(count)]
+        countries = [
+            Request("countries", "GET", f"/countries/{codes[i % len(codes)]}") for i in range(count)
+        ]
         health = [Request("healthz", "GET", "/healthz")] * count
         for _ in range(repeats):
             result.countries.results.append(drive(ours, countries, clients))
             result.healthz.results.append(drive(ours, health, clients))
-    for runs in [*result.ours.values(), *result.oxigraph.values(), result.countries, result.healthz]:
+    for runs in [
+        *result.ours.values(),
+        *result.oxigraph.values(),
+        result.countries,
+        result.healthz,
+    ]:
         if runs.errors:
             raise RuntimeError(f"requests failed: {sorted(set(runs.errors))[:5]}")
     return result
@@ -194,7 +202,10 @@ def _country_codes(base: str) -> list[str]:
     response = httpx.post(
         base + "/sparql",
         content=STATES_WITH_PLEDGES.encode(),
-        headers={"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"},
+        headers={
+            "Content-Type": "application/sparql-query",
+            "Accept": "application/sparql-results+json",
+        },
         timeout=60,
     )
     response.raise_for_status()

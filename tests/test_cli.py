@@ -12,11 +12,14 @@ import io
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
+import httpx
 import pytest
 import typer
 from pyoxigraph import (
@@ -236,6 +239,7 @@ def test_the_same_article_under_two_names_is_one_source(tmp_path: Path) -> None:
     assert len([g for g in dataset(store) if g.startswith(SOURCE_PREFIX)]) == 1
 
 
+@pytest.mark.slow
 def test_ingest_of_nothing_readable_fails(tmp_path: Path) -> None:
     (tmp_path / "menu.html").write_text("<html><body><nav>Home</nav></body></html>")
     done = kg_process(
@@ -344,12 +348,14 @@ def test_export_of_one_graph(seed_store_dir: Path, seeds_dir: Path) -> None:
 # validate
 
 
+@pytest.mark.slow
 def test_validate_passes_on_the_seeds(seed_store_dir: Path) -> None:
     result = kg("validate", "--store", seed_store_dir)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("conforms")
 
 
+@pytest.mark.slow
 def test_validate_reports_a_pledge_with_two_stances(seed_store_copy: Path) -> None:
     store = EmbeddedStore(seed_store_copy)
     try:
@@ -471,6 +477,7 @@ def test_reading_a_missing_store_says_so(tmp_path: Path, command: list[str]) -> 
 # A store held by another process
 
 
+@pytest.mark.slow
 def test_a_store_held_by_another_process_is_refused_in_one_line(
     held_store: Path, seeds_dir: Path, tmp_path: Path
 ) -> None:
@@ -492,6 +499,7 @@ def test_a_store_held_by_another_process_is_refused_in_one_line(
     assert dataset(held_store) == before
 
 
+@pytest.mark.slow
 def test_after_the_holder_exits_the_store_works(seed_store_copy: Path) -> None:
     before = dataset(seed_store_copy)
     holder = subprocess.Popen(
@@ -513,4 +521,43 @@ def test_after_the_holder_exits_the_store_works(seed_store_copy: Path) -> None:
     holder.wait(timeout=30)
     done = kg_process("validate", "--store", seed_store_copy)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert dataset(seed_store_copy) == before
+
+
+@pytest.mark.slow
+def test_ingest_while_kg_serve_holds_the_store_is_refused(
+    seed_store_copy: Path, seeds_dir: Path, tmp_path: Path
+) -> None:
+    before = dataset(seed_store_copy)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    log = tmp_path / "serve.log"
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
+    with log.open("wb") as handle:
+        server = subprocess.Popen(
+            [str(KG_COMMAND), "serve", "--store", str(seed_store_copy), "--port", str(port)],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=clean,
+        )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            assert server.poll() is None, log.read_text(errors="replace")[-2000:]
+            assert time.monotonic() < deadline, "kg serve did not answer /healthz"
+            try:
+                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.2)
+        done = kg_process(
+            "ingest", "-q", sorted(seeds_dir.glob("*.txt"))[0], "--store", seed_store_copy
+        )
+        assert done.returncode == 1
+        assert_one_line_error(done.stderr, "in use by another process", "kg ingest --server")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
     assert dataset(seed_store_copy) == before

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, HTTPException
 
-from api.deps import LookupDep, SettingsDep
+from api.deps import LookupDep, PoolsDep, SettingsDep
 from api.models import ErrorPublic, HealthPublic, StatsPublic
 from kg.statistics import store_stats
 from kg.store import GraphStore, StoreError
@@ -22,7 +22,7 @@ def _ping(store: GraphStore) -> None:
     summary="Liveness and store reachability",
     responses={503: {"model": ErrorPublic}},
 )
-async def healthz(settings: SettingsDep, lookup: LookupDep) -> HealthPublic:
+async def healthz(settings: SettingsDep, lookup: LookupDep, pools: PoolsDep) -> HealthPublic:
     try:
         await lookup.run(_ping)
     except StoreError:
@@ -31,6 +31,7 @@ async def healthz(settings: SettingsDep, lookup: LookupDep) -> HealthPublic:
         status="ok",
         store="remote" if settings.is_remote else "embedded",
         updates=settings.updates_enabled,
+        busy={p.name: p.busy for p in (pools.sparql, pools.lookups, pools.writes)},
     )
 
 

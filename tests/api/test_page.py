@@ -11,9 +11,7 @@ import base64
 import itertools
 import json
 import shutil
-import socket
 import subprocess
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,11 +20,9 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from websockets.sync.client import ClientConnection, connect
 
 from api.routes.page import STATIC_DIR, load_examples, parse_example
-from kg.config import Settings
 
 BROWSER_NAMES = ("chromium", "chromium-browser")
 BROWSER_FLAGS = (
@@ -117,33 +113,10 @@ class DevTools:
         ]
 
 
-@pytest.fixture(scope="module")
-def live_server_url(
-    seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """The app over a copy of the seed store, served by uvicorn on a free loopback port."""
-    from api.main import create_app
-
-    store = tmp_path_factory.mktemp("page-store") / "store"
-    shutil.copytree(seed_store_dir, store)
-    app = create_app(Settings(store=str(store)))
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning"))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 60
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-        sock.close()
+@pytest.fixture()
+def live_server_url(server: Any) -> str:
+    """The base URL of the shared read-only test server (``server`` in ``conftest.py``)."""
+    return str(server.url)
 
 
 def _browser_binary() -> str:

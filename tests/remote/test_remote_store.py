@@ -294,6 +294,7 @@ def test_remote_export(seeded_server: OxigraphServer, tmp_path: Path) -> None:
     assert set(parse(result.stdout_bytes, RdfFormat.N_QUADS)) == expected[one]
 
 
+@pytest.mark.slow
 def test_remote_stats_and_validate_match_the_embedded_store(
     seeded_server: OxigraphServer, seed_store_dir: Path
 ) -> None:
@@ -365,7 +366,9 @@ def test_remote_validate_reports_a_pledge_with_two_stances(
     ids=lambda c: c[0],
 )
 def test_unreachable_server_is_one_line(command: list[str], seeds_dir: Path) -> None:
-    args = [*command, *([sorted(seeds_dir.glob("*.txt"))[0]] if command[0] == "ingest" else [])]
+    args: list[str | Path] = [*command]
+    if command[0] == "ingest":
+        args.append(sorted(seeds_dir.glob("*.txt"))[0])
     done = kg_process(*args, "--store", f"http://127.0.0.1:{free_port()}")
     assert done.returncode == 1
     assert_one_line_error(done.stderr, "cannot reach the store at http://127.0.0.1:")
