@@ -8,7 +8,10 @@ test ends, so a hung ingest or server cannot outlive the test that started it.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -16,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import pytest
 from pyoxigraph import BlankNode, NamedNode, Quad, RdfFormat, serialize
 from rdflib import Graph
@@ -32,6 +36,8 @@ SEEDS = ROOT / "seeds"
 KG_COMMAND = (sys.executable, "-m", "kg.cli")
 # Articles in the generated corpus: enough that a kill lands in the middle of the ingest.
 CORPUS_SIZE = 200
+SERVER_STARTUP_SECONDS = 60.0
+TOKEN = "reliability-test-token-7f3a9c2e5b8d4f61"
 
 Graphs = dict[str, frozenset[Quad]]
 
@@ -173,6 +179,12 @@ class Corpus:
     folder: Path
     files: tuple[Path, ...]
     reference: Graphs
+    store: Path
+
+    def copy_store(self, target: Path) -> Path:
+        """A private copy of the reference store, for a test to serve or change."""
+        shutil.copytree(self.store, target)
+        return target
 
 
 @pytest.fixture(scope="session")
@@ -190,7 +202,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     finally:
         store.close()
     assert summary.sources == CORPUS_SIZE and not summary.errors, summary.line()
-    return Corpus(root / "articles", tuple(files), read_graphs(store_path))
+    return Corpus(root / "articles", tuple(files), read_graphs(store_path), store_path)
 
 
 @pytest.fixture()
@@ -213,3 +225,88 @@ def process_group() -> Iterator[list[subprocess.Popen[bytes]]]:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
+
+
+def free_port() -> int:
+    """A loopback TCP port nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class Server:
+    """A running `kg serve` process."""
+
+    url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    store: Path
+    log: Path
+
+    def rss_kib(self) -> int:
+        """The server's resident memory now, from the kernel's process status."""
+        status = Path(f"/proc/{self.process.pid}/status").read_text()
+        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+        assert match, status
+        return int(match.group(1))
+
+    def output(self) -> str:
+        return self.log.read_text("utf-8", errors="replace")
+
+    def stop(self) -> None:
+        """Stop it the way an operator would (SIGTERM), killing it if it does not go."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=20)
+
+
+def start_server(store: Path, log_dir: Path, *, args: Sequence[str] = (), **env: str) -> Server:
+    """Start `kg serve` on ``store`` (with exactly the KG_ settings in ``env``) and wait until
+    it answers ``/healthz``."""
+    port = free_port()
+    log = log_dir / f"server-{port}.log"
+    with log.open("wb") as handle:
+        process = subprocess.Popen(
+            [*KG_COMMAND, "serve", "--store", str(store), "--port", str(port), *args],
+            stdin=subprocess.DEVNULL,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=clean_env(**env),
+            start_new_session=True,
+        )
+    server = Server(f"http://127.0.0.1:{port}", port, process, store, log)
+    deadline = time.monotonic() + SERVER_STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"`kg serve` exited with {process.returncode}: {server.output()[-2000:]}")
+        try:
+            if httpx.get(f"{server.url}/healthz", timeout=2.0).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    pytest.fail(f"`kg serve` did not answer within {SERVER_STARTUP_SECONDS:.0f} s")
+
+
+@pytest.fixture()
+def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+    """Start servers for one test (``serve(store, **KG_settings)``); all stopped at its end."""
+    servers: list[Server] = []
+
+    def start(store: Path, *, args: Sequence[str] = (), **env: str) -> Server:
+        server = start_server(store, tmp_path, args=args, **env)
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        if server.process.poll() is None:
+            os.killpg(server.process.pid, signal.SIGKILL)
+            server.process.wait(timeout=20)

@@ -76,7 +76,7 @@ def article_source(path: Path) -> str:
     return source_iri(source_id(articles[0])).value
 
 
-def make_inbox(folder: Path) -> dict[str, str]:
+def make_inbox(folder: Path) -> dict[str, str | None]:
     """Write every kind of bad file beside two good ones; return file name -> expected error
     (None for files that must be stored)."""
     folder.mkdir()
@@ -95,7 +95,7 @@ def make_inbox(folder: Path) -> dict[str, str]:
     (folder / "scripts.html").write_text(SCRIPT_PAGE, "utf-8")
     (folder / "spanish.txt").write_text(SPANISH, "utf-8")
     (folder / "feed.jsonl").write_text("\n".join(line for line, _ in JSONL_LINES), "utf-8")
-    return {
+    expected: dict[str, str | None] = {
         "good.txt": None,
         "the same article.md": "same article as",
         "other.txt": None,
@@ -107,6 +107,7 @@ def make_inbox(folder: Path) -> dict[str, str]:
         "scripts.html": "no article text",
         "spanish.txt": "not in English (detected 'es')",
     }
+    return expected
 
 
 def _long_line(size: int) -> str:
@@ -193,9 +194,9 @@ def test_a_clean_run_exits_zero(clean_run: tuple[Run, Path]) -> None:
 def _write_big_file(path: Path, size: int) -> None:
     """``size`` bytes of English lines, written in chunks so the test holds little of it."""
     line = (
-        "Spain will send troops to Ukraine after a ceasefire, the prime minister said on "
-        "Monday in Madrid.\n"
-    ).encode()
+        b"Spain will send troops to Ukraine after a ceasefire, the prime minister said on "
+        b"Monday in Madrid.\n"
+    )
     chunk = line * (1_000_000 // len(line))
     with path.open("wb") as handle:
         written = 0
@@ -252,4 +253,3 @@ def test_a_50_mb_file_under_a_raised_byte_limit_is_refused_quickly(
     # The bytes, their text and a working copy or two at most: never a parse of it all.
     assert run.max_rss_kib - clean_run[0].max_rss_kib < 4 * 50 * 1024, run
     assert set(source_graphs(read_graphs(store))) == {article_source(SEED)}
-

@@ -52,12 +52,12 @@ byte_soup = st.lists(st.one_of(st.binary(max_size=40), special_bytes), max_size=
 @FUZZ
 @given(byte_soup)
 def test_decode_gives_text_or_a_source_error(data: bytes) -> None:
-    result = outcome(lambda: decode(data, "fuzz.txt"))
-    if isinstance(result, str):
-        assert encodable(result) and result.strip()
-        result = outcome(lambda: parse_text(result, "fuzz.txt"))
-        if isinstance(result, Article):
-            assert encodable(result.text)
+    text = outcome(lambda: decode(data, "fuzz.txt"))
+    if isinstance(text, str):
+        assert encodable(text) and text.strip()
+        article = outcome(lambda: parse_text(text, "fuzz.txt"))
+        if isinstance(article, Article):
+            assert encodable(article.text)
 
 
 header_line = st.builds(
@@ -107,9 +107,7 @@ json_values = st.recursive(
 field_values = st.one_of(json_values, st.dates().map(date.isoformat), st.text(min_size=1))
 records = st.fixed_dictionaries(
     {},
-    optional={
-        key: field_values for key in ("text", "url", "title", "publisher", "date", "other")
-    },
+    optional=dict.fromkeys(("text", "url", "title", "publisher", "date", "other"), field_values),
 )
 raw_lines = st.sampled_from(
     [
