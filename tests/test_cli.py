@@ -561,3 +561,23 @@ def test_ingest_while_kg_serve_holds_the_store_is_refused(
         server.terminate()
         server.wait(timeout=30)
     assert dataset(seed_store_copy) == before
+
+
+def test_remove_jsonl_removes_every_article_of_the_file(tmp_path: Path) -> None:
+    """Regression: removing a JSONL input used to remove only its first article."""
+    from typer.testing import CliRunner
+
+    from kg.cli import app
+
+    feed = tmp_path / "feed.jsonl"
+    lines = [
+        {"text": "Spain will send two frigates to the mission, the minister said."},
+        {"text": "Italy would not send troops to Ukraine, Rome said on Monday."},
+    ]
+    feed.write_text("\n".join(json.dumps(line) for line in lines), "utf-8")
+    store = tmp_path / "store"
+    runner = CliRunner()
+    assert runner.invoke(app, ["ingest", str(feed), "--store", str(store), "-q"]).exit_code == 0
+    result = runner.invoke(app, ["remove", str(feed), "--store", str(store)])
+    assert result.exit_code == 0, result.output
+    assert result.output.count("removed ") == 2

@@ -270,16 +270,19 @@ def remove(
     source: Annotated[str, typer.Argument(help="A source's IRI, URL or input file path.")],
     store: StoreOption = None,
 ) -> None:
-    """Remove one source's named graph, and nothing else."""
-    from kg.sourceref import resolve_source
+    """Remove a source's named graph (every article's, for a JSONL file), and nothing else."""
+    from kg.sourceref import resolve_sources
 
     settings = settings_for(store)
     graph_store = connect(settings)
     try:
-        graph = resolve_source(graph_store, source, settings)
-        if graph is None or not graph_store.remove_graph(graph):
+        graphs = [
+            g for g in resolve_sources(graph_store, source, settings) if graph_store.remove_graph(g)
+        ]
+        if not graphs:
             fail(f"no stored source matches {source!r}")
-        typer.echo(f"removed {graph.value}")
+        for graph in graphs:
+            typer.echo(f"removed {graph.value}")
     except StoreError as exc:
         fail(f"remove failed: {exc}")
     finally:

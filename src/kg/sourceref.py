@@ -12,6 +12,18 @@ from kg.sources import read_file, source_id
 from kg.store import GraphStore
 
 
+def resolve_sources(store: GraphStore, reference: str, settings: Settings) -> list[NamedNode]:
+    """The stored graphs a reference names: one for an IRI or URL, one per article of an
+    input file (a JSONL file holds many)."""
+    path = Path(reference)
+    if not reference.startswith((SOURCE_PREFIX, "http://", "https://")) and path.is_file():
+        articles, _ = read_file(path, settings.max_article_bytes)
+        graphs = [source_iri(source_id(article)) for article in articles]
+        return [g for g in dict.fromkeys(graphs) if store.has_graph(g)]
+    found = resolve_source(store, reference, settings)
+    return [found] if found is not None else []
+
+
 def resolve_source(store: GraphStore, reference: str, settings: Settings) -> NamedNode | None:
     """The graph IRI of a source named by IRI, URL or path; None when nothing matches."""
     if reference.startswith(SOURCE_PREFIX):

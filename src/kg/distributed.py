@@ -1,0 +1,449 @@
+"""Extraction spread over a dask.distributed cluster, with every source written here.
+
+Articles go to the workers in chunks; each worker process loads the spaCy pipeline once; results
+come back as chunks finish, and this process writes each source's graph in one atomic write, to
+the store or to N-Quads files for ``oxigraph load``. A dead worker's chunks are run again by the
+scheduler, and a source whose stored graph already holds exactly the new quads is not rewritten.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Protocol
+
+from distributed import Client, Future, LocalCluster, as_completed
+from distributed.diagnostics.plugin import WorkerPlugin
+from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, serialize
+
+from kg.config import Settings
+from kg.gazetteer import load_gazetteer
+from kg.nlp import load_pipeline
+from kg.pipeline import IngestSummary, ensure_reference, extract_articles, store_extraction
+from kg.rdf import count_kinds, extraction_quads, reference_quads, source_iri
+from kg.records import Article, Extraction
+from kg.sources import SourceError, source_id
+from kg.store import GraphStore
+
+ENGINES = ("dask",)
+DEFAULT_CHUNK = 8
+DEFAULT_SOURCES_PER_FILE = 10_000
+_PLUGIN_NAME = "kg-pipeline"
+
+# What a caller hears about each article: its extraction, its error, or None when a later
+# article of the same run has the same source id and replaces it.
+Progress = Callable[[Extraction | SourceError | None], None]
+
+
+class DistributedError(Exception):
+    """The cluster cannot be reached or has no workers, said in one line."""
+
+
+@dataclass(frozen=True)
+class Failed:
+    """An article's error as it travels back from a worker (a SourceError does not unpickle)."""
+
+    origin: str
+    reason: str
+    line: int | None = None
+
+    @classmethod
+    def of(cls, error: SourceError) -> Failed:
+        return cls(error.origin, error.reason, error.line)
+
+    def error(self) -> SourceError:
+        return SourceError(self.origin, self.reason, self.line)
+
+
+Outcome = Extraction | Failed
+
+
+def extract_chunk(articles: list[Article], model: str, batch_size: int) -> list[Outcome]:
+    """One task: the outcome of each article of a chunk, in order (runs on a worker, where
+    :func:`kg.nlp.load_pipeline` keeps the pipeline loaded between tasks)."""
+    return [
+        Failed.of(item) if isinstance(item, SourceError) else item
+        for item in extract_articles(articles, model, batch_size)
+    ]
+
+
+class PipelineLoader(WorkerPlugin):
+    """Loads the spaCy pipeline as each worker starts, so no task pays for it; a worker that
+    replaces a dead one loads it again."""
+
+    idempotent = True
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+
+    def setup(self, worker: object) -> None:
+        load_pipeline(self.model)
+
+
+def latest_per_source(articles: Sequence[Article]) -> tuple[list[Article], int]:
+    """The articles to extract: of several with one source id, only the last one read (a
+    single-process ingest writes them in turn, so the last one wins there too); and how many
+    were left out.
+
+    >>> a, b = Article("One.", "a", url="u"), Article("Two.", "b", url="u")
+    >>> latest_per_source([a, b, Article("Three.", "c")])
+    ([Article(text='Two.', origin='b', url='u', title=None, publisher=None, published=None), \
+Article(text='Three.', origin='c', url=None, title=None, publisher=None, published=None)], 1)
+    """
+    last = {source_id(article): index for index, article in enumerate(articles)}
+    kept = [a for index, a in enumerate(articles) if last[source_id(a)] == index]
+    return kept, len(articles) - len(kept)
+
+
+@contextmanager
+def connect(address: str | None, *, workers: int = 2, timeout: float = 30.0) -> Iterator[Client]:
+    """A client of the scheduler at ``address`` (``tcp://HOST:PORT``, or a scheduler JSON file);
+    without one, of a local cluster of ``workers`` single-threaded processes on loopback."""
+    cluster: LocalCluster | None = None
+    try:
+        if address is None:
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+            )
+            client = Client(cluster, set_as_default=False)  # type: ignore[no-untyped-call]
+        elif address.endswith(".json"):
+            client = Client(  # type: ignore[no-untyped-call]
+                scheduler_file=address, timeout=timeout, set_as_default=False
+            )
+        else:
+            client = Client(  # type: ignore[no-untyped-call]
+                address, timeout=timeout, set_as_default=False
+            )
+    except (OSError, TimeoutError, ValueError) as exc:
+        if cluster is not None:
+            cluster.close()
+        where = address or "a local cluster"
+        raise DistributedError(f"cannot reach the dask scheduler at {where}: {exc}") from None
+    try:
+        yield client
+    finally:
+        client.close()  # type: ignore[no-untyped-call]
+        if cluster is not None:
+            cluster.close()
+
+
+def run_chunks(
+    client: Client,
+    chunks: Iterable[list[Article]],
+    model: str,
+    batch_size: int,
+    *,
+    in_flight: int | None = None,
+    wait_for_workers: float = 60.0,
+) -> Iterator[tuple[list[Article], list[Outcome]]]:
+    """Each chunk with its outcomes, in the order chunks finish.
+
+    At most ``in_flight`` chunks are out at once, so a corpus of millions is never held by
+    the scheduler. A chunk whose workers kept dying (dask's ``allowed-failures``) is split and
+    its articles tried one by one, so one poisonous article does not fail its neighbours.
+    """
+    try:
+        client.wait_for_workers(1, timeout=wait_for_workers)
+    except TimeoutError:
+        raise DistributedError(
+            f"no dask worker joined the scheduler within {wait_for_workers:.0f} s; "
+            "start workers with `dask worker ADDRESS --nthreads 1`"
+        ) from None
+    client.register_plugin(PipelineLoader(model), name=_PLUGIN_NAME)
+    if in_flight is None:
+        threads = client.nthreads()  # type: ignore[no-untyped-call]
+        in_flight = max(4, 2 * sum(threads.values()))
+    pending: dict[Future[list[Outcome]], list[Article]] = {}
+    retried: set[Future[list[Outcome]]] = set()
+    finished = as_completed()  # type: ignore[no-untyped-call]
+    source = iter(chunks)
+
+    def submit(chunk: list[Article], *, single: bool = False) -> None:
+        future = client.submit(
+            extract_chunk,
+            chunk,
+            model,
+            batch_size,
+            key=f"kg-extract-{uuid.uuid4().hex}",
+            pure=False,
+        )
+        pending[future] = chunk
+        if single:
+            retried.add(future)
+        finished.add(future)  # type: ignore[no-untyped-call]
+
+    def top_up() -> None:
+        while len(pending) < in_flight:
+            chunk = next(source, None)
+            if chunk is None:
+                return
+            submit(chunk)
+
+    top_up()
+    for future in finished:
+        chunk = pending.pop(future)
+        single = future in retried
+        retried.discard(future)
+        try:
+            outcomes: list[Outcome] = future.result()
+        except Exception as exc:  # noqa: BLE001 - a task's failure is its articles' failure
+            if _killed_worker(exc) and len(chunk) > 1 and not single:
+                for article in chunk:
+                    submit([article], single=True)
+                continue
+            reason = f"extraction failed on the cluster: {type(exc).__name__}: {exc}"
+            outcomes = [Failed(article.origin, reason[:500]) for article in chunk]
+        finally:
+            future.release()
+        yield chunk, outcomes
+        top_up()
+
+
+def _killed_worker(exc: BaseException) -> bool:
+    return type(exc).__name__ == "KilledWorker"
+
+
+class Sink(Protocol):
+    """Where extractions are written."""
+
+    def stored(self, graphs: Sequence[NamedNode]) -> dict[NamedNode, set[Quad]]:
+        """The quads already stored in each of these graphs (absent when there are none)."""
+        ...
+
+    def write(self, extraction: Extraction) -> list[Quad]:
+        """Write one source's graph atomically; its quads."""
+        ...
+
+    def close(self) -> None:
+        """Finish writing."""
+        ...
+
+
+class StoreSink:
+    """Writes to an embedded or remote store, one atomic graph replacement per source."""
+
+    def __init__(self, store: GraphStore) -> None:
+        self.store = store
+        ensure_reference(store)
+
+    def stored(self, graphs: Sequence[NamedNode]) -> dict[NamedNode, set[Quad]]:
+        if not graphs:
+            return {}
+        values = " ".join(str(g) for g in graphs)
+        result = self.store.query(
+            f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
+        )
+        assert isinstance(result, QuerySolutions)
+        found: dict[NamedNode, set[Quad]] = {}
+        for row in result:
+            graph, s, p, o = row["g"], row["s"], row["p"], row["o"]
+            if isinstance(graph, NamedNode) and s is not None and p is not None and o is not None:
+                found.setdefault(graph, set()).add(Quad(s, p, o, graph))
+        return found
+
+    def write(self, extraction: Extraction) -> list[Quad]:
+        return store_extraction(self.store, extraction)
+
+    def close(self) -> None:
+        """The caller owns the store and closes it."""
+
+
+class NQuadsSink:
+    """Writes N-Quads files of ``per_file`` sources each, for ``oxigraph load``.
+
+    A file is written as ``batch-NNNNNN.nq.part`` and renamed when whole, so an interrupted
+    run leaves only complete files; the reference graph goes to ``reference.nq`` once.
+    Sources are never skipped here: the files are meant for a new store.
+    """
+
+    def __init__(self, directory: Path, per_file: int = DEFAULT_SOURCES_PER_FILE) -> None:
+        self.directory = directory
+        self.per_file = per_file
+        directory.mkdir(parents=True, exist_ok=True)
+        reference = directory / "reference.nq"
+        if not reference.exists():
+            part = reference.with_suffix(".nq.part")
+            with part.open("wb") as out:
+                serialize(reference_quads(load_gazetteer()), out, RdfFormat.N_QUADS)
+            part.replace(reference)
+        taken = [int(p.name[6:12]) for p in directory.glob("batch-??????.nq")]
+        self._next = max(taken, default=0) + 1
+        self._file: IO[bytes] | None = None
+        self._part: Path | None = None
+        self._in_file = 0
+        self.files: list[Path] = []
+
+    def stored(self, graphs: Sequence[NamedNode]) -> dict[NamedNode, set[Quad]]:
+        return {}
+
+    def write(self, extraction: Extraction) -> list[Quad]:
+        quads = extraction_quads(extraction)
+        if self._file is None:
+            self._part = self.directory / f"batch-{self._next:06d}.nq.part"
+            self._next += 1
+            self._file = self._part.open("wb")
+        serialize(quads, self._file, RdfFormat.N_QUADS)
+        self._in_file += 1
+        if self._in_file >= self.per_file:
+            self._finish_file()
+        return quads
+
+    def _finish_file(self) -> None:
+        if self._file is None or self._part is None:
+            return
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        done = self._part.with_suffix("")
+        self._part.replace(done)
+        self.files.append(done)
+        self._file, self._part, self._in_file = None, None, 0
+
+    def close(self) -> None:
+        self._finish_file()
+
+
+@dataclass
+class DistributedSummary(IngestSummary):
+    """An ingest's counts, with the sources left alone because their graph was unchanged."""
+
+    unchanged: int = 0
+    replaced: int = 0
+
+    def line(self) -> str:
+        extra = []
+        if self.unchanged:
+            extra.append(f"{self.unchanged} unchanged sources skipped")
+        if self.replaced:
+            extra.append(f"{self.replaced} articles replaced by a later one of the same source")
+        return super().line() + "".join(f"; {part}" for part in extra)
+
+
+def write_outcomes(
+    batches: Iterable[Sequence[Outcome]],
+    sink: Sink,
+    summary: DistributedSummary,
+    *,
+    skip_unchanged: bool = True,
+    on_result: Progress | None = None,
+) -> DistributedSummary:
+    """Write each batch's extractions through ``sink``, skipping sources stored unchanged."""
+    for batch in batches:
+        extractions = [o for o in batch if isinstance(o, Extraction)]
+        stored: dict[NamedNode, set[Quad]] = {}
+        if skip_unchanged:
+            stored = sink.stored([source_iri(e.source_id) for e in extractions])
+        for outcome in batch:
+            if isinstance(outcome, Failed):
+                error = outcome.error()
+                summary.errors.append(error)
+                if on_result:
+                    on_result(error)
+                continue
+            previous = stored.get(source_iri(outcome.source_id))
+            if previous is not None and previous == set(extraction_quads(outcome)):
+                summary.unchanged += 1
+            else:
+                _count(summary, outcome, sink.write(outcome))
+            if on_result:
+                on_result(outcome)
+    return summary
+
+
+def _count(summary: IngestSummary, extraction: Extraction, quads: list[Quad]) -> None:
+    counts = count_kinds(quads)
+    summary.sources += 1
+    summary.leaders += counts["leaders"]
+    summary.pledges += counts["pledges"]
+    summary.meetings += counts["meetings"]
+    summary.triples += len(quads)
+    summary.skipped_passages += extraction.passages_skipped
+
+
+def _chunks(articles: Sequence[Article], size: int) -> Iterator[list[Article]]:
+    for start in range(0, len(articles), size):
+        yield list(articles[start : start + size])
+
+
+def ingest_distributed(
+    articles: Sequence[Article],
+    sink: Sink,
+    settings: Settings,
+    *,
+    address: str | None = None,
+    workers: int = 2,
+    chunk_size: int = DEFAULT_CHUNK,
+    skip_unchanged: bool = True,
+    on_result: Progress | None = None,
+) -> DistributedSummary:
+    """Extract ``articles`` on the dask cluster at ``address`` (a local one of ``workers``
+    processes when None) and write every source through ``sink`` as its chunk comes back."""
+    kept, replaced = latest_per_source(articles)
+    summary = DistributedSummary(replaced=replaced)
+    if on_result:
+        for _ in range(replaced):
+            on_result(None)
+    with connect(address, workers=workers) as client:
+        finished = run_chunks(
+            client, _chunks(kept, chunk_size), settings.model, settings.batch_size
+        )
+        batches = (outcomes for _, outcomes in finished)
+        write_outcomes(batches, sink, summary, skip_unchanged=skip_unchanged, on_result=on_result)
+    return summary
+
+
+def ingest_local(
+    articles: Sequence[Article],
+    sink: Sink,
+    settings: Settings,
+    *,
+    workers: int = 1,
+    skip_unchanged: bool = True,
+    on_result: Progress | None = None,
+) -> DistributedSummary:
+    """The same writing path without a cluster (e.g. N-Quads files from one machine)."""
+    from kg.pipeline import extract_parallel
+
+    kept, replaced = latest_per_source(articles)
+    summary = DistributedSummary(replaced=replaced)
+    if on_result:
+        for _ in range(replaced):
+            on_result(None)
+    results = extract_parallel(kept, settings.model, settings.batch_size, workers)
+    outcomes = (Failed.of(r) if isinstance(r, SourceError) else r for r in results)
+    batches = _batched(outcomes, settings.batch_size)
+    return write_outcomes(
+        batches, sink, summary, skip_unchanged=skip_unchanged, on_result=on_result
+    )
+
+
+def _batched(items: Iterable[Outcome], size: int) -> Iterator[list[Outcome]]:
+    batch: list[Outcome] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def check_engine(engine: str) -> None:
+    """A one-line refusal of an engine other than dask.
+
+    >>> check_engine("dask")
+    >>> check_engine("ray")
+    Traceback (most recent call last):
+    ...
+    kg.distributed.DistributedError: engine 'ray' is not supported: use --engine dask
+    """
+    if engine not in ENGINES:
+        raise DistributedError(f"engine {engine!r} is not supported: use --engine dask")
