@@ -69,6 +69,11 @@ def values(var: str, terms: Iterable[Term]) -> str:
     return f"VALUES ?{var} {{ {' '.join(str(t) for t in terms)} }}"
 
 
+def value(term: Term) -> str:
+    """The IRI, lexical form or blank node id of a term (a triple term's N-Triples form)."""
+    return str(term) if isinstance(term, Triple) else term.value
+
+
 def kg(local: str) -> NamedNode:
     return NamedNode(KG + local)
 
@@ -140,8 +145,9 @@ def label(props: Props, fallback: str) -> str:
     labels = [t for t in props.get(LABEL, []) if isinstance(t, Literal)]
     for wanted in ("en", None):
         for term in labels:
-            if (term.language or None) == wanted or (wanted == "en" and (term.language or "")
-                                                       .lower().startswith("en-")):
+            if (term.language or None) == wanted or (
+                wanted == "en" and (term.language or "").lower().startswith("en-")
+            ):
                 return term.value
     return labels[0].value if labels else fallback
 
@@ -195,7 +201,10 @@ class Graph:
     def meeting_ref(self, iri: str) -> MeetingRef:
         props = self.of(iri)
         return MeetingRef(
-            id=local_id(iri, "meeting"), iri=iri, label=label(props, iri), date=_date(props, KG + "date")
+            id=local_id(iri, "meeting"),
+            iri=iri,
+            label=label(props, iri),
+            date=_date(props, KG + "date"),
         )
 
     def when(self, pledge: str) -> dt.date | None:
@@ -211,7 +220,9 @@ class Graph:
 def _newest_first(items: Iterable[tuple[dt.date | None, str]]) -> list[str]:
     """IRIs newest first, undated last, ties by IRI."""
     listed = list(items)
-    dated = sorted(((d, i) for d, i in listed if d is not None), key=lambda e: (-e[0].toordinal(), e[1]))
+    dated = sorted(
+        ((d, i) for d, i in listed if d is not None), key=lambda e: (-e[0].toordinal(), e[1])
+    )
     undated = sorted(i for d, i in listed if d is None)
     return [iri for _, iri in dated] + undated
 
@@ -235,8 +246,11 @@ def pledges(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[Pledge
         stances = [local for i in iris_of(props, KG + "stance") if (local := i.removeprefix(KG))]
         stance = next((StanceName(s) for s in stances if s in StanceName._value2member_map_), None)
         types = sorted(
-            {ContributionTypeName(t) for i in iris_of(props, KG + "contributionType")
-             if (t := i.removeprefix(KG)) in ContributionTypeName._value2member_map_}
+            {
+                ContributionTypeName(t)
+                for i in iris_of(props, KG + "contributionType")
+                if (t := i.removeprefix(KG)) in ContributionTypeName._value2member_map_
+            }
         )
         actors = iris_of(props, KG + "pledgedBy")
         out.append(
@@ -319,7 +333,7 @@ def _source_counts(store: GraphStore, iris: Sequence[str]) -> dict[str, dict[str
             "GROUP BY ?g ?kind",
         )
         for row in rows:
-            counts[row["g"].value][names[row["kind"].value]] = int(row["n"].value)  # type: ignore[union-attr]
+            counts[value(row["g"])][names[value(row["kind"])]] = int(value(row["n"]))
     return counts
 
 
@@ -383,13 +397,13 @@ class StateIndex:
         index = StateIndex()
         entries: dict[str, tuple[str, str | None]] = {}
         for row in rows:
-            iri = row["state"].value  # type: ignore[union-attr]
-            entries[iri] = (row["code"].value, row["a3"].value if "a3" in row else None)  # type: ignore[union-attr]
-            if "name" in row and isinstance(row["name"], Literal):
-                name = row["name"]
-                english = (name.language or "en").lower().startswith("en")
-                rank = int(row["rank"].value) + (0 if english else 2)  # type: ignore[union-attr]
-                names[iri].append((rank, name.value))
+            iri = value(row["state"])
+            entries[iri] = (value(row["code"]), value(row["a3"]) if "a3" in row else None)
+            term = row.get("name")
+            if isinstance(term, Literal):
+                english = (term.language or "en").lower().startswith("en")
+                rank = int(value(row["rank"])) + (0 if english else 2)
+                names[iri].append((rank, term.value))
         for iri, (code, alpha3) in sorted(entries.items(), key=lambda e: e[1][0]):
             ordered = [n for _, n in sorted(names[iri])]
             index.states[iri] = StateEntry(iri, code, alpha3, ordered[0] if ordered else code)
@@ -426,7 +440,10 @@ def unknown_country_message(index: StateIndex, text: str) -> str:
     shown = text if len(text) <= 80 else text[:80] + "..."
     matches = index.close_matches(text)
     if not matches:
-        return f"no country matches {shown!r}; use an ISO 3166-1 alpha-2 or alpha-3 code or an English name"
+        return (
+            f"no country matches {shown!r}; use an ISO 3166-1 alpha-2 or alpha-3 code "
+            "or an English name"
+        )
     listed = ", ".join(f"{m.code} ({m.name})" for m in matches)
     return f"no country matches {shown!r}; close matches: {listed}"
 
@@ -445,11 +462,13 @@ def state_counts(store: GraphStore, states: Sequence[str] | None) -> dict[str, d
     )
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     for row in rows:
-        counts[row["state"].value][row["kind"].value] = int(row["n"].value)  # type: ignore[union-attr]
+        counts[value(row["state"])][value(row["kind"])] = int(value(row["n"]))
     return counts
 
 
-def country(store: GraphStore, index: StateIndex, iri: str, counts: dict[str, int]) -> CountryPublic:
+def country(
+    store: GraphStore, index: StateIndex, iri: str, counts: dict[str, int]
+) -> CountryPublic:
     entry = index.states[iri]
     props = describe(store, [iri])[iri]
     return CountryPublic(
@@ -471,7 +490,9 @@ def countries_in_sources(store: GraphStore) -> list[str]:
         "SELECT DISTINCT ?state ?code WHERE { GRAPH ?g { ?g a kg:Source . ?x ?rel ?state . "
         f"VALUES ?rel {{ {SOURCE_LINKS} }} }} ?state a kg:State ; kg:isoCode ?code }}",
     )
-    return [r["state"].value for r in sorted(rows, key=lambda r: (r["code"].value, r["state"].value))]  # type: ignore[union-attr]
+    return [
+        value(r["state"]) for r in sorted(rows, key=lambda r: (value(r["code"]), value(r["state"])))
+    ]
 
 
 def country_members(store: GraphStore, state: str) -> dict[str, list[str]]:
@@ -489,7 +510,7 @@ def country_members(store: GraphStore, state: str) -> dict[str, list[str]]:
     )
     members: dict[str, list[str]] = {"leader": [], "pledge": [], "meeting": [], "source": []}
     for row in rows:
-        members[row["kind"].value].append(row["x"].value)  # type: ignore[union-attr]
+        members[value(row["kind"])].append(value(row["x"]))
     return members
 
 
@@ -528,11 +549,11 @@ def pledge_candidates(
     )
     found: dict[str, tuple[list[dt.date], list[dt.date]]] = defaultdict(lambda: ([], []))
     for row in rows:
-        own, published = found[row["p"].value]  # type: ignore[union-attr]
+        own, published = found[value(row["p"])]
         for name, bucket in (("d", own), ("pub", published)):
             if name in row:
                 try:
-                    bucket.append(dt.date.fromisoformat(row[name].value[:10]))  # type: ignore[union-attr]
+                    bucket.append(dt.date.fromisoformat(value(row[name])[:10]))
                 except ValueError:
                     pass
     return {
@@ -546,7 +567,9 @@ def ordered_by_date(dates: dict[str, dt.date | None]) -> list[str]:
     return _newest_first((d, i) for i, d in dates.items())
 
 
-def typed(store: GraphStore, kind: str, actor: str | None = None) -> dict[str, tuple[dt.date | None, str]]:
+def typed(
+    store: GraphStore, kind: str, actor: str | None = None
+) -> dict[str, tuple[dt.date | None, str]]:
     """Every ``kg:{kind}`` (Leader, Meeting, Source) with its newest date and its first label,
     optionally only those of one state."""
     filters = ""
@@ -567,15 +590,15 @@ def typed(store: GraphStore, kind: str, actor: str | None = None) -> dict[str, t
     dates: dict[str, list[dt.date]] = defaultdict(list)
     names: dict[str, list[str]] = defaultdict(list)
     for row in rows:
-        iri = row["x"].value  # type: ignore[union-attr]
+        iri = value(row["x"])
         dates[iri]
         if "d" in row:
             try:
-                dates[iri].append(dt.date.fromisoformat(row["d"].value[:10]))  # type: ignore[union-attr]
+                dates[iri].append(dt.date.fromisoformat(value(row["d"])[:10]))
             except ValueError:
                 pass
         if "name" in row:
-            names[iri].append(row["name"].value)  # type: ignore[union-attr]
+            names[iri].append(value(row["name"]))
     return {
         iri: (max(found) if found else None, min(names[iri]) if names[iri] else iri)
         for iri, found in dates.items()
@@ -591,7 +614,7 @@ def source_members(store: GraphStore, source: str) -> dict[str, list[str]]:
     )
     members: dict[str, list[str]] = {"Leader": [], "Pledge": [], "Meeting": []}
     for row in rows:
-        members[row["kind"].value.removeprefix(KG)].append(row["x"].value)  # type: ignore[union-attr]
+        members[value(row["kind"]).removeprefix(KG)].append(value(row["x"]))
     return members
 
 
@@ -600,7 +623,7 @@ def related(store: GraphStore, subject: str, pattern: str) -> list[str]:
     rows = select(
         store, f"SELECT DISTINCT ?x WHERE {{ {values('s', [NamedNode(subject)])} {pattern} }}"
     )
-    return [r["x"].value for r in rows]  # type: ignore[union-attr]
+    return [value(r["x"]) for r in rows]
 
 
 def is_a(graph: Graph, iri: str, local: str) -> bool:
@@ -635,7 +658,9 @@ def country_detail(store: GraphStore, index: StateIndex, iri: str) -> CountryDet
     )
 
 
-def countries_page(store: GraphStore, index: StateIndex, limit: int, offset: int) -> CountriesPublic:
+def countries_page(
+    store: GraphStore, index: StateIndex, limit: int, offset: int
+) -> CountriesPublic:
     iris = [i for i in countries_in_sources(store) if i in index.states]
     page = iris[offset : offset + limit]
     counts = state_counts(store, page) if page else {}
@@ -709,7 +734,9 @@ def leader_detail(store: GraphStore, iri: str) -> LeaderDetailPublic | None:
         leader=leaders(store, graph, [iri])[0],
         pledges=pledges(store, graph, order_pledges(graph, announced)),
         meetings=meetings(store, graph, order_dated(graph, attended, KG + "date")),
-        sources=sources(store, graph, order_dated(graph, iris_of(graph.of(iri), DERIVED), PUBLISHED)),
+        sources=sources(
+            store, graph, order_dated(graph, iris_of(graph.of(iri), DERIVED), PUBLISHED)
+        ),
     )
 
 
@@ -735,7 +762,9 @@ def source_detail(store: GraphStore, iri: str) -> SourceDetailPublic | None:
     if not is_a(graph, iri, "Source"):
         return None
     members = source_members(store, iri)
-    graph.add(store, [*mentioniris_of(graph, iri), *(m for found in members.values() for m in found)])
+    graph.add(
+        store, [*mentioniris_of(graph, iri), *(m for found in members.values() for m in found)]
+    )
     return SourceDetailPublic(
         source=sources(store, graph, [iri])[0],
         mentions=mentions(graph, iri),

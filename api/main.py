@@ -78,8 +78,9 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     @app.exception_handler(QueryTimeoutError)
     async def _timeout(request: Request, exc: QueryTimeoutError) -> JSONResponse:
-        return JSONResponse({"detail": timeout_message(exc.limit)}, status_code=503,
-                            headers={"Retry-After": "5"})
+        return JSONResponse(
+            {"detail": timeout_message(exc.limit)}, status_code=503, headers={"Retry-After": "5"}
+        )
 
     @app.exception_handler(WorkersBusyError)
     async def _busy(request: Request, exc: WorkersBusyError) -> JSONResponse:
@@ -94,8 +95,18 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": "internal server error"}, status_code=500)
 
-    for module in (health, sparql, graph, countries, leaders, meetings, pledges, sources, export,
-                   ingest):
+    for module in (
+        health,
+        sparql,
+        graph,
+        countries,
+        leaders,
+        meetings,
+        pledges,
+        sources,
+        export,
+        ingest,
+    ):
         app.include_router(module.router)
     app.include_router(page.router)
     if STATIC_DIR.is_dir():
@@ -131,10 +142,16 @@ def log_config() -> dict[str, Any]:
             "access": {"format": "%(asctime)s %(message)s"},
         },
         "handlers": {
-            "default": {"formatter": "default", "class": "logging.StreamHandler",
-                        "stream": "ext://sys.stderr"},
-            "access": {"formatter": "access", "class": "logging.StreamHandler",
-                       "stream": "ext://sys.stdout"},
+            "default": {
+                "formatter": "default",
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stderr",
+            },
+            "access": {
+                "formatter": "access",
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+            },
         },
         "loggers": {
             "uvicorn": {"handlers": ["default"], "level": "INFO", "propagate": False},

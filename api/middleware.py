@@ -118,7 +118,9 @@ class LimitsMiddleware:
                     await _send_json(send, 400, "invalid Content-Length header")
                     return
         if length is not None and length > self.max_body:
-            await _send_json(send, 413, f"the request body is larger than the limit of {self.max_body} bytes")
+            await _send_json(
+                send, 413, f"the request body is larger than the limit of {self.max_body} bytes"
+            )
             return
         received = 0
         limit = self.max_body

@@ -122,7 +122,9 @@ class PledgePublic(Public):
     types: list[ContributionTypeName]
     quantity: str | None = None
     condition: str | None = None
-    date: dt.date | None = Field(None, description="The pledge's own date, when the text gives one.")
+    date: dt.date | None = Field(
+        None, description="The pledge's own date, when the text gives one."
+    )
     evidence: list[str] = Field(description="The sentence(s) of the article, verbatim.")
     announced_by: list[ActorRef] = []
     made_at: list[MeetingRef] = []

@@ -54,20 +54,36 @@ class Format:
 
 
 RESULTS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", ("application/json", "text/javascript",
-           "application/javascript"), results=QueryResultsFormat.JSON),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml"),
-           results=QueryResultsFormat.XML),
+    Format(
+        "json",
+        "application/sparql-results+json",
+        ("application/json", "text/javascript", "application/javascript"),
+        results=QueryResultsFormat.JSON,
+    ),
+    Format(
+        "xml",
+        "application/sparql-results+xml",
+        ("application/xml", "text/xml"),
+        results=QueryResultsFormat.XML,
+    ),
     Format("csv", "text/csv", (), results=QueryResultsFormat.CSV),
     Format("tsv", "text/tab-separated-values", ("text/tsv",), results=QueryResultsFormat.TSV),
 )
 GRAPHS: tuple[Format, ...] = (
     Format("turtle", "text/turtle", ("application/x-turtle", "ttl"), rdf=RdfFormat.TURTLE),
     Format("ntriples", "application/n-triples", ("text/plain", "nt"), rdf=RdfFormat.N_TRIPLES),
-    Format("jsonld", "application/ld+json", ("json-ld", "application/json", "json"),
-           rdf=RdfFormat.JSON_LD),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "xml"),
-           rdf=RdfFormat.RDF_XML),
+    Format(
+        "jsonld",
+        "application/ld+json",
+        ("json-ld", "application/json", "json"),
+        rdf=RdfFormat.JSON_LD,
+    ),
+    Format(
+        "rdfxml",
+        "application/rdf+xml",
+        ("application/xml", "text/xml", "xml"),
+        rdf=RdfFormat.RDF_XML,
+    ),
 )
 
 
@@ -118,24 +134,34 @@ def pick(offered: Sequence[Format], accept: str | None, requested: str | None) -
             if wanted == fmt.name or wanted == fmt.media_type or wanted in fmt.aliases:
                 return fmt
         names = ", ".join(f.name for f in offered)
-        raise UnknownFormatError(f"unknown format {requested!r} for this result; use one of {names}")
+        raise UnknownFormatError(
+            f"unknown format {requested!r} for this result; use one of {names}"
+        )
     if not accept or not accept.strip():
         return offered[0]
-    best: tuple[float, int, int, int] | None = None
+    ranges = _accepted(accept)
+    best: tuple[float, int, int] | None = None
     chosen: Format | None = None
-    for quality, position, pattern in _accepted(accept):
+    for index, fmt in enumerate(offered):
+        # the most specific range that matches a format decides its quality (RFC 9110)
+        matching = [
+            (_matches(pattern, fmt), -position, quality)
+            for quality, position, pattern in ranges
+            if _matches(pattern, fmt)
+        ]
+        if not matching:
+            continue
+        specificity, position, quality = max(matching)
         if quality <= 0:
             continue
-        for index, fmt in enumerate(offered):
-            specificity = _matches(pattern, fmt)
-            if not specificity:
-                continue
-            key = (quality, specificity, -position, -index)
-            if best is None or key > best:
-                best, chosen = key, fmt
+        key = (quality, position if specificity > 1 else -len(ranges), -index)
+        if best is None or key > best:
+            best, chosen = key, fmt
     if chosen is None:
         types = ", ".join(f.media_type for f in offered)
-        raise NotAcceptableError(f"none of the accepted media types can be produced; offered: {types}")
+        raise NotAcceptableError(
+            f"none of the accepted media types can be produced; offered: {types}"
+        )
     return chosen
 
 
@@ -173,7 +199,9 @@ def _term_xml(term: Term) -> str:
         if term.language:
             return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
         if term.datatype.value != XSD_STRING:
-            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            return (
+                f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+            )
         return f"<literal>{escape(term.value)}</literal>"
     return (
         f"<triple><subject>{_term_xml(term.subject)}</subject>"
@@ -213,12 +241,15 @@ class SolutionsWriter:
     def head(self) -> bytes:
         name = self.fmt.name
         if name == "json":
-            return ('{"head":{"vars":' + json.dumps(self.variables) + '},"results":{"bindings":['
-                    ).encode()
+            return (
+                '{"head":{"vars":' + json.dumps(self.variables) + '},"results":{"bindings":['
+            ).encode()
         if name == "xml":
             names = "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables)
-            return ('<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                    f"<head>{names}</head><results>").encode()
+            return (
+                '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+                f"<head>{names}</head><results>"
+            ).encode()
         if name == "csv":
             return self._csv(self.variables)
         return ("\t".join(f"?{v}" for v in self.variables) + "\n").encode()

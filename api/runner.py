@@ -34,7 +34,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 
 T = TypeVar("T")
 log = logging.getLogger("api.runner")
@@ -310,6 +310,10 @@ class ChunkWriter:
 
     def writable(self) -> bool:
         return True
+
+    def as_file(self) -> IO[bytes]:
+        """This writer where a binary file is expected (only ``write`` is ever called)."""
+        return cast(IO[bytes], self)
 
     def write(self, data: bytes | bytearray | memoryview) -> int:
         try:

@@ -24,7 +24,14 @@ from urllib.parse import parse_qsl
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Triple, serialize
 
-from api.results import GRAPHS, RESULTS, NotAcceptableError, SolutionsWriter, UnknownFormatError, pick
+from api.results import (
+    GRAPHS,
+    RESULTS,
+    NotAcceptableError,
+    SolutionsWriter,
+    UnknownFormatError,
+    pick,
+)
 from api.runner import ChunkWriter, ConsumerGoneError, Deadline, QueryTimeoutError
 from api.sparql_text import (
     DatasetConflictError,
@@ -135,7 +142,9 @@ def parse_operation(
         raise ProtocolError(400, "an update must be sent with POST, not GET")
     if direct is not None:
         if queries or updates:
-            raise ProtocolError(400, "the body holds the operation; do not also pass query= or update=")
+            raise ProtocolError(
+                400, "the body holds the operation; do not also pass query= or update="
+            )
         kind, text = direct
         in_body = True
     else:
@@ -167,7 +176,8 @@ def check_length(operation: Operation, max_chars: int) -> None:
     if len(operation.text) > max_chars:
         status = 413 if operation.in_body else 414
         raise ProtocolError(
-            status, f"the {operation.kind} is {len(operation.text)} characters; the limit is {max_chars}"
+            status,
+            f"the {operation.kind} is {len(operation.text)} characters; the limit is {max_chars}",
         )
 
 
@@ -274,7 +284,7 @@ def run_query(store: GraphStore, operation: Operation, context: Context, out: Ch
             assert fmt.rdf is not None
             out.media_type = fmt.content_type
             triples = _limited(iter(result), context.result_limit, context.deadline)
-            serialize(triples, out, fmt.rdf, prefixes=PREFIXES)
+            serialize(triples, out.as_file(), fmt.rdf, prefixes=PREFIXES)
         out.finish()
     except ProtocolError as exc:
         out.fail(exc.status, exc.message, exc.headers)

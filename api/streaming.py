@@ -51,14 +51,17 @@ async def respond(channel: Channel, deadline: Deadline) -> Response:
         raise QueryTimeoutError(deadline.limit, still_running=True) from None
     if isinstance(first, Failure):
         channel.close()
-        return JSONResponse({"detail": first.message}, status_code=first.status, headers=first.headers)
+        return JSONResponse(
+            {"detail": first.message}, status_code=first.status, headers=first.headers
+        )
     if not isinstance(first, Start):
         channel.close()
         return JSONResponse({"detail": "internal server error"}, status_code=500)
     if first.complete:
         channel.close()
-        return Response(first.body, status_code=first.status, media_type=first.media_type,
-                        headers=first.headers)
+        return Response(
+            first.body, status_code=first.status, media_type=first.media_type, headers=first.headers
+        )
 
     async def body() -> AsyncIterator[bytes]:
         try:
@@ -67,7 +70,9 @@ async def respond(channel: Channel, deadline: Deadline) -> Response:
                 try:
                     message = await channel.get(deadline.remaining() + GRACE)
                 except QueryTimeoutError:
-                    raise StreamAbortedError(f"no output within the time limit of {deadline.limit:g} s") from None
+                    raise StreamAbortedError(
+                        f"no output within the time limit of {deadline.limit:g} s"
+                    ) from None
                 if isinstance(message, Data):
                     yield message.body
                 elif isinstance(message, End):
@@ -79,5 +84,6 @@ async def respond(channel: Channel, deadline: Deadline) -> Response:
         finally:
             channel.close()
 
-    return StreamingResponse(body(), status_code=first.status, media_type=first.media_type,
-                             headers=first.headers)
+    return StreamingResponse(
+        body(), status_code=first.status, media_type=first.media_type, headers=first.headers
+    )

@@ -1,73 +1,367 @@
-"""Articles per second of extraction on one machine: one process, plain multiprocessing, and
-a local dask cluster; and the corpus generator the distributed tests share.
+"""Articles per second of a whole ingest on one machine: one process, plain multiprocessing
+(``kg ingest --workers 2``), a local dask cluster of two worker processes (``kg ingest
+--engine dask``) and, with ``--with-ray``, the same on a local ray cluster for comparison.
 
-Run ``python -m bench.distributed`` (``--help`` for the options).
+Every run ingests the same generated corpus (``bench.corpus``) into an in-memory store through
+the same writing path, and is timed with its workers already up and warm, except
+multiprocessing, whose pool starts inside each ingest as it does for ``kg ingest --workers``.
+The CPU seconds of the whole process tree (this process, the workers, the engine's daemons)
+are counted too: on a shared machine the wall-clock figures move with other load, the CPU
+figures much less. Run ``python -m bench.distributed --help``.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Sequence
-from datetime import date, timedelta
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
-from kg.records import Article
-from kg.sources import read_paths
+import psutil
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-
-# Seats that rotate together: a generated article swaps every leader, surname, state and
-# demonym of one seat for those of another, so the graph gets other leaders and states.
-SEATS: tuple[tuple[str, str, str, str], ...] = (
-    ("Pedro Sánchez", "Sánchez", "Spain", "Spanish"),
-    ("Emmanuel Macron", "Macron", "France", "French"),
-    ("Giorgia Meloni", "Meloni", "Italy", "Italian"),
-    ("Friedrich Merz", "Merz", "Germany", "German"),
-    ("Ulf Kristersson", "Kristersson", "Sweden", "Swedish"),
-    ("Donald Tusk", "Tusk", "Poland", "Polish"),
-    ("Mette Frederiksen", "Frederiksen", "Denmark", "Danish"),
-    ("Jonas Gahr Støre", "Støre", "Norway", "Norwegian"),
+from bench.corpus import CorpusGenerator
+from bench.measure import free_port, median
+from kg.config import Settings
+from kg.distributed import (
+    DEFAULT_CHUNK,
+    DistributedSummary,
+    Outcome,
+    StoreSink,
+    extract_chunk,
+    ingest_distributed,
+    latest_per_source,
+    write_outcomes,
 )
-_WORDS = sorted({w for seat in SEATS for w in seat}, key=len, reverse=True)
-_SEAT_WORD = re.compile(r"\b(" + "|".join(re.escape(w) for w in _WORDS) + r")\b")
-_SMALL_NUMBER = re.compile(r"(?<![\d.,])([1-9]\d?)(?![\d.,]\d)")
-_FIRST_DATE = date(2025, 1, 1)
+from kg.nlp import load_pipeline
+from kg.pipeline import ingest_articles
+from kg.records import Article
+from kg.store import EmbeddedStore
+
+STARTUP_SECONDS = 120.0
 
 
-def seed_articles(seeds: Path = SEEDS) -> list[Article]:
-    """The seed articles the generator varies."""
-    articles: list[Article] = []
-    for found, _ in read_paths([seeds], 20_000_000):
-        articles.extend(found)
-    return articles
+def _tool(name: str) -> str:
+    beside = Path(sys.executable).parent / name
+    found = str(beside) if beside.is_file() else shutil.which(name)
+    if not found:
+        raise SystemExit(f"bench: the `{name}` command is missing")
+    return found
 
 
-def vary(article: Article, index: int) -> Article:
-    """The ``index``-th variant of an article: seats rotated, small numbers shifted, a date
-    and a URL of its own (so every variant is a source of its own)."""
-    shift = index % len(SEATS)
-    position = {w: (k, seat.index(w)) for k, seat in enumerate(SEATS) for w in seat}
+@dataclass
+class LocalDaskCluster:
+    """A dask scheduler and ``workers`` single-threaded worker processes on loopback, each a
+    subprocess, as an operator would start them on several machines."""
 
-    def seat_word(match: re.Match[str]) -> str:
-        k, field = position[match.group(1)]
-        return SEATS[(k + shift) % len(SEATS)][field]
+    directory: Path
+    workers: int = 2
+    scheduler: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None
 
-    def number(match: re.Match[str]) -> str:
-        return str(int(match.group(1)) + index % 11)
+    @property
+    def scheduler_file(self) -> Path:
+        return self.directory / "scheduler.json"
 
-    text = _SMALL_NUMBER.sub(number, _SEAT_WORD.sub(seat_word, article.text))
-    return Article(
-        text=text,
-        origin=f"generated/{index:06d}.txt",
-        url=f"https://example.org/generated/{index:06d}",
-        title=f"Generated article {index}",
-        publisher="Generated Wire",
-        published=_FIRST_DATE + timedelta(days=index % 365),
+    @property
+    def address(self) -> str:
+        address: str = json.loads(self.scheduler_file.read_text())["address"]
+        return address
+
+    def start(self) -> LocalDaskCluster:
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.scheduler_file.unlink(missing_ok=True)
+        dask = _tool("dask")
+        port = free_port()
+        log = (self.directory / "scheduler.log").open("wb")
+        self.scheduler = subprocess.Popen(
+            [dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+             "--dashboard-address", "127.0.0.1:0", "--scheduler-file", str(self.scheduler_file)],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        self._wait(lambda: self.scheduler_file.is_file(), "the scheduler to write its file")
+        log = (self.directory / "workers.log").open("wb")
+        self.worker = subprocess.Popen(
+            [dask, "worker", "--scheduler-file", str(self.scheduler_file),
+             "--nworkers", str(self.workers), "--nthreads", "1", "--host", "127.0.0.1",
+             "--dashboard-address", "127.0.0.1:0",
+             "--local-directory", str(self.directory / "work")],
+            stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        from distributed import Client
+
+        with Client(self.address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            client.wait_for_workers(self.workers, timeout=STARTUP_SECONDS)
+        return self
+
+    def _wait(self, ready: Callable[[], bool], what: str) -> None:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not ready():
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"timed out waiting for {what}")
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        for process in (self.worker, self.scheduler):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+                    process.wait(timeout=10)
+
+    def __enter__(self) -> LocalDaskCluster:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class CpuMeter:
+    """CPU seconds of this process and all its descendants over a block of code, polled often
+    enough that short-lived pool processes are counted too."""
+
+    def __init__(self, interval: float = 0.25) -> None:
+        self.interval = interval
+        self.seen: dict[int, float] = {}
+        self.start: dict[int, float] = {}
+        self._stop = threading.Event()
+
+    def _sample(self) -> dict[int, float]:
+        me = psutil.Process()
+        found: dict[int, float] = {}
+        for process in [me, *me.children(recursive=True)]:
+            try:
+                times = process.cpu_times()
+                found[process.pid] = times.user + times.system
+            except psutil.Error:
+                continue
+        return found
+
+    def _poll(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.seen.update(self._sample())
+
+    @contextmanager
+    def measure(self) -> Iterator[CpuMeter]:
+        self.start = self._sample()
+        self.seen = dict(self.start)
+        thread = threading.Thread(target=self._poll, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self._stop.set()
+            thread.join()
+            self.seen.update(self._sample())
+
+    @property
+    def seconds(self) -> float:
+        return sum(v - self.start.get(pid, 0.0) for pid, v in self.seen.items())
+
+
+@dataclass
+class Result:
+    """One timed ingest."""
+
+    name: str
+    articles: int
+    seconds: float
+    cpu_seconds: float
+    sources: int
+    load: float
+
+    @property
+    def rate(self) -> float:
+        return self.articles / self.seconds
+
+
+def _timed(
+    name: str, articles: Sequence[Article], run: Callable[[], DistributedSummary | Any]
+) -> Result:
+    load = os.getloadavg()[0]
+    meter = CpuMeter()
+    with meter.measure():
+        began = time.perf_counter()
+        summary = run()
+        seconds = time.perf_counter() - began
+    return Result(name, len(articles), seconds, meter.seconds, summary.sources, load)
+
+
+def run_one(articles: Sequence[Article], settings: Settings, workers: int) -> Any:
+    store = EmbeddedStore(None)
+    return ingest_articles(articles, store, settings, workers=workers)
+
+
+def run_dask(articles: Sequence[Article], settings: Settings, address: str, chunk: int) -> Any:
+    sink = StoreSink(EmbeddedStore(None))
+    return ingest_distributed(articles, sink, settings, address=address, chunk_size=chunk)
+
+
+@contextmanager
+def local_ray_cluster(directory: Path, workers: int) -> Iterator[str]:
+    """A ray head node with ``workers`` CPUs on loopback, stopped on exit."""
+    port = free_port()
+    log = (directory / "ray.log").open("wb")
+    head = subprocess.Popen(
+        [_tool("ray"), "start", "--head", "--block", "--num-cpus", str(workers),
+         "--node-ip-address", "127.0.0.1", "--port", str(port),
+         "--include-dashboard", "false", "--disable-usage-stats"],
+        stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"},
+    )  # fmt: skip
+    try:
+        yield f"127.0.0.1:{port}"
+    finally:
+        head.terminate()
+        try:
+            head.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            head.kill()
+
+
+def run_ray(articles: Sequence[Article], settings: Settings, chunk: int) -> Any:
+    """The same ingest as :func:`run_dask`, on ray: tasks retried on a dead worker (ray's
+    ``max_retries``), results taken as they finish with ``ray.wait``."""
+    import ray
+
+    task = ray.remote(max_retries=3)(extract_chunk)
+    kept, replaced = latest_per_source(articles)
+    summary = DistributedSummary(replaced=replaced)
+    chunks = [kept[i : i + chunk] for i in range(0, len(kept), chunk)]
+    refs = [task.remote(c, settings.model, settings.batch_size) for c in chunks]
+
+    def finished() -> Iterator[list[Outcome]]:
+        waiting = list(refs)
+        while waiting:
+            done, waiting = ray.wait(waiting, num_returns=1)
+            yield ray.get(done[0])
+
+    return write_outcomes(finished(), StoreSink(EmbeddedStore(None)), summary)
+
+
+def _ray_connect(address: str, model: str) -> None:
+    import ray
+
+    def hook() -> None:  # a closure, so ray ships it by value to workers that lack bench/
+        load_pipeline(model)
+
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        try:
+            ray.init(
+                address=address,
+                runtime_env={"worker_process_setup_hook": hook},
+                log_to_driver=False,
+                logging_level="ERROR",
+            )
+            return
+        except ConnectionError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1.0)
+
+
+def measure(args: argparse.Namespace, work: Path) -> list[Result]:
+    settings = Settings(store=":memory:")
+    articles = list(CorpusGenerator(seed=args.seed).articles(args.articles))
+    warm = list(CorpusGenerator(seed=args.seed + 1).articles(16))
+    results: list[Result] = []
+    load_pipeline(settings.model)
+    run_one(warm, settings, 1)
+    with LocalDaskCluster(work / "dask", workers=args.workers) as cluster:
+        run_dask(warm, settings, cluster.address, args.chunk)
+        for _ in range(args.repeats):
+            results.append(_timed("1 process", articles, lambda: run_one(articles, settings, 1)))
+            results.append(
+                _timed(
+                    f"multiprocessing, {args.workers} processes",
+                    articles,
+                    lambda: run_one(articles, settings, args.workers),
+                )
+            )
+            results.append(
+                _timed(
+                    f"dask, {args.workers} local workers",
+                    articles,
+                    lambda: run_dask(articles, settings, cluster.address, args.chunk),
+                )
+            )
+    if args.with_ray:
+        import ray
+
+        with local_ray_cluster(work, args.workers) as address:
+            _ray_connect(address, settings.model)
+            run_ray(warm, settings, args.chunk)
+            for _ in range(args.repeats):
+                results.append(
+                    _timed(
+                        f"ray, {args.workers} local workers",
+                        articles,
+                        lambda: run_ray(articles, settings, args.chunk),
+                    )
+                )
+            ray.shutdown()
+    for result in results:
+        if result.sources != len(articles):
+            raise SystemExit(f"bench: {result.name} stored {result.sources} of {len(articles)}")
+    return results
+
+
+def table(results: Sequence[Result]) -> str:
+    """Medians per configuration, as Markdown."""
+    names = list(dict.fromkeys(r.name for r in results))
+    base = median([r.rate for r in results if r.name == names[0]])
+    lines = [
+        "| Configuration | Articles/s | × 1 process | CPU s / article | Load at start |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name in names:
+        runs = [r for r in results if r.name == name]
+        rate = median([r.rate for r in runs])
+        cpu = median([r.cpu_seconds / r.articles for r in runs])
+        load = median([r.load for r in runs])
+        lines.append(f"| {name} | {rate:.2f} | {rate / base:.2f} | {cpu:.3f} | {load:.1f} |")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.distributed", description=__doc__)
+    parser.add_argument("--articles", type=int, default=2000, help="Corpus size. Default: 2000.")
+    parser.add_argument("--workers", type=int, default=2, help="Worker processes. Default: 2.")
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        default=DEFAULT_CHUNK,
+        help=f"Articles per task. Default: {DEFAULT_CHUNK}.",
     )
+    parser.add_argument("--repeats", type=int, default=1, help="Runs of each. Default: 1.")
+    parser.add_argument("--seed", type=int, default=0, help="Corpus seed. Default: 0.")
+    parser.add_argument(
+        "--with-ray", action="store_true", help="Also measure ray (needs ray installed)."
+    )
+    parser.add_argument("--json", type=Path, help="Also write every run as JSON here.")
+    parser.add_argument(
+        "--work", type=Path, default=Path("bench/out/distributed"), help="Scratch folder."
+    )
+    args = parser.parse_args(argv)
+    args.work.mkdir(parents=True, exist_ok=True)
+    results = measure(args, args.work)
+    print(f"{args.articles} generated articles, {os.cpu_count()} cores")
+    print(table(results))
+    if args.json:
+        payload = [asdict(r) | {"rate": r.rate} for r in results]
+        args.json.write_text(json.dumps(payload, indent=2))
 
 
-def generate_articles(count: int, seeds: Sequence[Article] | None = None) -> list[Article]:
-    """``count`` distinct articles made deterministically from the seeds."""
-    base = list(seeds) if seeds is not None else seed_articles()
-    return [vary(base[i % len(base)], i) for i in range(count)]
+if __name__ == "__main__":
+    main()

@@ -30,18 +30,20 @@ class ExportResult:
     def mb_per_s(self, name: str) -> float:
         return self.size[name] / 1e6 / median(self.seconds[name])
 
+    def describe(self) -> str:
+        sizes = ", ".join(f"{n} {self.size[n] / 1e6:.3g} MB" for n in ("turtle", "nquads", "dump"))
+        runs = len(self.seconds["dump"])
+        return f"Export: {sizes}; median of {runs}; each a command, start-up included."
+
     def rows(self) -> list[Row]:
         base = self.mb_per_s("dump")
-        runs = len(self.seconds["dump"])
         rows = []
         for name in ("turtle", "nquads"):
             ours = self.mb_per_s(name)
             rows.append(
                 Row(
                     "5",
-                    f"Export: kg export --format {name} vs oxigraph dump "
-                    f"({self.size[name] / 1e6:.3g} MB vs {self.size['dump'] / 1e6:.3g} MB; "
-                    f"median of {runs})",
+                    f"Export {name} vs oxigraph dump",
                     fmt_rate(ours, "MB/s"),
                     fmt_rate(base, "MB/s"),
                     safe_ratio(ours, base),

@@ -60,9 +60,12 @@ class Point:
     size: int
     queries: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def query_total(self) -> float:
-        return sum(self.queries.values())
+    def finite(self) -> set[str]:
+        """The queries that answered within the deadline at this scale."""
+        return {n for n, v in self.queries.items() if math.isfinite(v)}
+
+    def total(self, names: set[str]) -> float:
+        return sum(self.queries[n] for n in names)
 
 
 @dataclass
@@ -71,6 +74,15 @@ class GrowthResult:
 
     points: list[Point]
     ingest: dict[int, float]
+    runs: int
+    deadline: float
+
+    def describe(self) -> str:
+        scales = ", ".join(f"{p.scale}x = {p.sources} sources" for p in self.points)
+        return (
+            f"Growth: {scales}; query p50s in-process, median of {self.runs}, "
+            f"a query past {self.deadline:g} s is not tried at larger scales."
+        )
 
     def rows(self) -> list[Row]:
         rows: list[Row] = []
@@ -79,7 +91,7 @@ class GrowthResult:
             rows.append(
                 Row(
                     "6",
-                    "Growth 1x→10x: ingest time (extract + write), per article",
+                    "Growth 1x→10x: ingest time per article",
                     f"10x: {fmt_s(large)}",
                     f"1x: {fmt_s(small)}",
                     safe_ratio(small * 10, large),
@@ -89,10 +101,11 @@ class GrowthResult:
         for a, b in zip(self.points, self.points[1:], strict=False):
             step = f"{a.scale}x→{b.scale}x"
             factor = b.sources / a.sources
+            common = a.finite() & b.finite()
             rows += [
                 Row(
                     "6",
-                    f"Growth {step}: write stage time, per source",
+                    f"Growth {step}: write time per source",
                     f"{b.scale}x: {fmt_s(b.write)}",
                     f"{a.scale}x: {fmt_s(a.write)}",
                     safe_ratio(a.write * factor, b.write),
@@ -100,7 +113,7 @@ class GrowthResult:
                 ),
                 Row(
                     "6",
-                    f"Growth {step}: store size on disk, per quad",
+                    f"Growth {step}: store bytes per quad",
                     f"{b.scale}x: {b.size / 1e6:.3g} MB, {b.quads:,} quads",
                     f"{a.scale}x: {a.size / 1e6:.3g} MB, {a.quads:,} quads",
                     safe_ratio(a.size / a.quads, b.size / b.quads),
@@ -108,27 +121,37 @@ class GrowthResult:
                 ),
                 Row(
                     "6",
-                    f"Growth {step}: query set, sum of p50s, per source",
-                    f"{b.scale}x: {fmt_ms(b.query_total)}",
-                    f"{a.scale}x: {fmt_ms(a.query_total)}",
-                    safe_ratio(a.query_total * factor, b.query_total),
+                    f"Growth {step}: query p50s (sum of {len(common)}) per source",
+                    f"{b.scale}x: {fmt_ms(b.total(common))}",
+                    f"{a.scale}x: {fmt_ms(a.total(common))}",
+                    safe_ratio(a.total(common) * factor, b.total(common)),
                     LINEAR,
                 ),
             ]
-            worst = min(
-                a.queries,
-                key=lambda n: safe_ratio(a.queries[n] * factor, b.queries.get(n, math.inf)),
-            )
-            rows.append(
-                Row(
-                    "6",
-                    f"Growth {step}: worst-growing query, p50 per source: {worst}.rq",
-                    f"{b.scale}x: {fmt_ms(b.queries[worst])}",
-                    f"{a.scale}x: {fmt_ms(a.queries[worst])}",
-                    safe_ratio(a.queries[worst] * factor, b.queries[worst]),
-                    LINEAR,
+            if common:
+                worst = min(common, key=lambda n: a.queries[n] / b.queries[n])
+                rows.append(
+                    Row(
+                        "6",
+                        f"Growth {step}: worst query p50 per source: {worst}",
+                        f"{b.scale}x: {fmt_ms(b.queries[worst])}",
+                        f"{a.scale}x: {fmt_ms(a.queries[worst])}",
+                        safe_ratio(a.queries[worst] * factor, b.queries[worst]),
+                        LINEAR,
+                    )
                 )
-            )
+            lost = sorted(a.finite() - b.finite())
+            if lost:
+                rows.append(
+                    Row(
+                        "6",
+                        f"Growth {step}: queries past the deadline",
+                        f"{b.scale}x: {', '.join(lost)}",
+                        f"{a.scale}x: answered",
+                        0.0,
+                        LINEAR,
+                    )
+                )
         return rows
 
 
@@ -151,6 +174,11 @@ def measure_point(
     return point
 
 
+def unanswered(points: Sequence[Point]) -> set[str]:
+    """Queries that missed the deadline at some scale (not tried again at larger ones)."""
+    return {n for p in points for n, v in p.queries.items() if not math.isfinite(v)}
+
+
 def measure_growth(
     ingest: IngestResult,
     extractions: Sequence[Any],
@@ -167,18 +195,23 @@ def measure_growth(
     scales: list[tuple[int, Sequence[Extraction]]] = [(1, extractions[:base]), (10, extractions)]
     if large:
         scales.append((100, list(replicate(extractions, 10))))
-    points = []
+    points: list[Point] = []
     for scale, records in scales:
-        point = measure_point(
-            scale, records, work / f"store-growth-{scale}x", queries, runs, deadline
-        )
+        # A query that missed the deadline at a smaller scale is not tried again.
+        skip = unanswered(points)
+        tried = [(n, q) for n, q in queries if n not in skip]
+        location = work / f"store-growth-{scale}x"
+        point = measure_point(scale, records, location, tried, runs, deadline)
+        point.queries.update(dict.fromkeys(skip, math.inf))
         points.append(point)
+        slow = ", ".join(sorted(n for n, v in point.queries.items() if not math.isfinite(v)))
         print(
             f"  growth {scale}x: {point.sources} sources, write {point.write:.1f} s, "
-            f"{point.quads} quads, {point.size / 1e6:.1f} MB, queries {point.query_total:.2f} s",
+            f"{point.quads} quads, {point.size / 1e6:.1f} MB, "
+            f"queries {point.total(point.finite()):.2f} s; past the deadline: {slow or 'none'}",
             file=log,
             flush=True,
         )
     blocks = ingest.ours1.blocks
     timings = {1: blocks[0].seconds, 10: sum(b.seconds for b in blocks)} if blocks else {}
-    return GrowthResult(points, timings)
+    return GrowthResult(points, timings, runs, deadline)

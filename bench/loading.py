@@ -91,24 +91,26 @@ class LoadingResult:
     stage: list[float] = field(default_factory=list)
     oxigraph_store: Path = Path()
 
+    def describe(self) -> str:
+        return f"Write: {self.quads:,} quads in {self.sources} graphs; median of {len(self.fresh)}."
+
     def rows(self) -> list[Row]:
         base = rate(self.quads, median(self.oxigraph))
-        label = f"{self.quads:,} quads, {self.sources} graphs; median of {len(self.fresh)}"
 
         def row(name: str, runs: list[float]) -> Row:
             ours = rate(self.quads, median(runs))
             return Row(
                 "2",
-                f"{name} vs oxigraph load ({label})",
+                f"{name} vs oxigraph load",
                 fmt_rate(ours, "quads/s"),
                 fmt_rate(base, "quads/s"),
                 safe_ratio(ours, base),
             )
 
         return [
-            row("Write: replace_graph per source, new store", self.fresh),
-            row("Write: replace_graph per source, graphs exist (re-ingest)", self.again),
-            row("Write: whole ingest write stage (map + store)", self.stage),
+            row("Write: replace_graph, new store", self.fresh),
+            row("Write: replace_graph, re-ingest", self.again),
+            row("Write: ingest write stage", self.stage),
         ]
 
 

@@ -50,7 +50,6 @@ class Row:
     baseline: str
     ratio: float | None
     minimum: float | None = None
-    note: str = ""
 
     @property
     def target(self) -> str:

@@ -24,7 +24,9 @@ CountryCode = Annotated[
 
 
 @router.get("", response_model=CountriesPublic, summary="States with facts in the graph")
-async def list_countries(lookup: LookupDep, limit: Limit = 100, offset: Offset = 0) -> CountriesPublic:
+async def list_countries(
+    lookup: LookupDep, limit: Limit = 100, offset: Offset = 0
+) -> CountriesPublic:
     """Every state some source pledges for, is represented in, meets with or mentions, by ISO
     code, with how many leaders, pledges and meetings the graph holds for it."""
     index = await lookup.states()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from enum import StrEnum
-from typing import Annotated
+from typing import IO, Annotated
 
 from fastapi import APIRouter, HTTPException, Query
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
@@ -71,8 +71,9 @@ def state_quads(store: GraphStore, state: str) -> Iterator[Quad]:
             yield Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
 
 
-def _write(store: GraphStore, fmt: ExportFormat, state: str | None, graph: str | None,
-           out: ChunkWriter) -> None:
+def _write(
+    store: GraphStore, fmt: ExportFormat, state: str | None, graph: str | None, out: IO[bytes]
+) -> None:
     rdf_format: RdfFormat = FORMATS[fmt.value]
     if state is None:
         store.export(out, fmt.value, NamedNode(graph) if graph else None)
@@ -90,7 +91,10 @@ def _write(store: GraphStore, fmt: ExportFormat, state: str | None, graph: str |
     responses={
         200: {
             "description": "The RDF file, streamed, with a file name in Content-Disposition.",
-            "content": {media: {"schema": {"type": "string"}} for media, _ in MEDIA.values()},
+            "content": {
+                media: {"schema": {} if "json" in media else {"type": "string"}}
+                for media, _ in MEDIA.values()
+            },
         },
         400: {"model": ErrorPublic},
         404: {"model": ErrorPublic, "description": "No such country or graph."},
@@ -104,7 +108,9 @@ async def export(
     country: Annotated[
         str | None, Query(max_length=100, description="Only the facts about this state.")
     ] = None,
-    graph: Annotated[str | None, Query(max_length=2000, description="Only this named graph.")] = None,
+    graph: Annotated[
+        str | None, Query(max_length=2000, description="Only this named graph.")
+    ] = None,
 ) -> Response:
     """Turtle and N-Triples give the union of all graphs; TriG, N-Quads and JSON-LD keep each
     fact's named graph (its source). ``country`` gives the state, its leaders, pledges and
@@ -131,7 +137,7 @@ async def export(
 
     def job(out: ChunkWriter) -> None:
         try:
-            _write(store, format, state, graph, out)
+            _write(store, format, state, graph, out.as_file())
             out.finish()
         except Exception as exc:  # noqa: BLE001 - reported to the client, logged below
             if out.stopped is None:

@@ -25,7 +25,9 @@ async def list_pledges(
     country: Annotated[
         str | None, Query(max_length=100, description="Pledging state: code or English name.")
     ] = None,
-    stance: Annotated[StanceName | None, Query(description="Committed, Considering or Declined.")] = None,
+    stance: Annotated[
+        StanceName | None, Query(description="Committed, Considering or Declined.")
+    ] = None,
     type: Annotated[ContributionTypeName | None, Query(description="Contribution type.")] = None,
     since: Annotated[dt.date | None, Query(description="Dated on or after (YYYY-MM-DD).")] = None,
     until: Annotated[dt.date | None, Query(description="Dated on or before (YYYY-MM-DD).")] = None,

@@ -24,6 +24,7 @@ from api.streaming import stream_job
 router = APIRouter(tags=["SPARQL"])
 
 _TEXT = {"schema": {"type": "string"}}
+_JSON: dict[str, Any] = {"schema": {}}
 _BODY: dict[str, Any] = {
     "requestBody": {
         "required": False,
@@ -52,7 +53,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Query results: SELECT/ASK as SPARQL JSON, XML, CSV or TSV; "
         "CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD or RDF/XML (by Accept or format).",
         "content": {
-            media: _TEXT
+            media: _JSON if "json" in media else _TEXT
             for media in (
                 "application/sparql-results+json",
                 "application/sparql-results+xml",
@@ -88,13 +89,20 @@ def endpoint_iri(request: Request) -> str | None:
     return url
 
 
-@router.api_route(
+@router.get(
     "/sparql",
-    methods=["GET", "POST"],
-    summary="SPARQL 1.1 Protocol endpoint",
+    summary="SPARQL 1.1 Protocol endpoint (query by GET)",
+    responses=_RESPONSES,
+    response_class=Response,
+    operation_id="sparql_get",
+)
+@router.post(
+    "/sparql",
+    summary="SPARQL 1.1 Protocol endpoint (query or update by POST)",
     responses=_RESPONSES,
     openapi_extra=_BODY,
     response_class=Response,
+    operation_id="sparql_post",
 )
 @router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False)
 async def sparql(
@@ -113,8 +121,10 @@ async def sparql(
     ] = None,
     format: Annotated[
         str | None,
-        Query(description="Result format, overriding Accept: json, xml, csv, tsv, turtle, "
-              "ntriples, jsonld, rdfxml."),
+        Query(
+            description="Result format, overriding Accept: json, xml, csv, tsv, turtle, "
+            "ntriples, jsonld, rdfxml."
+        ),
     ] = None,
 ) -> Response:
     """Query with GET ``?query=``, a form POST (``query=`` or ``update=``) or a direct POST of
@@ -125,8 +135,10 @@ async def sparql(
     body = await request.body() if request.method == "POST" else b""
     try:
         operation = parse_operation(
-            request.method, request.scope.get("query_string", b""),
-            request.headers.get("content-type"), body,
+            request.method,
+            request.scope.get("query_string", b""),
+            request.headers.get("content-type"),
+            body,
         )
         check_length(operation, settings.max_query_chars)
     except ProtocolError as exc:
@@ -141,13 +153,19 @@ async def sparql(
     if operation.kind == "update":
         check_token(settings, request.headers.get("authorization"))
         try:
-            await pools.writes.call(lambda: run_update(store, operation, context), settings.query_timeout)
+            await pools.writes.call(
+                lambda: run_update(store, operation, context), settings.query_timeout
+            )
         except ProtocolError as exc:
-            return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=exc.headers)
+            return JSONResponse(
+                {"detail": exc.message}, status_code=exc.status, headers=exc.headers
+            )
         except QueryTimeoutError as exc:
             return JSONResponse(
-                {"detail": f"the update ran past the time limit of {exc.limit:g} s; it is still "
-                           "running and may still be applied"},
+                {
+                    "detail": f"the update ran past the time limit of {exc.limit:g} s; it is still "
+                    "running and may still be applied"
+                },
                 status_code=503,
             )
         finally:

@@ -16,7 +16,7 @@ import typer
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
 
 from kg.config import Settings
-from kg.records import Extraction
+from kg.records import Article, Extraction
 from kg.sources import SourceError
 from kg.store import FORMATS, GraphStore, StoreError, open_store
 
@@ -96,6 +96,30 @@ def ingest(
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No progress bar. Default: off.")
     ] = False,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            "--engine",
+            help="Spread extraction over a cluster: `dask` (see docs/distributed.md). "
+            "Default: off, this machine's --workers processes.",
+        ),
+    ] = None,
+    address: Annotated[
+        str | None,
+        typer.Option(
+            "--address",
+            help="With --engine: the scheduler, tcp://HOST:PORT or a scheduler JSON file. "
+            "Default: a local cluster of --workers processes (one per core when unset).",
+        ),
+    ] = None,
+    nquads_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--nquads-dir",
+            help="Write N-Quads files into this folder for `oxigraph load` instead of writing "
+            "the store (the fast path into a new store). Default: off.",
+        ),
+    ] = None,
 ) -> None:
     """Extract leaders, pledges and meetings from articles (.txt, .md, .html, .jsonl) and
     store each article's facts in its own named graph."""
@@ -116,6 +140,8 @@ def ingest(
             typer.echo(f"kg: {error}", err=True)
         typer.echo(line)
         raise typer.Exit(1 if errors or server_errors else 0)
+    if engine or address or nquads_dir:
+        _ingest_on_engine(articles, errors, settings, engine, address, workers, nquads_dir, quiet)
     graph_store = connect(settings)
     bar = tqdm(total=len(articles), unit="article", disable=quiet or not articles, file=sys.stderr)
 
@@ -149,6 +175,82 @@ def ingest(
     typer.echo(summary.line())
     if summary.errors:
         raise typer.Exit(1)
+
+
+def _ingest_on_engine(
+    articles: list[Article],
+    errors: list[SourceError],
+    settings: Settings,
+    engine: str | None,
+    address: str | None,
+    workers: int | None,
+    nquads_dir: Path | None,
+    quiet: bool,
+) -> NoReturn:
+    """``kg ingest --engine/--address/--nquads-dir``: extraction on a dask cluster (or this
+    machine), each source written as it comes back, to the store or to N-Quads files."""
+    from tqdm import tqdm
+
+    try:
+        from kg import distributed
+    except ImportError:
+        fail("--engine and --nquads-dir need dask: pip install 'pledgekg[distributed]'")
+    try:
+        distributed.check_engine(engine or "dask")
+    except distributed.DistributedError as exc:
+        fail(str(exc))
+    for error in errors:
+        typer.echo(f"kg: {error}", err=True)
+    bar = tqdm(
+        total=len(articles),
+        unit="article",
+        disable=quiet or not articles,
+        file=sys.stderr,
+        postfix={"failed": 0},
+    )
+    failed = 0
+
+    def progress(result: Extraction | SourceError | None) -> None:
+        nonlocal failed
+        bar.update(1)
+        if isinstance(result, SourceError):
+            failed += 1
+            bar.set_postfix(failed=failed)
+            bar.write(f"kg: {result}", file=sys.stderr)
+
+    graph_store: GraphStore | None = None
+    try:
+        sink: distributed.Sink
+        if nquads_dir:
+            sink = distributed.NQuadsSink(nquads_dir)
+        else:
+            graph_store = connect(settings)
+            sink = distributed.StoreSink(graph_store)
+        if engine or address:
+            summary = distributed.ingest_distributed(
+                articles,
+                sink,
+                settings,
+                address=address,
+                workers=workers or os.cpu_count() or 1,
+                on_result=progress,
+            )
+        else:
+            summary = distributed.ingest_local(
+                articles, sink, settings, workers=workers or settings.workers, on_result=progress
+            )
+        sink.close()
+    except (StoreError, distributed.DistributedError) as exc:
+        fail(str(exc))
+    finally:
+        bar.close()
+        if graph_store is not None:
+            graph_store.close()
+    summary.errors[:0] = errors
+    typer.echo(summary.line())
+    if nquads_dir:
+        typer.echo(f"load them with: oxigraph load --location STORE --file {nquads_dir}/*.nq")
+    raise typer.Exit(1 if summary.errors else 0)
 
 
 def _read_query(text: str) -> str:

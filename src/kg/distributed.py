@@ -21,13 +21,12 @@ from distributed.diagnostics.plugin import WorkerPlugin
 from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, serialize
 
 from kg.config import Settings
-from kg.gazetteer import load_gazetteer
 from kg.nlp import load_pipeline
 from kg.pipeline import IngestSummary, ensure_reference, extract_articles, store_extraction
-from kg.rdf import count_kinds, extraction_quads, reference_quads, source_iri
+from kg.rdf import count_kinds, extraction_quads, source_iri
 from kg.records import Article, Extraction
 from kg.sources import SourceError, source_id
-from kg.store import GraphStore
+from kg.store import EmbeddedStore, GraphStore
 
 ENGINES = ("dask",)
 DEFAULT_CHUNK = 8
@@ -163,7 +162,7 @@ def run_chunks(
         in_flight = max(4, 2 * sum(threads.values()))
     pending: dict[Future[list[Outcome]], list[Article]] = {}
     retried: set[Future[list[Outcome]]] = set()
-    finished = as_completed()  # type: ignore[no-untyped-call]
+    finished = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
     source = iter(chunks)
 
     def submit(chunk: list[Article], *, single: bool = False) -> None:
@@ -260,7 +259,7 @@ class NQuadsSink:
     """Writes N-Quads files of ``per_file`` sources each, for ``oxigraph load``.
 
     A file is written as ``batch-NNNNNN.nq.part`` and renamed when whole, so an interrupted
-    run leaves only complete files; the reference graph goes to ``reference.nq`` once.
+    run leaves only complete files; the reference and ontology graphs go to ``reference.nq``.
     Sources are never skipped here: the files are meant for a new store.
     """
 
@@ -270,9 +269,12 @@ class NQuadsSink:
         directory.mkdir(parents=True, exist_ok=True)
         reference = directory / "reference.nq"
         if not reference.exists():
+            # The graphs every store starts with, exactly as the store path makes them.
+            scratch = EmbeddedStore(None)
+            ensure_reference(scratch)
             part = reference.with_suffix(".nq.part")
             with part.open("wb") as out:
-                serialize(reference_quads(load_gazetteer()), out, RdfFormat.N_QUADS)
+                scratch.export_dataset(out, RdfFormat.N_QUADS)
             part.replace(reference)
         taken = [int(p.name[6:12]) for p in directory.glob("batch-??????.nq")]
         self._next = max(taken, default=0) + 1

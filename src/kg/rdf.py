@@ -85,6 +85,10 @@ def meeting_iri(meeting: MeetingRecord, source_id: str) -> NamedNode:
     >>> meeting_iri(m, "abc").value
     'https://w3id.org/pledgekg/id/meeting/2026-01-06-paris'
     """
+    if meeting.date and meeting.location in ("virtual", "phone"):
+        # Calls on one day are told apart by who took part.
+        who = "-".join(sorted({a.key.lower() for a in meeting.participants})) or meeting.key
+        return NamedNode(f"{KGR}meeting/{meeting.date.isoformat()}-{meeting.location}-{who}")
     if meeting.date and meeting.location:
         return NamedNode(f"{KGR}meeting/{meeting.date.isoformat()}-{slugify(meeting.location)}")
     return NamedNode(f"{KGR}meeting/{source_id}-{slugify(meeting.key)}")

@@ -70,8 +70,18 @@ def start_server(store: Path, log: Path, env: dict[str, str], token: str | None 
         environment["KG_API_TOKEN"] = token
     handle = log.open("wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "kg.cli", "serve", "--store", str(store), "--host", "127.0.0.1",
-         "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "kg.cli",
+            "serve",
+            "--store",
+            str(store),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=handle,
         stderr=subprocess.STDOUT,
         env=environment,
@@ -139,7 +149,9 @@ def server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> It
 
 
 @pytest.fixture(scope="session")
-def token_server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def token_server(
+    seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """A server that takes updates and articles with its token; its store is its own."""
     root = tmp_path_factory.mktemp("api-token-server")
     store = root / "store"
@@ -150,7 +162,9 @@ def token_server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory)
 
 
 @pytest.fixture(scope="session")
-def limits_server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+def limits_server(
+    seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Server]:
     """Read-only, a one-second query time limit, two SPARQL workers, no row limit to speak of."""
     root = tmp_path_factory.mktemp("api-limits-server")
     store = root / "store"
@@ -165,3 +179,30 @@ def limits_server(seed_store_dir: Path, tmp_path_factory: pytest.TempPathFactory
 def client(server: Server) -> Iterator[httpx.Client]:
     with server.client() as http:
         yield http
+
+
+class Launcher:
+    """Starts servers for one test and stops any still running at its end."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.running: list[Server] = []
+
+    def start(
+        self, store: Path, env: dict[str, str] | None = None, token: str | None = None
+    ) -> Server:
+        log = self.root / f"server-{len(self.running)}.log"
+        running = start_server(store, log, env or {}, token)
+        self.running.append(running)
+        return running
+
+    def stop(self, running: Server) -> None:
+        stop_server(running)
+
+
+@pytest.fixture()
+def launcher(tmp_path: Path) -> Iterator[Launcher]:
+    launch = Launcher(tmp_path)
+    yield launch
+    for running in launch.running:
+        stop_server(running)

@@ -168,3 +168,22 @@ def test_summit_wire_host_quantity_and_third_party(extract_file: Extract) -> Non
     assert ("DE", Stance.DECLINED, T.GROUND_TROOPS) in positions(found)
     assert ("DK", Stance.COMMITTED, T.AIR_POWER) in positions(found)
     assert "RU" not in {p.actor.key for p in found.pledges}  # the Kremlin dismissing the plans
+
+
+def test_roundup_refusals_openness_and_calls(extract_file: Extract) -> None:
+    found = extract_file(ARTICLES / "roundup.txt")
+    stated = positions(found)
+    assert ("NL", Stance.COMMITTED, T.GROUND_TROOPS) in stated  # "boots on the ground"
+    assert ("JP", Stance.DECLINED, T.GROUND_TROOPS) in stated  # "has no plans to send"
+    assert ("JP", Stance.COMMITTED, T.FUNDING) in stated
+    assert ("CA", Stance.CONSIDERING, T.AIR_POWER) in stated  # "is open to contributing"
+    assert ("US", Stance.DECLINED, T.GROUND_TROOPS) in stated
+    assert "UA" not in {p.actor.key for p in found.pledges}  # trained, not training
+    australia = next(p for p in found.pledges if p.actor.key == "AU")
+    assert australia.quantity == "a contingent of 200 personnel"
+    kinds = {(m.kind, m.location) for m in found.meetings}
+    assert ("call", "phone") in kinds  # "spoke by phone on Sunday"
+    assert all(m.location != "virtual" for m in found.meetings)
+    summit = next(m for m in found.meetings if m.location == "Rome")
+    assert summit.date == date(2026, 4, 13)
+    assert not summit.participants  # the call's leaders are not the summit's

@@ -19,6 +19,7 @@ _PLACE_PREPS = ("in", "at")
 _PARTICIPANT_PREPS = ("with", "between", "among", "by", "of")
 _ATTEND_LEMMAS = ("attend", "participate", "join", "involve", "include", "bring", "gather")
 _AFTER_PREPS = ("after", "following", "at", "during")
+VIRTUAL, PHONE = "virtual", "phone"
 _NOT_YET = ("future", "planned", "possible", "proposed", "upcoming", "next", "potential")
 
 
@@ -67,6 +68,14 @@ def _kind(token: Token, m: Mentions) -> str | None:
     if token.pos_ == "VERB":
         if lemma == "call":
             return None  # "called for", "called on"
+        if lemma in ("speak", "talk", "confer"):
+            means = {
+                g.lemma_.lower()
+                for c in token.children
+                if c.dep_ == "prep" and c.lower_ in ("by", "over", "via")
+                for g in c.children
+            }
+            return "call" if means & {"phone", "telephone", "video", "videoconference"} else None
         if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
             return None  # "an offer to host", "agreed to meet": not a meeting held
         if any(
@@ -298,12 +307,12 @@ def _mentions(m: Mentions, reference: date | None) -> list[_Mention]:
                 continue  # "future negotiations", "a planned summit": not a meeting held
             place, host = _place_of(token, m)
             host = host or _host_of(token, m)
-            if (
-                kind == "call"
-                and place is None
-                and ({c.lower_ for c in token.subtree} & m.lexicon.virtual_markers)
-            ):
-                place = "virtual"
+            if kind == "call" and place is None:
+                words = {c.lower_ for c in token.subtree}
+                if words & m.lexicon.virtual_markers:
+                    place = VIRTUAL
+                elif words & {"phone", "telephone"}:
+                    place = PHONE
             actors, leaders = _participants(token, m)
             # "the meeting", "the coalition talks", "its summit" point back to a meeting
             # already named; "a phone call" is another event.
@@ -382,7 +391,7 @@ def extract_meetings(
     by_sentence: dict[int, str] = {}
     for key in order:
         meeting = meetings[key]
-        if meeting.place is None and meeting.date is None:
+        if meeting.date is None and meeting.place in (None, VIRTUAL, PHONE):
             continue  # neither place nor date: not identifiable as one event
         participants = list(meeting.participants)
         for name in meeting.leaders:

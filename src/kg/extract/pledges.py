@@ -388,7 +388,10 @@ def stance_of(cue: Token, path: list[Token], sent: Span, lex: Lexicon) -> Stance
     if hypothetical and not any(_negated(t) for t in path):
         return None  # "any NATO peacekeepers deployed ...": a hypothesis, not a pledge
     negated = any(_negated(t) for t in path) or any(
-        c.dep_ == "det" and c.lower_ in ("no",) for c in cue.children
+        c.dep_ == "det" and c.lower_ == "no"
+        for t in (cue, *path)
+        if t.pos_ == "NOUN"
+        for c in t.children  # "no troops", "has no plans to send"
     )
     declined_word = (words & lex.decline_verbs) or (words & lex.decline_nouns)
     if negated or declined_word:
@@ -413,6 +416,10 @@ def quantity_of(cue: Token, lex: Lexicon) -> str | None:
     if numbers:
         start = min(t.left_edge.i for t in numbers)
         return doc[start : cue.i + 1].text
+    for prep in (c for c in cue.children if c.dep_ == "prep" and c.lower_ == "of"):
+        for obj in (c for c in prep.children if c.dep_ == "pobj"):
+            if any(c.dep_ == "nummod" or c.like_num for c in obj.children):
+                return doc[cue.left_edge.i : obj.i + 1].text  # "a contingent of 200 personnel"
     head = cue.head
     if head.lower_ == "of" and (
         head.head.lemma_.lower() in lex.quantity_heads or head.head.like_num
@@ -532,7 +539,10 @@ def sentence_pledges(
             types = entry["types"]
             assert isinstance(types, set)
             types.update(cue.types)
-            entry["quantity"] = entry["quantity"] or quantity_of(cue.token, lex)
+            amount = quantity_of(cue.token, lex)
+            held = entry["quantity"]
+            if amount and (not isinstance(held, str) or len(amount) < len(held)):
+                entry["quantity"] = amount  # the most specific wording of the amount
             entry["condition"] = entry["condition"] or condition_of(clause.path, lex)
             entry["speaker"] = entry["speaker"] or _announcer(clause, m)
     pledges: list[PledgeRecord] = []

@@ -1,0 +1,223 @@
+"""Ingest on a real local dask cluster: the graph equals a single-process ingest's, also when a
+worker is killed mid-run, into an embedded store, a real Oxigraph server or N-Quads files for
+``oxigraph load``; a re-run writes only what changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import pickle
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import psutil
+import pytest
+from dask.distributed import Client
+from pyoxigraph import Quad
+from typer.testing import CliRunner
+
+from bench.distributed import LocalDaskCluster
+from kg.cli import app
+from kg.config import Settings
+from kg.distributed import (
+    DistributedSummary,
+    Failed,
+    NQuadsSink,
+    StoreSink,
+    ingest_distributed,
+    write_outcomes,
+)
+from kg.pipeline import extract_articles
+from kg.rdf import ONTOLOGY_GRAPH, REFERENCE_GRAPH, extraction_quads, source_iri
+from kg.records import Article, Extraction
+from kg.sources import SourceError, source_id
+from kg.store import EmbeddedStore
+from tests.distributed.support import ARTICLES, assert_same_dataset, dataset_quads, subset
+from tests.remote.conftest import start_server
+
+KILL_AFTER = 40  # articles written before one worker is killed
+KG = str(Path(sys.executable).parent / "kg")
+
+
+def _worker_pids(address: str) -> dict[str, int]:
+    with Client(address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        pids: dict[str, int] = client.run(os.getpid)
+    return pids
+
+
+def _run_kg(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([KG, *args], capture_output=True, text=True, timeout=900, check=False)
+
+
+def _extraction(text: str, url: str) -> Extraction:
+    article = Article(text=text, origin="a.txt", url=url)
+    return Extraction(source_id(article), article, text, "en", 0, None)
+
+
+@pytest.mark.slow
+def test_a_worker_killed_mid_run_loses_no_article(
+    corpus: list[Article],
+    single_process_quads: list[Quad],
+    dask_cluster: LocalDaskCluster,
+    tmp_path: Path,
+) -> None:
+    before = _worker_pids(dask_cluster.address)
+    victim = min(before.values())
+    written = 0
+
+    def kill_one_worker(result: Extraction | SourceError | None) -> None:
+        nonlocal written
+        written += 1
+        if written == KILL_AFTER:
+            os.kill(victim, signal.SIGKILL)
+
+    store = EmbeddedStore(tmp_path / "store")
+    summary = ingest_distributed(
+        corpus,
+        StoreSink(store),
+        Settings(store=str(tmp_path / "store")),
+        address=dask_cluster.address,
+        on_result=kill_one_worker,
+    )
+    assert written == len(corpus)
+    assert not summary.errors
+    assert summary.sources == len(corpus)
+    assert not psutil.pid_exists(victim) or psutil.Process(victim).status() == "zombie"
+    assert_same_dataset(dataset_quads(store), single_process_quads)
+    store.close()
+    # The nanny replaced the dead worker, so the cluster is whole again for the next test.
+    after = _worker_pids(dask_cluster.address)
+    assert victim not in after.values()
+
+
+@pytest.mark.slow
+def test_cli_ingest_on_the_cluster_into_a_remote_store_then_rerun_skips_everything(
+    corpus_dir: Path,
+    single_process_quads: list[Quad],
+    dask_cluster: LocalDaskCluster,
+    tmp_path: Path,
+) -> None:
+    server = start_server(tmp_path)
+    try:
+        args = ("ingest", str(corpus_dir), "--engine", "dask", "--address", dask_cluster.address)
+        first = _run_kg(*args, "--store", server.url, "-q")
+        assert first.returncode == 0, first.stderr
+        assert first.stdout.startswith(f"ingested {ARTICLES} sources"), first.stdout
+        assert_same_dataset(dataset_quads(server.store()), single_process_quads)
+
+        again = _run_kg(*args, "--store", server.url, "-q")
+        assert again.returncode == 0, again.stderr
+        assert again.stdout.startswith("ingested 0 sources"), again.stdout
+        assert f"{ARTICLES} unchanged sources skipped" in again.stdout
+        assert_same_dataset(dataset_quads(server.store()), single_process_quads)
+    finally:
+        server.stop()
+
+
+@pytest.mark.slow
+def test_rerun_rewrites_only_the_changed_source(
+    corpus: list[Article], dask_cluster: LocalDaskCluster, tmp_path: Path
+) -> None:
+    articles = corpus[:16]
+    settings = Settings(store=str(tmp_path / "store"))
+    store = EmbeddedStore(tmp_path / "store")
+    ingest_distributed(articles, StoreSink(store), settings, address=dask_cluster.address)
+    changed = dataclasses.replace(articles[3], text=articles[3].text + "\n\nFrance said nothing.")
+    rerun = [*articles[:3], changed, *articles[4:]]
+    summary = ingest_distributed(rerun, StoreSink(store), settings, address=dask_cluster.address)
+    assert (summary.sources, summary.unchanged, summary.errors) == (1, 15, [])
+    expected = next(iter(extract_articles([changed], settings.model)))
+    assert isinstance(expected, Extraction)
+    graph = source_iri(source_id(changed))
+    assert set(store.graph_quads(graph)) == set(extraction_quads(expected))
+    store.close()
+
+
+@pytest.mark.slow
+def test_nquads_files_load_with_oxigraph_into_the_same_graph(
+    corpus: list[Article],
+    corpus_dir: Path,
+    single_process_quads: list[Quad],
+    dask_cluster: LocalDaskCluster,
+    tmp_path: Path,
+) -> None:
+    files = sorted(corpus_dir.glob("*.txt"))[:40]
+    out = tmp_path / "nquads"
+    made = _run_kg("ingest", *map(str, files), "--engine", "dask", "--address",
+                   dask_cluster.address, "--nquads-dir", str(out), "-q")  # fmt: skip
+    assert made.returncode == 0, made.stderr
+    assert "oxigraph load" in made.stdout
+    assert sorted(p.name for p in out.iterdir()) == ["batch-000001.nq", "reference.nq"]
+    location = tmp_path / "loaded"
+    oxigraph = str(Path(sys.executable).parent / "oxigraph")
+    loaded = subprocess.run(
+        [oxigraph, "load", "--location", str(location), "--file", *map(str, out.glob("*.nq"))],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert loaded.returncode == 0, loaded.stderr
+    store = EmbeddedStore(location)
+    graphs = {REFERENCE_GRAPH.value, ONTOLOGY_GRAPH.value}
+    graphs |= {source_iri(source_id(a)).value for a in corpus[:40]}
+    expected = subset(single_process_quads, {f"<{g}>" for g in graphs})
+    assert_same_dataset(dataset_quads(store), expected)
+    store.close()
+
+
+def test_an_article_error_survives_the_trip_back_from_a_worker() -> None:
+    error = SourceError("a.txt", "article is not in English", 3)
+    # A frozen dataclass exception cannot be unpickled, so workers send a Failed instead.
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        pickle.loads(pickle.dumps(error))
+    back = pickle.loads(pickle.dumps(Failed.of(error))).error()
+    assert (back.origin, back.reason, back.line) == ("a.txt", "article is not in English", 3)
+
+
+def test_nquads_files_appear_only_when_whole(tmp_path: Path) -> None:
+    sink = NQuadsSink(tmp_path, per_file=2)
+    for index in range(3):
+        sink.write(_extraction(f"Text {index}.", f"https://example.org/{index}"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "batch-000001.nq",
+        "batch-000002.nq.part",
+        "reference.nq",
+    ]
+    sink.close()
+    again = NQuadsSink(tmp_path, per_file=2)
+    again.write(_extraction("Text 9.", "https://example.org/9"))
+    again.close()
+    assert sorted(p.name for p in tmp_path.glob("batch-*")) == [
+        "batch-000001.nq",
+        "batch-000002.nq",
+        "batch-000003.nq",
+    ]
+
+
+def test_unchanged_sources_are_not_written_again() -> None:
+    store = EmbeddedStore(None)
+    sink = StoreSink(store)
+    first = [
+        _extraction("One.", "https://example.org/1"),
+        _extraction("Two.", "https://example.org/2"),
+    ]
+    write_outcomes([first], sink, DistributedSummary())
+    changed = dataclasses.replace(first[1], language="fr")
+    failed = Failed("c.txt", "no article text left")
+    summary = write_outcomes([[first[0], changed, failed]], sink, DistributedSummary())
+    assert (summary.sources, summary.unchanged) == (1, 1)
+    assert [str(e) for e in summary.errors] == ["c.txt: no article text left"]
+    stored = set(store.graph_quads(source_iri(changed.source_id)))
+    assert stored == set(extraction_quads(changed))
+
+
+def test_ray_is_refused_in_one_line(seeds_dir: Path) -> None:
+    result = CliRunner().invoke(app, ["ingest", str(seeds_dir), "--engine", "ray"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "kg: engine 'ray' is not supported: use --engine dask"
+    ]
