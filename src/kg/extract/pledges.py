@@ -7,7 +7,6 @@ modal verbs and stance verbs on the way between them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
