@@ -44,7 +44,7 @@ from api.models import (
     SourcesPublic,
     StanceName,
 )
-from kg.rdf import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, SPARQL_PREFIXES
+from kg.rdf import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SPARQL_PREFIXES
 from kg.store import GraphStore
 
 Term = NamedNode | BlankNode | Literal | Triple
@@ -52,7 +52,6 @@ Props = dict[str, list[Term]]
 
 TYPE = RDF + "type"
 LABEL = RDFS + "label"
-ALT_LABEL = SKOS + "altLabel"
 SAME_AS = OWL + "sameAs"
 DERIVED = PROV + "wasDerivedFrom"
 TITLE = DCTERMS + "title"
@@ -118,6 +117,7 @@ def describe(store: GraphStore, iris: Iterable[str]) -> dict[str, Props]:
 
 
 def iris_of(props: Props, predicate: str) -> list[str]:
+    """The IRIs among a resource's values for ``predicate``."""
     return [t.value for t in props.get(predicate, []) if isinstance(t, NamedNode)]
 
 
@@ -132,9 +132,9 @@ def _text(props: Props, predicate: str) -> str | None:
 
 def _date(props: Props, predicate: str) -> dt.date | None:
     dates = []
-    for value in _texts(props, predicate):
+    for text in _texts(props, predicate):
         try:
-            dates.append(dt.date.fromisoformat(value[:10]))
+            dates.append(dt.date.fromisoformat(text[:10]))
         except ValueError:
             continue
     return max(dates) if dates else None
@@ -635,7 +635,7 @@ def mentions(graph: Graph, source: str) -> list[ActorRef]:
     return sorted(refs, key=lambda a: (a.kind, a.name.casefold(), a.iri))
 
 
-def mentioniris_of(graph: Graph, source: str) -> list[str]:
+def mentioned_iris(graph: Graph, source: str) -> list[str]:
     return iris_of(graph.of(source), KG + "mentions")
 
 
@@ -763,7 +763,7 @@ def source_detail(store: GraphStore, iri: str) -> SourceDetailPublic | None:
         return None
     members = source_members(store, iri)
     graph.add(
-        store, [*mentioniris_of(graph, iri), *(m for found in members.values() for m in found)]
+        store, [*mentioned_iris(graph, iri), *(m for found in members.values() for m in found)]
     )
     return SourceDetailPublic(
         source=sources(store, graph, [iri])[0],

@@ -50,8 +50,12 @@ def _version() -> str:
 
 
 def create_app(settings: Settings | None = None, store: GraphStore | None = None) -> FastAPI:
-    """The application for ``settings`` (default: from the environment). The store is opened in
-    the lifespan unless one is given, and kept with the worker pools on ``app.state``."""
+    """The application for ``settings`` (default: from the environment).
+
+    The lifespan puts the store, the worker pools and the lookup cache on ``app.state``; it
+    opens the store itself unless one is given (:func:`run` opens it first, so that a busy or
+    missing store is one clear error rather than a failed start-up).
+    """
     settings = settings or get_settings()
 
     @contextlib.asynccontextmanager

@@ -3,19 +3,21 @@ request, and a channel that carries a result's bytes back to the event loop as t
 
 What pyoxigraph (0.5) allows, as measured by ``tests/api/test_timeouts.py``:
 
-- Query evaluation releases the GIL: the event loop keeps answering other requests while a
-  query runs on a worker thread.
-- Queries that can produce solutions one at a time (a plain SELECT or CONSTRUCT over a cross
-  product) return from ``Store.query`` at once and compute each row on ``next()``. These are
-  stopped at the deadline: the worker checks the clock between rows, stops iterating and frees
-  its thread within one row's work.
-- Queries that must see every solution before giving the first (ORDER BY, GROUP BY and
-  aggregates) do all their work inside ``Store.query`` or the first ``next()``. pyoxigraph has
-  no way to cancel that from Python. At the deadline the client gets a 503, but the thread
-  stays busy until the evaluation ends on its own; the worker then notices that nobody waits
-  and drops the result. Threads are capped and a request waits for a free one only until its
-  own deadline (then it also gets a 503), so runaway queries never pile up threads, queue
-  work or block the event loop: they can only keep their own threads busy.
+- It has no way to cancel a query from Python.
+- Query evaluation releases the GIL: on a worker thread it leaves the event loop (and other
+  Python threads) running at most of their normal speed.
+- A query that can produce solutions one at a time (a plain SELECT or CONSTRUCT, DISTINCT
+  included, even over a cross product) returns from ``Store.query`` at once and computes each
+  row on ``next()``. These are stopped at the deadline: the worker checks the clock between
+  rows, stops iterating and frees its thread within one row's work.
+- A query that must see every solution first (ORDER BY, GROUP BY and aggregates) does all its
+  work inside ``Store.query``, and a lazy one whose filter rejects nearly everything does it
+  inside one ``next()``. Neither can be interrupted. At the deadline the client gets a 503,
+  but the thread stays busy until the evaluation ends on its own (sorting also holds its rows
+  in memory meanwhile); then the worker sees that nobody waits and drops the result. Threads
+  are capped and a request waits for a free one only until its own deadline (then it gets a
+  503 too), so runaway queries never pile up threads or queued work, nor block the event
+  loop: they can only keep their own threads busy (``/healthz`` shows how many).
 - Result objects are bound to the thread that made them (touching one from another thread
   aborts the process), so one thread evaluates, iterates and serialises, and hands bytes on.
 

@@ -16,6 +16,7 @@ they say ``USING`` / ``WITH`` or the request gives ``using-graph-uri`` /
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -42,8 +43,9 @@ from api.sparql_text import (
     outbound_operation,
 )
 from kg.rdf import KGR, PREFIXES
-from kg.store import GraphStore
+from kg.store import GraphStore, StoreError
 
+log = logging.getLogger("api.sparql")
 EMPTY_GRAPH = NamedNode(KGR + "graph/empty")
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -296,6 +298,9 @@ def run_query(store: GraphStore, operation: Operation, context: Context, out: Ch
         out.fail(503, timeout_message(exc.limit))
     except ConsumerGoneError:
         return
+    except StoreError as exc:
+        log.error("store error: %s", exc)
+        out.fail(503, "the store is not available")
     except RuntimeError as exc:
         out.fail(400, f"query evaluation failed: {' '.join(str(exc).split())[:500]}")
     except Exception as exc:

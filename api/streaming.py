@@ -24,7 +24,7 @@ from api.runner import (
     WorkerPool,
 )
 
-GRACE = 0.5
+GRACE = 0.1
 """Seconds past the deadline to wait for the worker to report it itself."""
 
 

@@ -26,7 +26,12 @@ Country = Annotated[
 ]
 
 
-@router.get("", response_model=LeadersPublic, summary="Leaders, by name")
+@router.get(
+    "",
+    response_model=LeadersPublic,
+    responses={404: {"model": ErrorPublic, "description": "Unknown country."}},
+    summary="Leaders, by name",
+)
 async def list_leaders(
     lookup: LookupDep, country: Country = None, limit: Limit = 100, offset: Offset = 0
 ) -> LeadersPublic:

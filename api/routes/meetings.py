@@ -26,7 +26,12 @@ Country = Annotated[
 ]
 
 
-@router.get("", response_model=MeetingsPublic, summary="Meetings, newest first")
+@router.get(
+    "",
+    response_model=MeetingsPublic,
+    responses={404: {"model": ErrorPublic, "description": "Unknown country."}},
+    summary="Meetings, newest first",
+)
 async def list_meetings(
     lookup: LookupDep, country: Country = None, limit: Limit = 100, offset: Offset = 0
 ) -> MeetingsPublic:

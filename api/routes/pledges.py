@@ -18,7 +18,10 @@ router = APIRouter(prefix="/pledges", tags=["pledges"])
     "",
     response_model=PledgesPublic,
     summary="Pledges, newest first",
-    responses={404: {"model": ErrorPublic, "description": "Unknown country."}},
+    responses={
+        400: {"model": ErrorPublic, "description": "'since' is after 'until'."},
+        404: {"model": ErrorPublic, "description": "Unknown country."},
+    },
 )
 async def list_pledges(
     lookup: LookupDep,
@@ -38,7 +41,7 @@ async def list_pledges(
     dated by its own date, else by its article's; with ``since`` or ``until`` undated pledges
     are left out."""
     if since and until and since > until:
-        raise HTTPException(status_code=422, detail="'since' is after 'until'")
+        raise HTTPException(status_code=400, detail="'since' is after 'until'")
     actor = (await lookup.country(country)).iri if country else None
     return await lookup.run(
         lambda store: lookups.pledges_page(store, actor, stance, type, since, until, limit, offset)

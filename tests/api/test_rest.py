@@ -98,10 +98,8 @@ def test_pledges_dates(client: httpx.Client) -> None:
     assert {p["iri"] for p in until} == {
         p["iri"] for p, w in zip(everything, whens, strict=True) if w and w <= pivot
     }
-    assert (
-        client.get("/pledges", params={"since": "2026-01-02", "until": "2026-01-01"}).status_code
-        == 422
-    )
+    reversed_range = {"since": "2026-01-02", "until": "2026-01-01"}
+    assert client.get("/pledges", params=reversed_range).status_code == 400
     assert client.get("/pledges", params={"since": "yesterday"}).status_code == 422
 
 

@@ -4,6 +4,7 @@ valid inputs and for inputs the schema says are invalid."""
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 import pytest
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = 25
+EXAMPLES = int(os.environ.get("KG_TEST_EXAMPLES", "25"))
+"""Examples per operation (valid and invalid inputs mixed); raise it for a deeper run."""
 OPERATIONS = [
     (method.upper(), path)
     for path, item in create_app(Settings(store="unused")).openapi()["paths"].items()
@@ -46,7 +48,11 @@ def test_operation(
 
     @given(case=strategy)
     @settings(
-        max_examples=EXAMPLES, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        derandomize=os.environ.get("KG_TEST_EXAMPLES") is None,
+        suppress_health_check=list(HealthCheck),
     )
     def run(case: schemathesis.Case) -> None:
         wanted = [checks.not_a_server_error]

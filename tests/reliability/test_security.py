@@ -19,7 +19,10 @@ from .conftest import TOKEN, Server, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
-INSERT = 'INSERT DATA { GRAPH <http://example.org/g> { <http://example.org/s> <http://example.org/p> "x" } }'
+INSERT = (
+    "INSERT DATA { GRAPH <http://example.org/g> "
+    '{ <http://example.org/s> <http://example.org/p> "x" } }'
+)
 DELETE = INSERT.replace("INSERT", "DELETE", 1)
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 # Small limits, so that going past them costs the test little.
