@@ -14,7 +14,8 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from api.deps import LookupCache, Pools
@@ -77,6 +78,8 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         summary="Leaders, states, pledges and meetings extracted from news: SPARQL and REST.",
         lifespan=lifespan,
         debug=False,
+        docs_url=None,  # served below from vendored files, so /docs works offline
+        redoc_url=None,
     )
     app.state.settings = settings
 
@@ -113,6 +116,18 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     ):
         app.include_router(module.router)
     app.include_router(page.router)
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        vendor = "/static/vendor/swagger-ui"
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url or "/openapi.json",
+            title="pledgekg API",
+            swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
+            swagger_css_url=f"{vendor}/swagger-ui.css",
+            swagger_favicon_url=f"{vendor}/favicon-32x32.png",
+        )
+
     if STATIC_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 

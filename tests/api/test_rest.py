@@ -166,3 +166,15 @@ def test_injection_attempts_change_nothing(server: Any, client: httpx.Client, pa
         )
     assert client.get("/stats").json() == before
     assert client.get("/countries/ES").status_code == 200
+
+
+def test_docs_page_works_offline(client: httpx.Client) -> None:
+    """/docs loads its scripts from this server, never from another host."""
+    import re
+
+    page = client.get("/docs")
+    assert page.status_code == 200
+    sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+    assert sources and all(s.startswith("/") for s in sources), sources
+    for source in sources:
+        assert client.get(source).status_code == 200
