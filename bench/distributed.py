@@ -16,6 +16,7 @@ import argparse
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -220,6 +221,11 @@ def local_ray_cluster(directory: Path, workers: int) -> Iterator[str]:
         stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "RAY_USAGE_STATS_ENABLED": "0"},
     )  # fmt: skip
     try:
+        deadline = time.monotonic() + STARTUP_SECONDS
+        while not _listening(port):
+            if time.monotonic() > deadline or head.poll() is not None:
+                raise RuntimeError(f"ray did not start; see {directory / 'ray.log'}")
+            time.sleep(0.2)
         yield f"127.0.0.1:{port}"
     finally:
         head.terminate()
@@ -227,6 +233,11 @@ def local_ray_cluster(directory: Path, workers: int) -> Iterator[str]:
             head.wait(timeout=60)
         except subprocess.TimeoutExpired:
             head.kill()
+
+
+def _listening(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
 def run_ray(articles: Sequence[Article], settings: Settings, chunk: int) -> Any:

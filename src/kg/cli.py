@@ -5,6 +5,7 @@ Errors are one line on standard error and a non-zero exit, never a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -162,15 +163,29 @@ def ingest(
 
     for error in errors:
         typer.echo(f"kg: {error}", err=True)
+    closed = False
     try:
         summary = ingest_articles(
             articles, graph_store, settings, workers=workers or settings.workers, on_result=progress
         )
+        # Closing flushes to disk: a failure there is reported like any failed write.
+        graph_store.close()
+        closed = True
     except StoreError as exc:
         fail(str(exc))
+    except OSError as exc:
+        # Disk full or an I/O error: each source is one atomic write, so the ones stored
+        # before it are whole, and running the ingest again stores the rest.
+        reason = " ".join(str(exc).split())
+        fail(
+            f"cannot write to the store {graph_store.location}: {reason}; the sources stored "
+            "before this are whole: run the ingest again once it is fixed"
+        )
     finally:
         bar.close()
-        graph_store.close()
+        if not closed:
+            with contextlib.suppress(OSError):  # the first error is the one reported
+                graph_store.close()
     summary.errors[:0] = errors
     typer.echo(summary.line())
     if summary.errors:

@@ -210,13 +210,17 @@ def decode(data: bytes, origin: str) -> str:
     if b"\x00" in data[:65536]:
         raise SourceError(origin, "binary file (contains NUL bytes), not text")
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceError(
             origin,
             f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "convert the file to UTF-8",
         ) from None
+    # Unicode white space (no-break spaces, separators) or a lone byte-order mark is empty too.
+    if not text.lstrip("\ufeff").strip():
+        raise SourceError(origin, "file is empty")
+    return text
 
 
 def read_file(path: Path, max_bytes: int) -> tuple[list[Article], list[SourceError]]:
@@ -231,7 +235,13 @@ def read_file(path: Path, max_bytes: int) -> tuple[list[Article], list[SourceErr
         if size > max_bytes:
             reason = f"file is {size} bytes, over the limit of {max_bytes} (KG_MAX_ARTICLE_BYTES)"
             return [], [SourceError(origin, reason)]
-        raw = decode(path.read_bytes(), origin)
+        # A file still being written may have grown since stat(): read no more than the limit.
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            reason = f"file is over the limit of {max_bytes} bytes (KG_MAX_ARTICLE_BYTES)"
+            return [], [SourceError(origin, reason)]
+        raw = decode(data, origin)
         if suffix == ".jsonl":
             return parse_jsonl(raw, origin)
         if suffix in (".html", ".htm"):

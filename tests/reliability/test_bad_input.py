@@ -5,8 +5,10 @@ nothing of a failed article reaches the store."""
 from __future__ import annotations
 
 import json
+import os
 import random
 import re
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -85,7 +87,8 @@ def make_inbox(folder: Path) -> dict[str, str | None]:
     (folder / "the same article.md").write_text(text, "utf-8")
     (folder / "other.txt").write_text(OTHER_SEED.read_text("utf-8"), "utf-8")
     (folder / "empty.txt").write_bytes(b"")
-    (folder / "blank.md").write_bytes(b" \n\t\r\n  \n")
+    (folder / "blank.md").write_bytes(" \n\t\r\n \u00a0\u2003\n".encode())
+    (folder / "bom only.txt").write_bytes(b"\xef\xbb\xbf\n")
     noise = random.Random(5).randbytes(20_000)
     (folder / "binary.txt").write_bytes(noise[:100] + b"\x00" + noise[100:])
     (folder / "latin1.txt").write_bytes(
@@ -101,6 +104,7 @@ def make_inbox(folder: Path) -> dict[str, str | None]:
         "other.txt": None,
         "empty.txt": "file is empty",
         "blank.md": "file is empty",
+        "bom only.txt": "file is empty",
         "binary.txt": "binary file",
         "latin1.txt": "not valid UTF-8",
         "long line.txt": "over the limit",
@@ -253,3 +257,31 @@ def test_a_50_mb_file_under_a_raised_byte_limit_is_refused_quickly(
     # The bytes, their text and a working copy or two at most: never a parse of it all.
     assert run.max_rss_kib - clean_run[0].max_rss_kib < 4 * 50 * 1024, run
     assert set(source_graphs(read_graphs(store))) == {article_source(SEED)}
+
+
+def test_a_file_growing_past_the_limit_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    """The size is checked before reading, but a file still being written (here a pipe, whose
+    size reads as 0) can outgrow it: reading stops at the limit."""
+    fifo = tmp_path / "growing.txt"
+    os.mkfifo(fifo)
+    written = 0
+
+    def writer() -> None:
+        nonlocal written
+        line = b"Spain will send troops to Ukraine, the minister said.\n"
+        try:
+            with fifo.open("wb") as handle:
+                while written < 50 * 1024 * 1024:
+                    handle.write(line * 100)
+                    written += len(line) * 100
+        except BrokenPipeError:
+            pass
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    articles, errors = read_file(fifo, 64 * 1024)
+    thread.join(timeout=30)
+    assert articles == []
+    (error,) = errors
+    assert "over the limit of 65536 bytes" in error.reason
+    assert written < 1024 * 1024, written

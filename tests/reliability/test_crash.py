@@ -10,17 +10,22 @@ import select
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import httpx
 import pytest
+
+from kg.rdf import SPARQL_PREFIXES
 
 from .conftest import (
     CORPUS_SIZE,
     KG_COMMAND,
+    TOKEN,
     Corpus,
     Graphs,
     Run,
+    Server,
     clean_env,
     has_source_node,
     quad_count,
@@ -102,3 +107,102 @@ def test_kill_9_during_kg_ingest_keeps_whole_sources_and_a_rerun_completes(
     assert assert_only_whole_sources(graphs, corpus) == CORPUS_SIZE
     assert same_graphs(graphs, corpus.reference)
     assert quad_count(graphs) == quad_count(corpus.reference)
+
+
+def stored_sources(server: Server) -> int:
+    """Sources the server reports stored (asked through it: the store is its own)."""
+    query = SPARQL_PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g a kg:Source } }"
+    response = httpx.get(
+        f"{server.url}/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+@pytest.mark.slow
+def test_kill_9_of_the_server_during_post_ingest_keeps_whole_sources(
+    corpus: Corpus,
+    tmp_path: Path,
+    kg_runner: Callable[..., Run],
+    serve: Callable[..., Server],
+    process_group: list[subprocess.Popen[bytes]],
+) -> None:
+    store = tmp_path / "store"
+    server = serve(store, KG_API_TOKEN=TOKEN)
+    client = subprocess.Popen(
+        [*KG_COMMAND, "ingest", str(corpus.folder), "--server", server.url, "-q"],
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=clean_env(KG_API_TOKEN=TOKEN),
+        start_new_session=True,
+    )
+    process_group.append(client)
+    deadline = time.monotonic() + 180
+    while stored_sources(server) < KILL_AFTER:
+        assert client.poll() is None, client.communicate()
+        assert time.monotonic() < deadline, "the server stored too little in time"
+        time.sleep(0.2)
+    os.killpg(server.process.pid, signal.SIGKILL)
+    assert server.process.wait(timeout=30) == -signal.SIGKILL
+    # The client says in one line that the server went away, and fails.
+    _, err = client.communicate(timeout=60)
+    assert client.returncode != 0
+    lines = err.decode().strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err.decode(), err.decode()
+
+    stored = assert_only_whole_sources(read_graphs(store), corpus)
+    assert KILL_AFTER <= stored < CORPUS_SIZE, stored
+
+    # A new server on the same store (the old one's address file is stale) takes the rest.
+    again = serve(store, KG_API_TOKEN=TOKEN)
+    rerun = kg_runner("ingest", str(corpus.folder), "--server", again.url, "-q", KG_API_TOKEN=TOKEN)
+    assert rerun.returncode == 0, rerun.stderr
+    assert stored_sources(again) == CORPUS_SIZE
+    again.stop()
+    graphs = read_graphs(store)
+    assert assert_only_whole_sources(graphs, corpus) == CORPUS_SIZE
+    assert same_graphs(graphs, corpus.reference)
+    assert quad_count(graphs) == quad_count(corpus.reference)
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 3 MB in-memory file system (needs root, as CI has), unmounted at the end."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a small file system here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], capture_output=True, check=False)
+
+
+@pytest.mark.slow
+def test_a_full_disk_stops_the_ingest_cleanly_and_a_rerun_completes(
+    corpus: Corpus, small_disk: Path, kg_runner: Callable[..., Run]
+) -> None:
+    store = small_disk / "store"
+    run = kg_runner("ingest", str(corpus.folder), "--store", str(store), "-q")
+
+    assert run.returncode == 1, run.stderr
+    (line,) = run.error_lines
+    assert line.startswith(f"kg: cannot write to the store {store}: ") and "space" in line, line
+
+    # Room again (as after deleting other files): the store opens with whole sources only.
+    subprocess.run(["mount", "-o", "remount,size=256m", str(small_disk)], check=True)
+    stored = assert_only_whole_sources(read_graphs(store), corpus)
+    assert 0 < stored < CORPUS_SIZE, stored
+
+    rerun = kg_runner("ingest", str(corpus.folder), "--store", str(store), "-q")
+    assert rerun.returncode == 0, rerun.stderr
+    graphs = read_graphs(store)
+    assert assert_only_whole_sources(graphs, corpus) == CORPUS_SIZE
+    assert same_graphs(graphs, corpus.reference)
