@@ -35,11 +35,13 @@ from api.results import (
 )
 from api.runner import ChunkWriter, ConsumerGoneError, Deadline, QueryTimeoutError
 from api.sparql_text import (
+    MAX_NESTING,
     DatasetConflictError,
     OutboundCheckError,
     apply_using,
     dataset_clauses,
     has_relative_iri,
+    nesting_depth,
     outbound_operation,
 )
 from kg.rdf import KGR, PREFIXES
@@ -208,6 +210,11 @@ def _parser_message(error: SyntaxError, shifted: bool) -> str:
 
 
 def _refuse_outbound(text: str, *, update: bool, allow: bool) -> None:
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise ProtocolError(
+            400, f"the text nests {depth} levels deep; at most {MAX_NESTING} are accepted"
+        )
     if allow:
         return
     try:

@@ -85,6 +85,29 @@ def tokens(text: str) -> Iterator[Token]:
         yield Token(kind, match.group(), match.start())
 
 
+MAX_NESTING = 64
+
+
+def nesting_depth(text: str) -> int:
+    """How deep groups, brackets and parentheses nest in SPARQL text (strings, IRIs and
+    comments do not count). The query engine's parser recurses once per level, and very deep
+    nesting overflows its stack or takes it minutes, so the server refuses it up front.
+
+    >>> nesting_depth("SELECT * { ?s ?p [ ?q (1 2) ] FILTER((1 < 2)) }")
+    3
+    """
+    depth = deepest = 0
+    for token in tokens(text):
+        if token.kind != "punct":
+            continue
+        if token.text in ("{", "(", "["):
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.text in ("}", ")", "]"):
+            depth = max(0, depth - 1)
+    return deepest
+
+
 class OutboundCheckError(ValueError):
     """The text mentions an outbound operation in a way the grammar check could not parse."""
 

@@ -141,7 +141,9 @@ class CpuMeter:
     def _sample(self) -> dict[int, float]:
         me = psutil.Process()
         found: dict[int, float] = {}
-        for process in [me, *me.children(recursive=True)]:
+        # Ray's raylet may start workers outside this process tree; count them by name.
+        others = [p for p in psutil.process_iter(["name"]) if p.info["name"].startswith("ray::")]
+        for process in {me, *me.children(recursive=True), *others}:
             try:
                 times = process.cpu_times()
                 found[process.pid] = times.user + times.system

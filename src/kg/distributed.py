@@ -88,8 +88,8 @@ class WorkerEnvironment(NannyPlugin):
     """Restarts each worker once without dask's ``MALLOC_TRIM_THRESHOLD_``.
 
     Setting that variable turns off glibc's adaptive mmap threshold, so every large array spaCy
-    allocates is a fresh mmap. On the measured machine a worker used about a third more CPU per
-    article than without it (docs/distributed.md).
+    allocates is a fresh mmap: a worker used about a fifth more CPU per article with it
+    (docs/distributed.md). A worker without a nanny is left as it is.
     """
 
     restart = True
