@@ -6,22 +6,25 @@ module-level global.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.lookups import StateEntry, StateIndex, unknown_country_message
-from api.runner import WorkerPool
+from api.runner import QueryTimeoutError, WorkerPool
 from kg.config import Settings
 from kg.store import GraphStore
 
 T = TypeVar("T")
 STATE_INDEX_TTL = 300.0
+# A shared lookup may outlive its first caller's deadline by this factor, for later callers.
+SHARED_SLACK = 10.0
 
 
 @dataclass
@@ -53,9 +56,12 @@ class LookupCache:
     states: StateIndex | None = None
     loaded_at: float = 0.0
     generation: int = field(default=0)
+    documents: dict[str, tuple[float, Any]] = field(default_factory=dict)
+    inflight: dict[str, asyncio.Future[Any]] = field(default_factory=dict)
 
     def invalidate(self) -> None:
         self.states = None
+        self.documents.clear()
         self.generation += 1
 
 
@@ -110,6 +116,40 @@ class Lookup:
             return index
         return cache.states
 
+    async def cached(self, key: str, fn: Callable[[GraphStore], T]) -> T:
+        """``run(fn)``, reusing the answer for ``key`` until a write through this server or
+        the index's time to live (another process may write a shared store). Requests for a
+        key that is being computed wait for that one computation instead of starting their
+        own, and it finishes (and is kept) even when the first caller gave up waiting."""
+        cache = self.cache
+        held = cache.documents.get(key)
+        if held is not None and time.monotonic() - held[0] < STATE_INDEX_TTL:
+            document: T = held[1]
+            return document
+        task = cache.inflight.get(key)
+        if task is None:
+            store, generation = self.store, cache.generation
+
+            async def compute() -> T:
+                try:
+                    found = await self.pool.call(lambda: fn(store), self.timeout * SHARED_SLACK)
+                finally:
+                    cache.inflight.pop(key, None)
+                if generation == cache.generation:
+                    if len(cache.documents) >= 1024:
+                        cache.documents.clear()
+                    cache.documents[key] = (time.monotonic(), found)
+                return found
+
+            task = asyncio.ensure_future(compute())
+            task.add_done_callback(lambda t: t.cancelled() or t.exception())
+            cache.inflight[key] = task
+        try:
+            result: T = await asyncio.wait_for(asyncio.shield(task), timeout=self.timeout)
+        except TimeoutError:
+            raise QueryTimeoutError(self.timeout, still_running=True) from None
+        return result
+
     async def country(self, code: str) -> StateEntry:
         """The state ``code`` names (alpha-2, alpha-3 or English name, any case), or a 404
         naming close matches."""
@@ -121,7 +161,7 @@ class Lookup:
 
 
 def get_lookup(settings: SettingsDep, store: StoreDep, pools: PoolsDep, cache: CacheDep) -> Lookup:
-    return Lookup(store, pools.lookups, settings.query_timeout, cache)
+    return Lookup(store, pools.lookups, settings.lookup_timeout, cache)
 
 
 LookupDep = Annotated[Lookup, Depends(get_lookup)]

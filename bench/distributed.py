@@ -198,7 +198,13 @@ def _timed(
         began = time.perf_counter()
         summary = run()
         seconds = time.perf_counter() - began
-    return Result(name, len(articles), seconds, meter.seconds, summary.sources, load)
+    result = Result(name, len(articles), seconds, meter.seconds, summary.sources, load)
+    print(
+        f"{name}: {result.rate:.2f} articles/s, {meter.seconds:.1f} CPU s, load {load:.1f}",
+        file=sys.stderr,
+        flush=True,
+    )
+    return result
 
 
 def run_one(articles: Sequence[Article], settings: Settings, workers: int) -> Any:

@@ -46,4 +46,6 @@ async def get_country(code: CountryCode, lookup: LookupDep) -> CountryDetailPubl
     alpha-2 code, the alpha-3 code and the name give the same document."""
     entry = await lookup.country(code)
     index = await lookup.states()
-    return await lookup.run(lambda store: lookups.country_detail(store, index, entry.iri))
+    return await lookup.cached(
+        f"country {entry.iri}", lambda store: lookups.country_detail(store, index, entry.iri)
+    )

@@ -56,6 +56,12 @@ class Settings(BaseSettings):
     query_timeout: float = Field(
         30.0, gt=0, le=3600, description="Seconds a SPARQL query may run before a 503."
     )
+    lookup_timeout: float = Field(
+        10.0,
+        gt=0,
+        le=3600,
+        description="Seconds a REST lookup (/countries, /pledges, ...) may take before a 503.",
+    )
     result_limit: int = Field(
         100_000, ge=1, description="Most rows (or triples) one SPARQL query may return."
     )
