@@ -95,11 +95,19 @@ def nesting_depth(text: str) -> int:
 
     >>> nesting_depth("SELECT * { ?s ?p [ ?q (1 2) ] FILTER((1 < 2)) }")
     3
+    >>> nesting_depth("ASK { FILTER(!!!true) }")
+    5
     """
-    depth = deepest = 0
+    depth = deepest = run = 0
     for token in tokens(text):
         if token.kind != "punct":
+            run = 0
             continue
+        if token.text in ("!", "-", "+"):
+            run += 1  # "!!!!true": each unary operator is a level of the parser too
+            deepest = max(deepest, depth + run)
+            continue
+        run = 0
         if token.text in ("{", "(", "["):
             depth += 1
             deepest = max(deepest, depth)

@@ -178,11 +178,16 @@ def run_chunks(
         ) from None
     client.register_plugin(PipelineLoader(model), name=_PLUGIN_NAME)
     if in_flight is None:
+        # Enough queued that a worker never waits for the next chunk to be sent (tasks take
+        # well under a second on short articles), few enough to keep memory flat.
         threads = client.nthreads()  # type: ignore[no-untyped-call]
-        in_flight = max(4, 2 * sum(threads.values()))
+        in_flight = max(16, 8 * sum(threads.values()))
     pending: dict[Future[list[Outcome]], list[Article]] = {}
     retried: set[Future[list[Outcome]]] = set()
-    finished = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]
+    # Results are fetched in the background as tasks finish, not one round trip per chunk.
+    finished = as_completed(  # type: ignore[no-untyped-call]
+        loop=client.loop, with_results=True, raise_errors=False
+    )
     source = iter(chunks)
 
     def submit(chunk: list[Article], *, single: bool = False) -> None:
@@ -207,26 +212,27 @@ def run_chunks(
             submit(chunk)
 
     top_up()
-    for future in finished:
+    for future, result in finished:
         chunk = pending.pop(future)
         single = future in retried
         retried.discard(future)
-        try:
-            outcomes: list[Outcome] = future.result()
-        except Exception as exc:  # noqa: BLE001 - a task's failure is its articles' failure
+        if future.status == "finished":
+            outcomes: list[Outcome] = result
+        else:  # the task raised, or dask gave up on it after workers kept dying under it
+            exc = future.exception()
             if _killed_worker(exc) and len(chunk) > 1 and not single:
+                future.release()
                 for article in chunk:
                     submit([article], single=True)
                 continue
             reason = f"extraction failed on the cluster: {type(exc).__name__}: {exc}"
             outcomes = [Failed(article.origin, reason[:500]) for article in chunk]
-        finally:
-            future.release()
+        future.release()
         yield chunk, outcomes
         top_up()
 
 
-def _killed_worker(exc: BaseException) -> bool:
+def _killed_worker(exc: BaseException | None) -> bool:
     return type(exc).__name__ == "KilledWorker"
 
 
