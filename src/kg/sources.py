@@ -37,6 +37,10 @@ class SourceError(Exception):
     reason: str
     line: int | None = None
 
+    def __reduce__(self) -> tuple[type[SourceError], tuple[str, str, int | None]]:
+        # Frozen dataclass exceptions cannot be unpickled by default; worker processes send them.
+        return (SourceError, (self.origin, self.reason, self.line))
+
     def __str__(self) -> str:
         where = f"{self.origin}:{self.line}" if self.line is not None else self.origin
         return f"{where}: {self.reason}"
