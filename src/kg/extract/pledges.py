@@ -21,6 +21,8 @@ from kg.records import Actor, ContributionType, PledgeRecord, Stance
 
 SPECIFIC = tuple(t for t in ContributionType if t is not ContributionType.UNSPECIFIED_MILITARY)
 _COPULA_PREPS = ("among", "of")
+# "Ukraine's army", "Ukraine's skies": what is defended or strengthened belongs to a recipient.
+_DEFENDED = ("army", "military", "force", "airspace", "sky", "territory", "border")
 
 
 @dataclass
@@ -476,12 +478,7 @@ def recipients(sent: Span, m: Mentions) -> set[Actor]:
             found.add(actor)
         elif token.dep_ == "dobj" and head.lemma_.lower() in m.lexicon.recipient_verbs:
             found.add(actor)
-        elif token.dep_ == "poss" and head.lemma_.lower() in (
-            "army",
-            "military",
-            "forces",
-            "skies",
-        ):
+        elif token.dep_ == "poss" and head.lemma_.lower() in _DEFENDED:
             found.add(actor)
     return found
 
