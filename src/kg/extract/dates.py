@@ -12,11 +12,12 @@ True
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from spacy.tokens import Span
+from spacy.tokens import Doc, Span
 
 _HAS_DAY = re.compile(
     r"\b(\d{1,2}(st|nd|rd|th)?\b|\d{4}-\d{2}-\d{2}|today|yesterday|monday|tuesday|wednesday|"
@@ -61,15 +62,18 @@ def resolve_date(text: str, reference: date | None) -> date | None:
     return resolved
 
 
-def dates_in(span: Span, reference: date | None) -> list[date]:
-    """The single past days a sentence (or any span) names."""
-    found: list[date] = []
-    for ent in span.ents:
+def sentence_dates(doc: Doc, reference: date | None) -> list[list[date]]:
+    """The single past days each sentence of a document names, in one pass over its
+    entities (asking each sentence for its entities would scan the document each time)."""
+    starts = [sent.start for sent in doc.sents]
+    found: list[list[date]] = [[] for _ in starts]
+    for ent in doc.ents:
         if ent.label_ not in ("DATE", "TIME"):
             continue
         resolved = resolve_date(ent.text, reference)
-        if resolved is not None and resolved not in found:
-            found.append(resolved)
+        index = bisect_right(starts, ent.start) - 1
+        if resolved is not None and resolved not in found[index]:
+            found[index].append(resolved)
     return found
 
 

@@ -62,9 +62,8 @@ def _title_before(m: Mentions, span: Span) -> tuple[str | None, int]:
         words.insert(0, token)
         i -= 1
     lowered = [w.lower_ for w in words]
-    for phrase in sorted(m.lexicon.titles, key=lambda p: -len(p.split())):
-        parts = phrase.split()
-        if len(parts) <= len(lowered) and lowered[len(lowered) - len(parts) :] == parts:
+    for phrase, parts in m.lexicon.titles_longest_first:
+        if len(parts) <= len(lowered) and tuple(lowered[len(lowered) - len(parts) :]) == parts:
             return phrase, span.start - len(parts)
     return None, span.start
 
@@ -100,10 +99,9 @@ def _describe(m: Mentions, candidate: _Candidate) -> None:
         # Apposition after the name: "Pedro Sánchez, Spain's prime minister,".
         tail = [t for t in right[1:] if not t.is_punct]
         lowered = [t.lower_ for t in tail]
-        for phrase in sorted(m.lexicon.titles, key=lambda p: -len(p.split())):
-            parts = phrase.split()
+        for phrase, parts in m.lexicon.titles_longest_first:
             for start in range(0, min(4, len(lowered) - len(parts) + 1)):
-                if lowered[start : start + len(parts)] == parts:
+                if tuple(lowered[start : start + len(parts)]) == parts:
                     title = phrase
                     bound = tail[:start]
                     break

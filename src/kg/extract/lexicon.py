@@ -60,6 +60,14 @@ class Lexicon:
     titles: dict[str, str]
 
     @cached_property
+    def titles_longest_first(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Title phrases with their words, longest first, so "prime minister" wins over
+        "minister"."""
+        return tuple(
+            (t, tuple(t.split())) for t in sorted(self.titles, key=lambda t: -len(t.split()))
+        )
+
+    @cached_property
     def predicate_verbs(self) -> frozenset[str]:
         """Verbs that make a clause speak of contributing (or of not contributing)."""
         return self.commit_verbs | self.deployment_verbs | self.consider_verbs | self.decline_verbs

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Token
 
-from kg.extract.dates import dates_in, is_future
+from kg.extract.dates import is_future
 from kg.extract.mentions import Mentions, subject_of
 from kg.gazetteer import slugify
 from kg.records import Actor, MeetingRecord
@@ -292,11 +292,11 @@ def _participants(token: Token, m: Mentions) -> tuple[list[Actor], list[str]]:
     return actors, leaders
 
 
-def _mentions(m: Mentions, reference: date | None) -> list[_Mention]:
+def _mentions(m: Mentions, dates: list[list[date]]) -> list[_Mention]:
     found: list[_Mention] = []
     for index, sent in enumerate(m.doc.sents):
         future = is_future(sent)
-        stated = dates_in(sent, reference)
+        stated = dates[index]
         for token in sent:
             kind = _kind(token, m)
             if kind is None:
@@ -337,11 +337,11 @@ def _mentions(m: Mentions, reference: date | None) -> list[_Mention]:
 
 
 def extract_meetings(
-    m: Mentions, reference: date | None
+    m: Mentions, dates: list[list[date]]
 ) -> tuple[list[MeetingRecord], dict[int, str]]:
-    """Meetings of one document, and the meeting each sentence speaks of (by key)."""
-    sentences = list(m.doc.sents)
-    mentions = _mentions(m, reference)
+    """Meetings of one document, and the meeting each sentence speaks of (by key);
+    ``dates`` holds the days each sentence names."""
+    mentions = _mentions(m, dates)
     meetings: dict[str, _Meeting] = {}
     order: list[str] = []
     last: str | None = None
@@ -358,7 +358,7 @@ def extract_meetings(
             if mention.kind == "summit":
                 meeting.kind = "summit"
             if meeting.date is None:
-                meeting.date = _nearby_date(mention, sentences, reference, mentions)
+                meeting.date = _nearby_date(mention, dates, mentions)
         elif not mention.anaphoric:
             key = f"{mention.kind}-{mention.sentence}-{mention.token.i}"
             meeting = _Meeting(key=key, kind=mention.kind, place=None, host=None)
@@ -416,7 +416,7 @@ def extract_meetings(
 
 
 def _nearby_date(
-    mention: _Mention, sentences: list[Span], reference: date | None, mentions: list[_Mention]
+    mention: _Mention, dates: list[list[date]], mentions: list[_Mention]
 ) -> date | None:
     """The date of the mention's sentence, else of the sentence before or after it, else of
     another mention of the same place."""
@@ -424,12 +424,11 @@ def _nearby_date(
         return mention.dates[0]
     for offset in (-1, 1):
         index = mention.sentence + offset
-        if 0 <= index < len(sentences):
+        if 0 <= index < len(dates):
             if any(o.sentence == index and o.place and o.place != mention.place for o in mentions):
                 continue  # that sentence's date belongs to another meeting
-            found = dates_in(sentences[index], reference)
-            if found:
-                return found[0]
+            if dates[index]:
+                return dates[index][0]
     for other in mentions:
         if other.place == mention.place and other.dates:
             return other.dates[0]

@@ -14,7 +14,6 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
-from kg.extract.dates import dates_in
 from kg.extract.lexicon import Lexicon
 from kg.extract.mentions import Mentions, subject_of
 from kg.records import Actor, ContributionType, PledgeRecord, Stance
@@ -500,13 +499,14 @@ def sentence_pledges(
     index: int,
     m: Mentions,
     ctx: Discourse,
-    reference: date | None,
+    cues: list[Cue],
+    stated: list[date],
     meeting_key: str | None,
     meeting_dates: dict[str, date | None],
 ) -> list[PledgeRecord]:
-    """The pledges one sentence states."""
+    """The pledges one sentence states, given its cues (:func:`find_cues`) and the days it
+    names."""
     lex = m.lexicon
-    cues = find_cues(sent, lex)
     if not cues:
         cues = _anaphoric_cues(sent, ctx, lex)
     excluded = recipients(sent, m)
@@ -542,7 +542,6 @@ def sentence_pledges(
             entry["condition"] = entry["condition"] or condition_of(clause.path, lex)
             entry["speaker"] = entry["speaker"] or _announcer(clause, m)
     pledges: list[PledgeRecord] = []
-    stated = dates_in(sent, reference)
     for (actor, stance), entry in found.items():
         types = entry["types"]
         assert isinstance(types, set)
@@ -604,8 +603,9 @@ def consolidate(pledges: list[PledgeRecord]) -> list[PledgeRecord]:
     return kept
 
 
-def update_discourse(sent: Span, m: Mentions, ctx: Discourse) -> None:
-    """Remember the last leader, state and contribution types a sentence mentioned."""
+def update_discourse(sent: Span, m: Mentions, ctx: Discourse, cues: list[Cue]) -> None:
+    """Remember the last leader, state and contribution types (its ``cues``) a sentence
+    mentioned."""
     for token in sent:
         name = m.leader_of(token)
         if name is not None:
@@ -615,6 +615,6 @@ def update_discourse(sent: Span, m: Mentions, ctx: Discourse) -> None:
         if actor is not None and actor.is_state and token.dep_ in ("nsubj", "nsubjpass"):
             ctx.last_state = actor
     types: set[ContributionType] = set()
-    for cue in find_cues(sent, m.lexicon):
+    for cue in cues:
         types |= cue.types
     ctx.previous_types = types
