@@ -42,7 +42,8 @@ from pyoxigraph import (
 from kg.config import Settings
 from kg.rdf import PREFIXES
 
-QueryResult = QuerySolutions | QueryBoolean | QueryTriples
+# A remote CONSTRUCT answer is parsed into plain triples; the embedded store gives QueryTriples.
+QueryResult = QuerySolutions | QueryBoolean | QueryTriples | Iterator[Triple]
 
 FORMATS: dict[str, RdfFormat] = {
     "turtle": RdfFormat.TURTLE,
@@ -360,7 +361,7 @@ class RemoteStore(GraphStore):
         )
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         if kind == "application/n-triples":
-            return QueryTriples_from(response.content)
+            return _triples_of(response.content)
         return parse_query_results(response.content, QueryResultsFormat.JSON)
 
     def update(self, sparql: str) -> None:
@@ -409,10 +410,9 @@ class RemoteStore(GraphStore):
         self._client.close()
 
 
-def QueryTriples_from(data: bytes) -> QueryResult:  # noqa: N802
-    """Triples of a CONSTRUCT answer, as an iterator like the embedded store's."""
-    # The parser gives quads (in the default graph); the embedded store gives triples.
-    return iter([q.triple for q in parse(data, RdfFormat.N_TRIPLES)])  # type: ignore[return-value]
+def _triples_of(data: bytes) -> Iterator[Triple]:
+    """Triples of an N-Triples CONSTRUCT answer (the parser yields default-graph quads)."""
+    return iter([q.triple for q in parse(data, RdfFormat.N_TRIPLES)])
 
 
 def open_store(settings: Settings, *, read_only: bool = False) -> GraphStore:
