@@ -13,7 +13,6 @@ import os
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad, RdfFormat, Store
 
 from kg.store import EmbeddedStore
+from tests.net import free_port
 
 ROW_LIMIT = 1000
 MAX_QUERY_CHARS = 20_000
@@ -52,13 +52,6 @@ class Server:
     def auth(self) -> dict[str, str]:
         assert self.token
         return {"Authorization": f"Bearer {self.token}"}
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def start_server(store: Path, log: Path, env: dict[str, str], token: str | None = None) -> Server:

@@ -8,7 +8,6 @@ reads the union of all named graphs as the default graph.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ import pytest
 from kg.config import Settings
 from kg.pipeline import ingest_articles, read_all
 from kg.store import RemoteStore
+from tests.net import free_port
 
 STARTUP_SECONDS = 30.0
 
@@ -35,14 +35,6 @@ def oxigraph_binary() -> Path:
     if found is None:
         pytest.fail("the `oxigraph` command is missing: install the dev extras (`make install`)")
     return Path(found)
-
-
-def free_port() -> int:
-    """A TCP port on the loopback interface that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
