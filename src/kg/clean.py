@@ -127,10 +127,18 @@ def looks_english(text: str) -> bool:
     return hits >= 2 and hits >= 0.2 * len(words)
 
 
-def is_english(text: str) -> bool:
-    """True unless the text is confidently in another language (short lines get the benefit)."""
+def paragraph_language(text: str) -> str:
+    """ "en" unless the text is confidently in another language (short lines get the benefit
+    of the doubt), else that language's ISO 639-1 code."""
+    if looks_english(text):
+        return "en"
     language, english = detect_language(text)
-    return language == "en" or english >= 0.2
+    return "en" if language == "en" or english >= 0.2 else language
+
+
+def is_english(text: str) -> bool:
+    """True unless the text is confidently in another language."""
+    return paragraph_language(text) == "en"
 
 
 def _is_furniture(paragraph: str, rules: Furniture) -> bool:
@@ -154,12 +162,12 @@ def clean_text(text: str) -> CleanText:
         if _is_furniture(paragraph, rules) or len(paragraph.split()) < rules.min_words:
             dropped += 1
             continue
-        language, english = ("en", 1.0) if looks_english(paragraph) else detect_language(paragraph)
-        if language != "en" and english < 0.2:
+        language = paragraph_language(paragraph)
+        if language != "en":
             skipped += 1
             languages[language] = languages.get(language, 0) + len(paragraph)
             continue
-        languages["en"] = languages.get("en", 0) + len(paragraph)
+        languages[language] = languages.get(language, 0) + len(paragraph)
         # A heading without final punctuation still reads as a sentence of its own.
         kept.append(paragraph if _SENTENCE_END.search(paragraph) else paragraph + ".")
     main = max(languages, key=lambda k: languages[k]) if languages else "und"

@@ -73,7 +73,6 @@ def extract_articles(
     articles: Iterable[Article], model: str, batch_size: int = 32
 ) -> Iterator[Extraction | SourceError]:
     """Extraction records (or the error) for each article, in input order."""
-    nlp = load_pipeline(model)
     prepared: list[Prepared | SourceError] = []
     for article in articles:
         try:
@@ -81,7 +80,12 @@ def extract_articles(
         except SourceError as exc:
             prepared.append(exc)
     ready = [p for p in prepared if isinstance(p, Prepared)]
-    docs = nlp.pipe((p.text for p in ready), batch_size=batch_size)
+    # The model loads only when some article survives cleaning.
+    docs = (
+        load_pipeline(model).pipe((p.text for p in ready), batch_size=batch_size)
+        if ready
+        else iter([])
+    )
     for item in prepared:
         if isinstance(item, SourceError):
             yield item
