@@ -23,8 +23,10 @@ pytestmark = pytest.mark.slow
 
 LAZY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 """Billions of rows, produced one at a time."""
-BLOCKING = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
-"""Millions of rows counted inside one call: a few seconds of work that cannot be cut short."""
+BLOCKING = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?k { 1 2 3 4 5 6 } }"
+"""Tens of millions of rows counted inside one call: seconds of work that cannot be cut short,
+well past the one-second limit even on a fast idle machine (the bare cross product of the
+seed graph takes about 0.6 s there, too close to the limit)."""
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +44,7 @@ def test_lazy_results_start_at_once(seed: Store) -> None:
 def test_aggregates_do_their_work_inside_query(seed: Store) -> None:
     started = time.monotonic()
     seed.query(BLOCKING, use_default_graph_as_union=True)
-    assert time.monotonic() - started > 0.3
+    assert time.monotonic() - started > 1.5
 
 
 def test_evaluation_releases_the_gil(seed: Store) -> None:
@@ -93,7 +95,7 @@ def test_blocking_query_gets_503_at_the_deadline_and_others_are_served(
             started = time.monotonic()
             response = client.post("/sparql", data={"query": BLOCKING})
             results["status"] = response.status_code
-            results["detail"] = response.json()["detail"]
+            results["detail"] = response.json().get("detail")
             results["seconds"] = time.monotonic() - started
 
         thread = threading.Thread(target=slow)
