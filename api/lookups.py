@@ -2,8 +2,11 @@
 models.
 
 Parameters never enter SPARQL text as strings: every IRI or literal is built as a pyoxigraph
-term (which checks and escapes it) and bound with ``VALUES``. The union default graph is a
-bag (a triple in two graphs comes back twice), so every query says ``DISTINCT``.
+term (which checks and escapes it) and bound with ``VALUES`` or written in place in its
+N-Triples form. The union default graph is a
+bag (a triple in two graphs comes back twice), so every query says ``DISTINCT``, and joins
+over leaders and meetings, which every source restates, join distinct sub-selects
+(``kg.rdf.distinct``).
 
 >>> values("s", [NamedNode("https://w3id.org/pledgekg/id/state/ES")])
 'VALUES ?s { <https://w3id.org/pledgekg/id/state/ES> }'
@@ -44,7 +47,7 @@ from api.models import (
     SourcesPublic,
     StanceName,
 )
-from kg.rdf import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SPARQL_PREFIXES
+from kg.rdf import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SPARQL_PREFIXES, distinct
 from kg.store import GraphStore
 
 Term = NamedNode | BlankNode | Literal | Triple
@@ -448,20 +451,45 @@ def unknown_country_message(index: StateIndex, text: str) -> str:
     return f"no country matches {shown!r}; close matches: {listed}"
 
 
-_COUNT_BRANCHES = (
-    '{ ?x a kg:Leader ; kg:represents ?state . BIND("leaders" AS ?kind) } UNION '
-    '{ ?x a kg:Pledge ; kg:pledgedBy ?state . BIND("pledges" AS ?kind) } UNION '
-    '{ ?x a kg:Meeting ; kg:participant ?state . BIND("meetings" AS ?kind) } UNION '
-    "{ ?x a kg:Meeting ; kg:participant ?leader . ?leader a kg:Leader ; "
-    'kg:represents ?state . BIND("meetings" AS ?kind) }'
-)
+def _state_branches(state: str) -> dict[str, str]:
+    """One pattern per kind binding ``?x`` to a leader, pledge or meeting of ``state``: a
+    state's IRI written by pyoxigraph (a constant makes each pattern an index lookup; the
+    engine does not push a binding from outside into UNION branches), or ``?state``, which
+    the patterns then bind too. Meetings count directly or through a leader of the state."""
+    keep = " ?state" if state == "?state" else ""
+    leaders_of = distinct(f"?leader{keep}", f"?leader kg:represents {state}")
+    return {
+        "leader": distinct(f"?x{keep}", f"?x kg:represents {state}")
+        + " FILTER EXISTS { ?x a kg:Leader }",
+        "pledge": f"?x kg:pledgedBy {state} . FILTER EXISTS {{ ?x a kg:Pledge }}",
+        "meeting": distinct(f"?x{keep}", f"?x kg:participant {state}")
+        + " FILTER EXISTS { ?x a kg:Meeting }",
+        "meeting via leader": distinct(
+            f"?x{keep}",
+            f"{leaders_of} ?x kg:participant ?leader . FILTER EXISTS {{ ?leader a kg:Leader }}",
+        )
+        + " FILTER EXISTS { ?x a kg:Meeting }",
+    }
 
 
-def _inline_state(pattern: str, state: str) -> str:
-    """The pattern with one state's IRI written in place of ?state: the engine does not push
-    a binding from outside into UNION branches, and a constant makes each branch an index
-    lookup (four times faster per country). The IRI is written by pyoxigraph (validated)."""
-    return pattern.replace("?state", str(NamedNode(state)))
+def _union(branches: dict[str, str], kinds: dict[str, str]) -> str:
+    """The branches as one UNION, each binding ``?kind`` to ``kinds[branch]``."""
+    return " UNION ".join(
+        f'{{ {pattern} BIND("{kinds[name]}" AS ?kind) }}' for name, pattern in branches.items()
+    )
+
+
+_COUNTED_AS = {
+    "leader": "leaders",
+    "pledge": "pledges",
+    "meeting": "meetings",
+    "meeting via leader": "meetings",
+}
+
+
+def _state_iri(state: str) -> str:
+    """A state's IRI as SPARQL text, written by pyoxigraph (validated)."""
+    return str(NamedNode(state))
 
 
 def state_counts(store: GraphStore, states: Sequence[str] | None) -> dict[str, dict[str, int]]:
@@ -469,19 +497,19 @@ def state_counts(store: GraphStore, states: Sequence[str] | None) -> dict[str, d
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     if states is not None and len(states) == 1:
         (state,) = states
+        branches = _union(_state_branches(_state_iri(state)), _COUNTED_AS)
         rows = select(
-            store,
-            "SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE { "
-            f"{_inline_state(_COUNT_BRANCHES, state)} }} GROUP BY ?kind",
+            store, f"SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {branches} }} GROUP BY ?kind"
         )
         for row in rows:
             counts[state][value(row["kind"])] = int(value(row["n"]))
         return counts
     bind = values("state", [NamedNode(s) for s in states]) if states else ""
+    branches = _union(_state_branches("?state"), _COUNTED_AS)
     rows = select(
         store,
-        f"SELECT ?state ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {bind} "
-        f"{_COUNT_BRANCHES} }} GROUP BY ?state ?kind",
+        f"SELECT ?state ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {bind} {branches} }} "
+        "GROUP BY ?state ?kind",
     )
     for row in rows:
         counts[value(row["state"])][value(row["kind"])] = int(value(row["n"]))
@@ -519,21 +547,11 @@ def countries_in_sources(store: GraphStore) -> list[str]:
 
 def country_members(store: GraphStore, state: str) -> dict[str, list[str]]:
     """The leaders, pledges, meetings and sources of one state."""
-    rows = select(
-        store,
-        "SELECT DISTINCT ?kind ?x WHERE { "
-        + _inline_state(
-            '{ ?x a kg:Leader ; kg:represents ?state . BIND("leader" AS ?kind) } UNION '
-            '{ ?x a kg:Pledge ; kg:pledgedBy ?state . BIND("pledge" AS ?kind) } UNION '
-            '{ ?x a kg:Meeting ; kg:participant ?state . BIND("meeting" AS ?kind) } UNION '
-            "{ ?x a kg:Meeting ; kg:participant ?leader . ?leader a kg:Leader ; "
-            'kg:represents ?state . BIND("meeting" AS ?kind) } UNION '
-            "{ GRAPH ?x { ?x a kg:Source . ?y ?rel ?state . "
-            f'VALUES ?rel {{ {SOURCE_LINKS} }} }} BIND("source" AS ?kind) }}',
-            state,
-        )
-        + " }",
-    )
+    iri = _state_iri(state)
+    sources = f"GRAPH ?x {{ ?x a kg:Source . ?y ?rel {iri} . VALUES ?rel {{ {SOURCE_LINKS} }} }}"
+    kinds = {name: name.split()[0] for name in (*_COUNTED_AS, "source")}
+    branches = _union(_state_branches(iri) | {"source": sources}, kinds)
+    rows = select(store, f"SELECT DISTINCT ?kind ?x WHERE {{ {branches} }}")
     members: dict[str, list[str]] = {"leader": [], "pledge": [], "meeting": [], "source": []}
     for row in rows:
         members[value(row["kind"])].append(value(row["x"]))
@@ -598,33 +616,35 @@ def typed(
 ) -> dict[str, tuple[dt.date | None, str]]:
     """Every ``kg:{kind}`` (Leader, Meeting, Source) with its newest date and its first label,
     optionally only those of one state."""
-    filters = ""
-    if actor and kind == "Leader":
-        filters = f"{values('state', [NamedNode(actor)])} ?x kg:represents ?state ."
-    elif actor and kind == "Meeting":
-        filters = (
-            f"{values('state', [NamedNode(actor)])} {{ ?x kg:participant ?state }} UNION "
-            "{ ?x kg:participant ?leader . ?leader a kg:Leader ; kg:represents ?state }"
-        )
-    date_predicate = "schema:datePublished" if kind == "Source" else "kg:date"
-    pattern = "GRAPH ?x { ?x a kg:Source }" if kind == "Source" else f"?x a kg:{kind} ."
+    if kind == "Source":
+        pattern = "GRAPH ?x { ?x a kg:Source }"
+    elif actor:
+        branches = _state_branches(_state_iri(actor))
+        chosen = [p for name, p in branches.items() if name.split()[0] == kind.lower()]
+        pattern = " UNION ".join(f"{{ {p} }}" for p in chosen)
+    else:
+        pattern = f"?x a kg:{kind}"
+    wanted = [NamedNode(PUBLISHED if kind == "Source" else KG + "date"), NamedNode(LABEL)]
     rows = select(
         store,
-        f"SELECT DISTINCT ?x ?d ?name WHERE {{ {pattern} {filters} "
-        f"OPTIONAL {{ ?x {date_predicate} ?d }} OPTIONAL {{ ?x rdfs:label ?name }} }}",
+        f"SELECT DISTINCT ?x ?p ?o WHERE {{ {distinct('?x', pattern)} "
+        f"OPTIONAL {{ {values('p', wanted)} ?x ?p ?o }} }}",
     )
     dates: dict[str, list[dt.date]] = defaultdict(list)
     names: dict[str, list[str]] = defaultdict(list)
     for row in rows:
         iri = value(row["x"])
         dates[iri]
-        if "d" in row:
-            try:
-                dates[iri].append(dt.date.fromisoformat(value(row["d"])[:10]))
-            except ValueError:
-                pass
-        if "name" in row:
-            names[iri].append(value(row["name"]))
+        if "o" not in row:
+            continue
+        text = value(row["o"])
+        if value(row["p"]) == LABEL:
+            names[iri].append(text)
+            continue
+        try:
+            dates[iri].append(dt.date.fromisoformat(text[:10]))
+        except ValueError:
+            pass
     return {
         iri: (max(found) if found else None, min(names[iri]) if names[iri] else iri)
         for iri, found in dates.items()
@@ -644,10 +664,12 @@ def source_members(store: GraphStore, source: str) -> dict[str, list[str]]:
     return members
 
 
-def related(store: GraphStore, subject: str, pattern: str) -> list[str]:
-    """IRIs ``?x`` with ``pattern`` (which uses ``?x`` and ``?s``) for one subject."""
+def related(store: GraphStore, subject: str, predicate: str, kind: str) -> list[str]:
+    """The distinct ``kg:{kind}`` resources ``?x`` with ``?x predicate subject``."""
+    link = f"{values('s', [NamedNode(subject)])} ?x {predicate} ?s"
     rows = select(
-        store, f"SELECT DISTINCT ?x WHERE {{ {values('s', [NamedNode(subject)])} {pattern} }}"
+        store,
+        f"SELECT ?x WHERE {{ {distinct('?x', link)} FILTER EXISTS {{ ?x a kg:{kind} }} }}",
     )
     return [value(r["x"]) for r in rows]
 
@@ -752,8 +774,8 @@ def leader_detail(store: GraphStore, iri: str) -> LeaderDetailPublic | None:
     graph.add(store, [iri])
     if not is_a(graph, iri, "Leader"):
         return None
-    announced = related(store, iri, "?x kg:announcedBy ?s ; a kg:Pledge .")
-    attended = related(store, iri, "?x kg:participant ?s ; a kg:Meeting .")
+    announced = related(store, iri, "kg:announcedBy", "Pledge")
+    attended = related(store, iri, "kg:participant", "Meeting")
     graph.add(store, [*announced, *attended])
     graph.add(store, {s for p in announced for s in iris_of(graph.of(p), DERIVED)})
     return LeaderDetailPublic(
@@ -771,7 +793,7 @@ def meeting_detail(store: GraphStore, iri: str) -> MeetingDetailPublic | None:
     graph.add(store, [iri])
     if not is_a(graph, iri, "Meeting"):
         return None
-    made = related(store, iri, "?x kg:madeAt ?s ; a kg:Pledge .")
+    made = related(store, iri, "kg:madeAt", "Pledge")
     graph.add(store, made)
     graph.add(store, {s for p in made for s in iris_of(graph.of(p), DERIVED)})
     return MeetingDetailPublic(

@@ -20,7 +20,7 @@ from pyoxigraph import QuerySolutions
 from kg.config import Settings
 from kg.gazetteer import fold
 from kg.pipeline import ingest_articles, read_all
-from kg.rdf import SPARQL_PREFIXES
+from kg.rdf import SPARQL_PREFIXES, distinct
 from kg.store import EmbeddedStore, GraphStore
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
@@ -117,8 +117,9 @@ def found_facts(store: GraphStore) -> dict[str, Any]:
     """Leaders, pledges and meetings as plain values, read back from the graph."""
     leaders = _rows(
         store,
-        "SELECT DISTINCT ?name ?actor WHERE { ?l a kg:Leader ; rdfs:label ?name ; "
-        "kg:represents ?actor }",
+        "SELECT DISTINCT ?name ?actor WHERE { "
+        f"{distinct('?l', '?l a kg:Leader')} {distinct('?l ?name', '?l rdfs:label ?name')} "
+        f"{distinct('?l ?actor', '?l kg:represents ?actor')} }}",
     )
     # The gold lists states by ISO code, as the contract's example query reads them: pledges
     # of organizations (EU, NATO) are outside its scope and are reported apart.
@@ -134,14 +135,17 @@ def found_facts(store: GraphStore) -> dict[str, Any]:
     )
     meetings = _rows(
         store,
-        "SELECT DISTINCT ?m ?place ?date WHERE { ?m a kg:Meeting . "
-        "OPTIONAL { ?m kg:location ?place } OPTIONAL { ?m kg:date ?date } }",
+        f"SELECT DISTINCT ?m ?place ?date WHERE {{ {distinct('?m', '?m a kg:Meeting')} "
+        f"OPTIONAL {distinct('?m ?place', '?m kg:location ?place')} "
+        f"OPTIONAL {distinct('?m ?date', '?m kg:date ?date')} }}",
     )
     participants = _rows(
         store,
-        "SELECT DISTINCT ?m ?actor WHERE { ?m a kg:Meeting ; kg:participant ?x . "
-        "{ ?x a kg:Leader ; kg:represents ?actor } UNION { ?x a ?t "
-        "FILTER(?t IN (kg:State, kg:Organization)) BIND(?x AS ?actor) } }",
+        "SELECT DISTINCT ?m ?actor WHERE { "
+        f"{distinct('?m', '?m a kg:Meeting')} {distinct('?m ?x', '?m kg:participant ?x')} "
+        f"{{ {distinct('?x', '?x a kg:Leader')} "
+        f"{distinct('?x ?actor', '?x kg:represents ?actor')} }} "
+        "UNION { ?x a ?t FILTER(?t IN (kg:State, kg:Organization)) BIND(?x AS ?actor) } }",
     )
     by_meeting: dict[str, set[str]] = {}
     for row in participants:

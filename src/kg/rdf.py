@@ -44,6 +44,21 @@ PREFIXES = {
 }
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
+
+def distinct(variables: str, pattern: str) -> str:
+    """``pattern`` as a SPARQL sub-select of its distinct ``variables``.
+
+    Every source restates its leaders and meetings in its own graph, and a query over the
+    union of all graphs sees such a triple once per graph that holds it. A join of several
+    patterns over a leader named in a thousand sources makes a thousand rows per pattern,
+    multiplied together; joining the distinct answers of each pattern keeps the work linear.
+
+    >>> distinct("?x", "?x kg:represents ?state")
+    '{ SELECT DISTINCT ?x WHERE { ?x kg:represents ?state } }'
+    """
+    return f"{{ SELECT DISTINCT {variables} WHERE {{ {pattern} }} }}"
+
+
 ONTOLOGY_GRAPH = NamedNode(KGR + "graph/ontology")
 REFERENCE_GRAPH = NamedNode(KGR + "graph/reference")
 SOURCE_PREFIX = KGR + "source/"
