@@ -12,9 +12,11 @@ import signal
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import cloudpickle
 import pytest
-from dask.distributed import Client
+from dask.distributed import Client, WorkerPlugin
 from pyoxigraph import Quad
 from typer.testing import CliRunner
 
@@ -166,6 +168,74 @@ def test_nquads_files_load_with_oxigraph_into_the_same_graph(
     expected = subset(single_process_quads, {f"<{g}>" for g in graphs})
     assert_same_dataset(dataset_quads(store), expected)
     store.close()
+
+
+POISON = "POISON-3d9b1f"
+"""A marker that makes the test's worker plugin kill the worker process running the article."""
+
+
+class KillOnPoison(WorkerPlugin):
+    """Kills its worker process (as a segfault or the kernel's OOM killer would) whenever a
+    task holding an article whose text carries ``POISON`` starts executing."""
+
+    name = "test-kill-on-poison"
+
+    def setup(self, worker: Any) -> None:
+        self.worker = worker
+
+    def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
+        if finish == "executing":
+            task = self.worker.state.tasks.get(key)
+            if task is not None and POISON in repr(getattr(task.run_spec, "args", ())):
+                os._exit(1)
+
+
+@pytest.mark.slow
+def test_an_article_that_kills_its_workers_fails_alone(
+    corpus: list[Article],
+    single_process_quads: list[Quad],
+    dask_cluster: LocalDaskCluster,
+    tmp_path: Path,
+) -> None:
+    articles = corpus[:16]
+    poisoned = dataclasses.replace(
+        articles[5], text=articles[5].text + f"\n\nRef. {POISON}.", origin="poisoned.txt"
+    )
+    articles = [*articles[:5], poisoned, *articles[6:]]
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    with Client(dask_cluster.address, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+        before = client.run_on_scheduler(_allowed_failures, 1)
+        client.register_plugin(KillOnPoison(), name=KillOnPoison.name)
+        try:
+            store = EmbeddedStore(tmp_path / "store")
+            summary = ingest_distributed(
+                articles,
+                StoreSink(store),
+                Settings(store=str(tmp_path / "store")),
+                address=dask_cluster.address,
+                chunk_size=4,
+            )
+        finally:
+            client.unregister_worker_plugin(KillOnPoison.name)
+            client.run_on_scheduler(_allowed_failures, before)
+            cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+        client.wait_for_workers(2, timeout=120)
+    assert [e.origin for e in summary.errors] == ["poisoned.txt"]
+    assert "KilledWorker" in str(summary.errors[0])
+    healthy = [a for a in articles if a is not poisoned]
+    assert summary.sources == len(healthy)
+    graphs = {REFERENCE_GRAPH.value, ONTOLOGY_GRAPH.value}
+    graphs |= {source_iri(source_id(a)).value for a in healthy}
+    expected = subset(single_process_quads, {f"<{g}>" for g in graphs})
+    assert_same_dataset(dataset_quads(store), expected)
+    store.close()
+
+
+def _allowed_failures(value: int, dask_scheduler: Any = None) -> int:
+    """Set how many worker deaths a task may cause before dask gives up on it; the old value."""
+    before: int = dask_scheduler.allowed_failures
+    dask_scheduler.allowed_failures = value
+    return before
 
 
 def test_an_article_error_survives_the_trip_back_from_a_worker() -> None:
