@@ -21,9 +21,8 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-import httpx
 from pyoxigraph import (
     NamedNode,
     Quad,
@@ -41,6 +40,9 @@ from pyoxigraph import (
 
 from kg.config import Settings
 from kg.rdf import PREFIXES
+
+if TYPE_CHECKING:
+    import httpx
 
 # A remote CONSTRUCT answer is parsed into plain triples; the embedded store gives QueryTriples.
 QueryResult = QuerySolutions | QueryBoolean | QueryTriples | Iterator[Triple]
@@ -285,7 +287,12 @@ class RemoteStore(GraphStore):
         self.query_url = base + settings.store_query_path
         self.update_url = base + settings.store_update_path
         self.graph_url = base + settings.store_graph_path
+        # Imported here: the HTTP client costs a tenth of a second to import, which every
+        # command on an embedded store would otherwise pay.
+        import httpx
+
         self._client = httpx.Client(timeout=settings.store_timeout)
+        self._http_error = httpx.HTTPError
 
     def _send(
         self,
@@ -300,7 +307,7 @@ class RemoteStore(GraphStore):
         400 to a SPARQL request is the text's fault, so it becomes a SyntaxError."""
         try:
             response = self._client.request(method, url, **kwargs)
-        except httpx.HTTPError as exc:
+        except self._http_error as exc:
             raise StoreError(f"cannot reach the store at {self.location}: {exc}") from None
         if response.status_code == 404 and missing_ok:
             return response
@@ -402,7 +409,7 @@ class RemoteStore(GraphStore):
                         out.write(chunk)
                     return
                 data = io.BytesIO(response.read())
-        except httpx.HTTPError as exc:
+        except self._http_error as exc:
             raise StoreError(f"cannot reach the store at {self.location}: {exc}") from None
         serialize(parse(data, RdfFormat.N_QUADS), out, rdf_format, prefixes=PREFIXES)
 
