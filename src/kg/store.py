@@ -214,6 +214,9 @@ class EmbeddedStore(GraphStore):
             if not quads:
                 self._store.add_graph(graph)
             return
+        # An article ingested again unchanged: reading its graph costs far less than a write.
+        if set(self._store.quads_for_pattern(None, None, None, graph)) == set(quads):
+            return
         body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
         self._store.update(
             f"CLEAR SILENT GRAPH {graph} ;\nINSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
