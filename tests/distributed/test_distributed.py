@@ -52,6 +52,17 @@ def _extraction(text: str, url: str) -> Extraction:
     return Extraction(source_id(article), article, text, "en", 0, None)
 
 
+def _ingest_into_store(
+    articles: list[Article], path: Path, cluster: LocalDaskCluster, **options: Any
+) -> tuple[EmbeddedStore, DistributedSummary]:
+    """Ingest on the cluster into a new embedded store at ``path``; the store, left open."""
+    store = EmbeddedStore(path)
+    summary = ingest_distributed(
+        articles, StoreSink(store), Settings(store=str(path)), address=cluster.address, **options
+    )
+    return store, summary
+
+
 @pytest.mark.slow
 def test_a_worker_killed_mid_run_loses_no_article(
     corpus: list[Article],
@@ -73,13 +84,8 @@ def test_a_worker_killed_mid_run_loses_no_article(
                 victims.append((pids[address], busy[address]))
                 os.kill(pids[address], signal.SIGKILL)
 
-        store = EmbeddedStore(tmp_path / "store")
-        summary = ingest_distributed(
-            corpus,
-            StoreSink(store),
-            Settings(store=str(tmp_path / "store")),
-            address=dask_cluster.address,
-            on_result=kill_a_busy_worker,
+        store, summary = _ingest_into_store(
+            corpus, tmp_path / "store", dask_cluster, on_result=kill_a_busy_worker
         )
         client.wait_for_workers(2, timeout=120)
         after: dict[str, int] = client.run(os.getpid)
@@ -207,13 +213,8 @@ def test_an_article_that_kills_its_workers_fails_alone(
         before = client.run_on_scheduler(_allowed_failures, 1)
         client.register_plugin(KillOnPoison(), name=KillOnPoison.name)
         try:
-            store = EmbeddedStore(tmp_path / "store")
-            summary = ingest_distributed(
-                articles,
-                StoreSink(store),
-                Settings(store=str(tmp_path / "store")),
-                address=dask_cluster.address,
-                chunk_size=4,
+            store, summary = _ingest_into_store(
+                articles, tmp_path / "store", dask_cluster, chunk_size=4
             )
         finally:
             client.unregister_worker_plugin(KillOnPoison.name)
