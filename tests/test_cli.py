@@ -38,7 +38,7 @@ from typer.core import TyperGroup, TyperOption
 from typer.testing import CliRunner, Result
 
 from kg.cli import app
-from kg.rdf import KG, REFERENCE_GRAPH, SOURCE_PREFIX, SPARQL_PREFIXES, source_iri
+from kg.rdf import KG, KGR, RDFS, REFERENCE_GRAPH, SOURCE_PREFIX, SPARQL_PREFIXES, source_iri
 from kg.sources import read_file, source_id
 from kg.store import EmbeddedStore
 
@@ -378,6 +378,24 @@ def test_validate_reports_a_pledge_with_two_stances(seed_store_copy: Path) -> No
     assert re.fullmatch(r"\d+ violations", lines[0])
     assert int(lines[0].split()[0]) == len(lines) - 1 >= 1
     assert any(str(pledge.value) in line and "stance" in line for line in lines[1:])
+
+
+@pytest.mark.slow
+def test_validate_reports_a_state_whose_iri_is_not_its_code(seed_store_copy: Path) -> None:
+    state = f"{KGR}state/XA"
+    store = EmbeddedStore(seed_store_copy)
+    try:
+        store.update(
+            f"INSERT DATA {{ GRAPH <{KGR}graph/reference> {{ <{state}> a <{KG}State> ; "
+            f'<{KG}isoCode> "XB" ; <{RDFS}label> "Nowhere"@en }} }}'
+        )
+    finally:
+        store.close()
+    done = kg_process("validate", "--store", seed_store_copy)
+    assert done.returncode == 1, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[0] == "1 violations", lines
+    assert state in lines[1] and '"XB"' in lines[1], lines
 
 
 # stats
