@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import shutil
 import socket
@@ -281,7 +282,7 @@ def _ray_connect(address: str, model: str) -> None:
                 address=address,
                 runtime_env={"worker_process_setup_hook": hook},
                 log_to_driver=False,
-                logging_level="ERROR",
+                logging_level=logging.ERROR,
             )
             return
         except ConnectionError:

@@ -73,7 +73,7 @@ def test_list_is_paged_and_stable(client: httpx.Client) -> None:
     assert "ES" in codes
     spain = next(c for c in whole["data"] if c["code"] == "ES")
     assert spain["pledges"] >= 1 and spain["leaders"] >= 1
-    pages = []
+    pages: list[str] = []
     for offset in range(0, whole["total"], 3):
         page = client.get("/countries", params={"limit": 3, "offset": offset}).json()
         assert page["limit"] == 3 and page["offset"] == offset and page["total"] == whole["total"]

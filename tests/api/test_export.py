@@ -11,7 +11,7 @@ import rdflib
 from rdflib.compare import isomorphic
 
 if TYPE_CHECKING:
-    from conftest import Server
+    from tests.api.conftest import Server
 
 
 def union_of(nquads: bytes) -> rdflib.Graph:

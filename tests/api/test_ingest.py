@@ -10,7 +10,7 @@ from kg.records import Article
 from kg.remote_ingest import article_payload, send_articles
 
 if TYPE_CHECKING:
-    from conftest import Server
+    from tests.api.conftest import Server
 
 ARTICLE = Article(
     text=(

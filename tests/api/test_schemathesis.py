@@ -5,19 +5,20 @@ valid inputs and for inputs the schema says are invalid."""
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from schemathesis import GenerationMode, checks
+from schemathesis.checks import CheckFunction
 
 from api.main import create_app
 from kg.config import Settings
 
 if TYPE_CHECKING:
-    from conftest import Server
+    from tests.api.conftest import Server
 
 pytestmark = pytest.mark.slow
 
@@ -54,8 +55,8 @@ def test_operation(
         derandomize=os.environ.get("KG_TEST_EXAMPLES") is None,
         suppress_health_check=list(HealthCheck),
     )
-    def run(case: schemathesis.Case) -> None:
-        wanted = [checks.not_a_server_error]
+    def run(case: schemathesis.Case[Any]) -> None:
+        wanted: list[CheckFunction] = [checks.not_a_server_error]
         if case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE:
             wanted += [checks.response_schema_conformance, checks.content_type_conformance]
         case.call_and_validate(base_url=server.url, checks=wanted, timeout=30)

@@ -23,7 +23,7 @@ from kg.config import Settings
 from kg.store import EmbeddedStore
 
 if TYPE_CHECKING:
-    from conftest import Launcher
+    from tests.api.conftest import Launcher
 
 LEAKS = ("Traceback", 'File "', "/work/", "site-packages", '.py"', "/tmp/")
 

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import TYPE_CHECKING
+from xml.dom.minidom import Document
 
 import httpx
 import pytest
@@ -23,7 +24,7 @@ from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 from kg.rdf import KG, KGR, REFERENCE_GRAPH, SPARQL_PREFIXES
 
 if TYPE_CHECKING:
-    from conftest import Server
+    from tests.api.conftest import Server
 
 ROW_LIMIT = 1000
 MAX_QUERY_CHARS = 20_000
@@ -50,6 +51,7 @@ def test_sparqlwrapper_select_xml_by_post(server: Server) -> None:
     client.setQuery(LABELS)
     client.setReturnFormat(XML)
     document = client.query().convert()
+    assert isinstance(document, Document)
     text = document.toxml()
     assert "Pedro Sánchez" in text
 
@@ -61,12 +63,15 @@ def test_sparqlwrapper_ask_and_construct(server: Server) -> None:
         + "ASK { ?p a kg:Pledge ; kg:pledgedBy <https://w3id.org/pledgekg/id/state/ES> }"
     )
     client.setReturnFormat(JSON)
-    assert client.query().convert()["boolean"] is True
+    answer = client.query().convert()
+    assert isinstance(answer, dict) and answer["boolean"] is True
     client.setQuery(
         SPARQL_PREFIXES + "CONSTRUCT { ?l rdfs:label ?n } WHERE { ?l a kg:Leader ; rdfs:label ?n }"
     )
     client.setReturnFormat(TURTLE)
-    graph = rdflib.Graph().parse(data=client.query().convert(), format="turtle")
+    turtle = client.query().convert()
+    assert isinstance(turtle, bytes | str)
+    graph = rdflib.Graph().parse(data=turtle, format="turtle")
     assert (
         rdflib.URIRef(KGR + "leader/pedro-sanchez"),
         rdflib.RDFS.label,

@@ -19,7 +19,7 @@ import pytest
 import rdflib
 
 if TYPE_CHECKING:
-    from conftest import Server
+    from tests.api.conftest import Server
 
 KASEI = "http%3A%2F%2Fkasei.us%2F2009%2F09%2Fsparql%2Fdata%2F"
 FORM = "application/x-www-form-urlencoded"
@@ -493,7 +493,8 @@ def send(client: httpx.Client, step: Step, headers: dict[str, str] | None = None
 
 
 def media(response: httpx.Response) -> str:
-    return response.headers.get("content-type", "").split(";")[0].strip()
+    content_type: str = response.headers.get("content-type", "")
+    return content_type.split(";")[0].strip()
 
 
 def parse_boolean(response: httpx.Response) -> bool:

@@ -48,7 +48,7 @@ def test_bypass_regression_really_calls_service() -> None:
         "PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE { FILTER(1<2)SERVICE e:q#>\n{ ?s ?p ?o } }"
     )
     with pytest.raises(OSError):
-        list(Store().query(query))  # type: ignore[call-overload]
+        list(Store().query(query))  # type: ignore[arg-type]
     assert outbound_operation(query, update=False) == "SERVICE"
 
 

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from pyoxigraph import Store
+from pyoxigraph import QuerySolutions, Store
 
 if TYPE_CHECKING:
-    from conftest import Server
+    from tests.api.conftest import Server
 
 pytestmark = pytest.mark.slow
 
@@ -37,6 +37,7 @@ def seed(seed_store_dir: Path) -> Store:
 def test_lazy_results_start_at_once(seed: Store) -> None:
     started = time.monotonic()
     result = seed.query(LAZY, use_default_graph_as_union=True)
+    assert isinstance(result, QuerySolutions)
     next(iter(result))
     assert time.monotonic() - started < 0.5
 
@@ -58,9 +59,12 @@ def test_evaluation_releases_the_gil(seed: Store) -> None:
 
     baseline = spin(0.3) / 0.3
     done = threading.Event()
-    worker = threading.Thread(
-        target=lambda: (seed.query(BLOCKING, use_default_graph_as_union=True), done.set())
-    )
+
+    def evaluate() -> None:
+        seed.query(BLOCKING, use_default_graph_as_union=True)
+        done.set()
+
+    worker = threading.Thread(target=evaluate)
     started = time.monotonic()
     worker.start()
     count = 0

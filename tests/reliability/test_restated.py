@@ -45,7 +45,7 @@ def _copies(seed: Store) -> Iterator[Quad]:
     originals = [
         q
         for q in seed
-        if q.graph_name.value.startswith(SOURCE_PREFIX)  # type: ignore[union-attr]
+        if isinstance(q.graph_name, NamedNode) and q.graph_name.value.startswith(SOURCE_PREFIX)
     ]
     for copy in range(1, COPIES + 1):
         suffix = f"-copy{copy}"

@@ -34,8 +34,9 @@ from kg.cli import app
 from kg.rdf import KG, REFERENCE_GRAPH, SOURCE_PREFIX, SPARQL_PREFIXES, source_iri
 from kg.sources import read_file, source_id
 from kg.store import RemoteStore, StoreError
+from tests.net import free_port
 
-from .conftest import OxigraphServer, free_port
+from .conftest import OxigraphServer
 
 KG_COMMAND = Path(sys.executable).parent / "kg"
 EX = "http://example.org/"
