@@ -355,9 +355,25 @@ def test_validate_passes_on_the_seeds(seed_store_dir: Path) -> None:
     assert result.stdout.startswith("conforms")
 
 
+def _violations_after(path: Path, sparql_update: str) -> list[str]:
+    """The lines `kg validate` prints (exit status 1) after the update is applied."""
+    store = EmbeddedStore(path)
+    try:
+        store.update(sparql_update)
+    finally:
+        store.close()
+    done = kg_process("validate", "--store", path)
+    assert done.returncode == 1, done.stderr
+    assert done.stderr == ""
+    lines = done.stdout.strip().splitlines()
+    assert re.fullmatch(r"\d+ violations", lines[0])
+    assert int(lines[0].split()[0]) == len(lines) - 1 >= 1
+    return lines[1:]
+
+
 @pytest.mark.slow
 def test_validate_reports_a_pledge_with_two_stances(seed_store_copy: Path) -> None:
-    store = EmbeddedStore(seed_store_copy)
+    store = EmbeddedStore(seed_store_copy, read_only=True)
     try:
         found = store.query(
             SPARQL_PREFIXES + "SELECT ?p ?g WHERE { GRAPH ?g { ?p a kg:Pledge } } LIMIT 1"
@@ -365,37 +381,25 @@ def test_validate_reports_a_pledge_with_two_stances(seed_store_copy: Path) -> No
         assert isinstance(found, QuerySolutions)
         [(pledge, graph)] = [(row["p"], row["g"]) for row in found]
         del found  # a live result keeps the store, and its lock, open
-        store.update(
-            f"INSERT DATA {{ GRAPH {graph} {{ {pledge} <{KG}stance> <{KG}Committed> , "
-            f"<{KG}Declined> }} }}"
-        )
     finally:
         store.close()
-    done = kg_process("validate", "--store", seed_store_copy)
-    assert done.returncode == 1, done.stderr
-    assert done.stderr == ""
-    lines = done.stdout.strip().splitlines()
-    assert re.fullmatch(r"\d+ violations", lines[0])
-    assert int(lines[0].split()[0]) == len(lines) - 1 >= 1
-    assert any(str(pledge.value) in line and "stance" in line for line in lines[1:])
+    violations = _violations_after(
+        seed_store_copy,
+        f"INSERT DATA {{ GRAPH {graph} {{ {pledge} <{KG}stance> <{KG}Committed> , "
+        f"<{KG}Declined> }} }}",
+    )
+    assert any(str(pledge.value) in line and "stance" in line for line in violations)
 
 
 @pytest.mark.slow
 def test_validate_reports_a_state_whose_iri_is_not_its_code(seed_store_copy: Path) -> None:
     state = f"{KGR}state/XA"
-    store = EmbeddedStore(seed_store_copy)
-    try:
-        store.update(
-            f"INSERT DATA {{ GRAPH <{KGR}graph/reference> {{ <{state}> a <{KG}State> ; "
-            f'<{KG}isoCode> "XB" ; <{RDFS}label> "Nowhere"@en }} }}'
-        )
-    finally:
-        store.close()
-    done = kg_process("validate", "--store", seed_store_copy)
-    assert done.returncode == 1, done.stderr
-    lines = done.stdout.strip().splitlines()
-    assert lines[0] == "1 violations", lines
-    assert state in lines[1] and '"XB"' in lines[1], lines
+    violations = _violations_after(
+        seed_store_copy,
+        f"INSERT DATA {{ GRAPH <{KGR}graph/reference> {{ <{state}> a <{KG}State> ; "
+        f'<{KG}isoCode> "XB" ; <{RDFS}label> "Nowhere"@en }} }}',
+    )
+    assert len(violations) == 1 and state in violations[0] and '"XB"' in violations[0]
 
 
 # stats
