@@ -228,6 +228,22 @@ def test_ingest_reads_every_format_and_reports_bad_files(tmp_path: Path) -> None
     )
 
 
+def test_files_of_other_types_under_a_folder_are_named_not_failed(tmp_path: Path) -> None:
+    inputs = tmp_path / "in"
+    (inputs / "sub").mkdir(parents=True)
+    (inputs / "a.txt").write_text(ARTICLE, encoding="utf-8")
+    (inputs / "notes.pdf").write_bytes(b"%PDF-1.4")
+    (inputs / "sub" / "data.csv").write_text("a,b\n", encoding="utf-8")
+    (inputs / ".hidden.pdf").write_bytes(b"%PDF-1.4")
+    result = kg("ingest", "-q", inputs, "--store", tmp_path / "store")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("ingested 1 sources")
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("kg: left out 2 file(s) under the folders")
+    assert str(inputs / "notes.pdf") in line and str(inputs / "sub" / "data.csv") in line
+    assert ".hidden.pdf" not in line
+
+
 def test_the_same_article_under_two_names_is_one_source(tmp_path: Path) -> None:
     text = ARTICLE.split("\n\n", 1)[1]
     (tmp_path / "one.txt").write_text(text, encoding="utf-8")

@@ -130,6 +130,7 @@ def ingest(
 
     settings = settings_for(store)
     articles, errors = read_all(paths, settings)
+    _note_unsupported(paths)
     if server:
         from kg.remote_ingest import send_articles
 
@@ -190,6 +191,21 @@ def ingest(
     typer.echo(summary.line())
     if summary.errors:
         raise typer.Exit(1)
+
+
+def _note_unsupported(paths: list[Path]) -> None:
+    """One line saying which files under the folders were left out for their type: not an
+    error (a folder of articles often holds other files), but never silent."""
+    from kg.sources import SUPPORTED_SUFFIXES, unsupported_in_folders
+
+    left = unsupported_in_folders(paths)
+    if left:
+        shown = ", ".join(str(p) for p in left[:3]) + (", …" if len(left) > 3 else "")
+        kinds = " ".join(SUPPORTED_SUFFIXES)
+        typer.echo(
+            f"kg: left out {len(left)} file(s) under the folders that are not {kinds}: {shown}",
+            err=True,
+        )
 
 
 def _ingest_on_engine(

@@ -257,16 +257,36 @@ def read_file(path: Path, max_bytes: int) -> tuple[list[Article], list[SourceErr
         return [], [SourceError(origin, f"cannot read file: {exc.strerror or exc}")]
 
 
+def _folder_files(folder: Path) -> Iterator[Path]:
+    """The files under ``folder`` that are not hidden (nor in a hidden folder), sorted."""
+    for child in sorted(folder.rglob("*")):
+        hidden = any(part.startswith(".") for part in child.relative_to(folder).parts)
+        if child.is_file() and not hidden:
+            yield child
+
+
+def _supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED_SUFFIXES
+
+
 def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
     """Files named directly, and the supported files under named folders, in a stable order."""
     for path in paths:
         if path.is_dir():
-            for child in sorted(path.rglob("*")):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if child.is_file() and not hidden and child.suffix.lower() in SUPPORTED_SUFFIXES:
-                    yield child
+            yield from (child for child in _folder_files(path) if _supported(child))
         else:
             yield path
+
+
+def unsupported_in_folders(paths: Iterable[Path]) -> list[Path]:
+    """The files under the named folders that ``expand_paths`` leaves out for their type."""
+    return [
+        child
+        for path in paths
+        if path.is_dir()
+        for child in _folder_files(path)
+        if not _supported(child)
+    ]
 
 
 def read_paths(
