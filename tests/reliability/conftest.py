@@ -258,6 +258,18 @@ class Server:
                 self.process.wait(timeout=20)
 
 
+def count_through(server: Server, query: str) -> int:
+    """The ``?n`` of a one-row COUNT query, asked through the server (the store is its own)."""
+    response = httpx.get(
+        f"{server.url}/sparql",
+        params={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
 def start_server(store: Path, log_dir: Path, *, args: Sequence[str] = (), **env: str) -> Server:
     """Start `kg serve` on ``store`` (with exactly the KG_ settings in ``env``) and wait until
     it answers ``/healthz``."""

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 
 from kg.rdf import SPARQL_PREFIXES
@@ -27,6 +26,7 @@ from .conftest import (
     Run,
     Server,
     clean_env,
+    count_through,
     has_source_node,
     quad_count,
     read_graphs,
@@ -112,14 +112,7 @@ def test_kill_9_during_kg_ingest_keeps_whole_sources_and_a_rerun_completes(
 def stored_sources(server: Server) -> int:
     """Sources the server reports stored (asked through it: the store is its own)."""
     query = SPARQL_PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?g a kg:Source } }"
-    response = httpx.get(
-        f"{server.url}/sparql",
-        params={"query": query},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+    return count_through(server, query)
 
 
 @pytest.mark.slow

@@ -17,7 +17,7 @@ from urllib.parse import quote
 import httpx
 import pytest
 
-from .conftest import TOKEN, Server, start_server
+from .conftest import TOKEN, Server, count_through, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -48,14 +48,7 @@ INJECTIONS = [
 
 def quads(server: Server) -> int:
     """Quads the server's store holds, asked through the server itself."""
-    response = httpx.get(
-        f"{server.url}/sparql",
-        params={"query": COUNT},
-        headers={"Accept": "application/sparql-results+json"},
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+    return count_through(server, COUNT)
 
 
 def assert_clean_error(response: httpx.Response, server: Server) -> None:
