@@ -451,40 +451,42 @@ def unknown_country_message(index: StateIndex, text: str) -> str:
     return f"no country matches {shown!r}; close matches: {listed}"
 
 
-def _state_branches(state: str) -> dict[str, str]:
-    """One pattern per kind binding ``?x`` to a leader, pledge or meeting of ``state``: a
-    state's IRI written by pyoxigraph (a constant makes each pattern an index lookup; the
-    engine does not push a binding from outside into UNION branches), or ``?state``, which
-    the patterns then bind too. Meetings count directly or through a leader of the state."""
+def _state_branches(state: str) -> list[tuple[str, str]]:
+    """``(kind, pattern)`` pairs, each pattern binding ``?x`` to a leader, pledge or meeting of
+    ``state``: a state's IRI written by pyoxigraph (a constant makes each pattern an index
+    lookup; the engine does not push a binding from outside into UNION branches), or
+    ``?state``, which the patterns then bind too. Meetings come twice: those the state took
+    part in, and those one of its leaders did."""
     keep = " ?state" if state == "?state" else ""
     leaders_of = distinct(f"?leader{keep}", f"?leader kg:represents {state}")
-    return {
-        "leader": distinct(f"?x{keep}", f"?x kg:represents {state}")
-        + " FILTER EXISTS { ?x a kg:Leader }",
-        "pledge": f"?x kg:pledgedBy {state} . FILTER EXISTS {{ ?x a kg:Pledge }}",
-        "meeting": distinct(f"?x{keep}", f"?x kg:participant {state}")
-        + " FILTER EXISTS { ?x a kg:Meeting }",
-        "meeting via leader": distinct(
-            f"?x{keep}",
-            f"{leaders_of} ?x kg:participant ?leader . FILTER EXISTS {{ ?leader a kg:Leader }}",
-        )
-        + " FILTER EXISTS { ?x a kg:Meeting }",
-    }
+    return [
+        (
+            "leader",
+            distinct(f"?x{keep}", f"?x kg:represents {state}")
+            + " FILTER EXISTS { ?x a kg:Leader }",
+        ),
+        ("pledge", f"?x kg:pledgedBy {state} . FILTER EXISTS {{ ?x a kg:Pledge }}"),
+        (
+            "meeting",
+            distinct(f"?x{keep}", f"?x kg:participant {state}")
+            + " FILTER EXISTS { ?x a kg:Meeting }",
+        ),
+        (
+            "meeting",
+            distinct(
+                f"?x{keep}",
+                f"{leaders_of} ?x kg:participant ?leader . FILTER EXISTS {{ ?leader a kg:Leader }}",
+            )
+            + " FILTER EXISTS { ?x a kg:Meeting }",
+        ),
+    ]
 
 
-def _union(branches: dict[str, str], kinds: dict[str, str]) -> str:
-    """The branches as one UNION, each binding ``?kind`` to ``kinds[branch]``."""
+def _union(branches: Iterable[tuple[str, str]], suffix: str = "") -> str:
+    """The patterns as one UNION, each binding ``?kind`` to its kind (plus ``suffix``)."""
     return " UNION ".join(
-        f'{{ {pattern} BIND("{kinds[name]}" AS ?kind) }}' for name, pattern in branches.items()
+        f'{{ {pattern} BIND("{kind}{suffix}" AS ?kind) }}' for kind, pattern in branches
     )
-
-
-_COUNTED_AS = {
-    "leader": "leaders",
-    "pledge": "pledges",
-    "meeting": "meetings",
-    "meeting via leader": "meetings",
-}
 
 
 def _state_iri(state: str) -> str:
@@ -497,7 +499,7 @@ def state_counts(store: GraphStore, states: Sequence[str] | None) -> dict[str, d
     counts: dict[str, dict[str, int]] = defaultdict(dict)
     if states is not None and len(states) == 1:
         (state,) = states
-        branches = _union(_state_branches(_state_iri(state)), _COUNTED_AS)
+        branches = _union(_state_branches(_state_iri(state)), "s")
         rows = select(
             store, f"SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {branches} }} GROUP BY ?kind"
         )
@@ -505,7 +507,7 @@ def state_counts(store: GraphStore, states: Sequence[str] | None) -> dict[str, d
             counts[state][value(row["kind"])] = int(value(row["n"]))
         return counts
     bind = values("state", [NamedNode(s) for s in states]) if states else ""
-    branches = _union(_state_branches("?state"), _COUNTED_AS)
+    branches = _union(_state_branches("?state"), "s")
     rows = select(
         store,
         f"SELECT ?state ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {bind} {branches} }} "
@@ -549,8 +551,7 @@ def country_members(store: GraphStore, state: str) -> dict[str, list[str]]:
     """The leaders, pledges, meetings and sources of one state."""
     iri = _state_iri(state)
     sources = f"GRAPH ?x {{ ?x a kg:Source . ?y ?rel {iri} . VALUES ?rel {{ {SOURCE_LINKS} }} }}"
-    kinds = {name: name.split()[0] for name in (*_COUNTED_AS, "source")}
-    branches = _union(_state_branches(iri) | {"source": sources}, kinds)
+    branches = _union([*_state_branches(iri), ("source", sources)])
     rows = select(store, f"SELECT DISTINCT ?kind ?x WHERE {{ {branches} }}")
     members: dict[str, list[str]] = {"leader": [], "pledge": [], "meeting": [], "source": []}
     for row in rows:
@@ -620,7 +621,7 @@ def typed(
         pattern = "GRAPH ?x { ?x a kg:Source }"
     elif actor:
         branches = _state_branches(_state_iri(actor))
-        chosen = [p for name, p in branches.items() if name.split()[0] == kind.lower()]
+        chosen = [pattern for found, pattern in branches if found == kind.lower()]
         pattern = " UNION ".join(f"{{ {p} }}" for p in chosen)
     else:
         pattern = f"?x a kg:{kind}"
