@@ -494,19 +494,10 @@ def _state_iri(state: str) -> str:
     return str(NamedNode(state))
 
 
-def state_counts(store: GraphStore, states: Sequence[str] | None) -> dict[str, dict[str, int]]:
+def state_counts(store: GraphStore, states: Sequence[str]) -> dict[str, dict[str, int]]:
     """Distinct leaders, pledges and meetings per state (meetings directly or via a leader)."""
     counts: dict[str, dict[str, int]] = defaultdict(dict)
-    if states is not None and len(states) == 1:
-        (state,) = states
-        branches = _union(_state_branches(_state_iri(state)), "s")
-        rows = select(
-            store, f"SELECT ?kind (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {branches} }} GROUP BY ?kind"
-        )
-        for row in rows:
-            counts[state][value(row["kind"])] = int(value(row["n"]))
-        return counts
-    bind = values("state", [NamedNode(s) for s in states]) if states else ""
+    bind = values("state", [NamedNode(s) for s in states])
     branches = _union(_state_branches("?state"), "s")
     rows = select(
         store,
@@ -694,7 +685,7 @@ def mentioned_iris(graph: Graph, source: str) -> list[str]:
 def country_detail(store: GraphStore, index: StateIndex, iri: str) -> CountryDetailPublic:
     """Everything about one state, each list in a stable order."""
     members = country_members(store, iri)
-    counts = state_counts(store, [iri]).get(iri, {})
+    counts = {f"{kind}s": len(members[kind]) for kind in ("leader", "pledge", "meeting")}
     graph = Graph()
     graph.add(store, [m for found in members.values() for m in found])
     graph.add(store, {s for p in members["pledge"] for s in iris_of(graph.of(p), DERIVED)})

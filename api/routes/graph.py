@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import NamedNode, RdfFormat, serialize
 from starlette.responses import Response
 
 from api.deps import LookupDep, PoolsDep, SettingsDep
@@ -25,8 +25,7 @@ def _write_graph(
     store: GraphStore, graph: NamedNode | None, rdf: RdfFormat, out: ChunkWriter
 ) -> None:
     where = f"GRAPH {graph} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    triples = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
-    assert not isinstance(triples, QueryBoolean | QuerySolutions)
+    triples = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
     serialize(triples, out.as_file(), rdf, prefixes=PREFIXES)
 
 
