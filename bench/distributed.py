@@ -44,7 +44,7 @@ from kg.distributed import (
     write_outcomes,
 )
 from kg.nlp import load_pipeline
-from kg.pipeline import ingest_articles
+from kg.pipeline import chunks, ingest_articles
 from kg.records import Article
 from kg.store import EmbeddedStore
 
@@ -257,8 +257,7 @@ def run_ray(articles: Sequence[Article], settings: Settings, chunk: int) -> Any:
     task = ray.remote(max_retries=3)(extract_chunk)
     kept, replaced = latest_per_source(articles)
     summary = DistributedSummary(replaced=replaced)
-    chunks = [kept[i : i + chunk] for i in range(0, len(kept), chunk)]
-    refs = [task.remote(c, settings.model, settings.batch_size) for c in chunks]
+    refs = [task.remote(c, settings.model, settings.batch_size) for c in chunks(kept, chunk)]
 
     def finished() -> Iterator[list[Outcome]]:
         waiting = list(refs)

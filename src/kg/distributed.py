@@ -23,8 +23,8 @@ from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, serialize
 
 from kg.config import Settings
 from kg.nlp import load_pipeline
-from kg.pipeline import IngestSummary, ensure_reference, extract_articles, store_extraction
-from kg.rdf import count_kinds, extraction_quads, source_iri
+from kg.pipeline import IngestSummary, chunks, ensure_reference, extract_articles
+from kg.rdf import extraction_quads, source_iri
 from kg.records import Article, Extraction
 from kg.sources import SourceError, source_id
 from kg.store import EmbeddedStore, GraphStore
@@ -258,8 +258,8 @@ class Sink(Protocol):
         """The quads already stored in each of these graphs (absent when there are none)."""
         ...
 
-    def write(self, extraction: Extraction) -> list[Quad]:
-        """Write one source's graph atomically; its quads."""
+    def write(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
+        """Write one source's graph atomically."""
         ...
 
     def close(self) -> None:
@@ -289,8 +289,8 @@ class StoreSink:
                 found.setdefault(graph, set()).add(Quad(s, p, o, graph))
         return found
 
-    def write(self, extraction: Extraction) -> list[Quad]:
-        return store_extraction(self.store, extraction)
+    def write(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
+        self.store.replace_graph(graph, quads)
 
     def close(self) -> None:
         """The caller owns the store and closes it."""
@@ -327,8 +327,7 @@ class NQuadsSink:
     def stored(self, graphs: Sequence[NamedNode]) -> dict[NamedNode, set[Quad]]:
         return {}
 
-    def write(self, extraction: Extraction) -> list[Quad]:
-        quads = extraction_quads(extraction)
+    def write(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
         if self._file is None:
             self._part = self.directory / f"batch-{self._next:06d}.nq.part"
             self._next += 1
@@ -337,7 +336,6 @@ class NQuadsSink:
         self._in_file += 1
         if self._in_file >= self.per_file:
             self._finish_file()
-        return quads
 
     def _finish_file(self) -> None:
         if self._file is None or self._part is None:
@@ -391,29 +389,17 @@ def write_outcomes(
                 if on_result:
                     on_result(error)
                 continue
-            previous = stored.get(source_iri(outcome.source_id))
-            if previous is not None and previous == set(extraction_quads(outcome)):
+            graph = source_iri(outcome.source_id)
+            quads = extraction_quads(outcome)
+            previous = stored.get(graph)
+            if previous is not None and previous == set(quads):
                 summary.unchanged += 1
             else:
-                _count(summary, outcome, sink.write(outcome))
+                sink.write(graph, quads)
+                summary.add(outcome, quads)
             if on_result:
                 on_result(outcome)
     return summary
-
-
-def _count(summary: IngestSummary, extraction: Extraction, quads: list[Quad]) -> None:
-    counts = count_kinds(quads)
-    summary.sources += 1
-    summary.leaders += counts["leaders"]
-    summary.pledges += counts["pledges"]
-    summary.meetings += counts["meetings"]
-    summary.triples += len(quads)
-    summary.skipped_passages += extraction.passages_skipped
-
-
-def _chunks(articles: Sequence[Article], size: int) -> Iterator[list[Article]]:
-    for start in range(0, len(articles), size):
-        yield list(articles[start : start + size])
 
 
 def ingest_distributed(
@@ -435,9 +421,7 @@ def ingest_distributed(
         for _ in range(replaced):
             on_result(None)
     with connect(address, workers=workers) as client:
-        finished = run_chunks(
-            client, _chunks(kept, chunk_size), settings.model, settings.batch_size
-        )
+        finished = run_chunks(client, chunks(kept, chunk_size), settings.model, settings.batch_size)
         batches = (outcomes for _, outcomes in finished)
         write_outcomes(batches, sink, summary, skip_unchanged=skip_unchanged, on_result=on_result)
     return summary
@@ -462,21 +446,10 @@ def ingest_local(
             on_result(None)
     results = extract_parallel(kept, settings.model, settings.batch_size, workers)
     outcomes = (Failed.of(r) if isinstance(r, SourceError) else r for r in results)
-    batches = _batched(outcomes, settings.batch_size)
+    batches = chunks(outcomes, settings.batch_size)
     return write_outcomes(
         batches, sink, summary, skip_unchanged=skip_unchanged, on_result=on_result
     )
-
-
-def _batched(items: Iterable[Outcome], size: int) -> Iterator[list[Outcome]]:
-    batch: list[Outcome] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def check_engine(engine: str) -> None:

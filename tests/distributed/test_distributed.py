@@ -248,10 +248,14 @@ def test_an_article_error_survives_the_trip_back_from_a_worker() -> None:
     assert (back.origin, back.reason, back.line) == ("a.txt", "article is not in English", 3)
 
 
+def _write(sink: NQuadsSink, extraction: Extraction) -> None:
+    sink.write(source_iri(extraction.source_id), extraction_quads(extraction))
+
+
 def test_nquads_files_appear_only_when_whole(tmp_path: Path) -> None:
     sink = NQuadsSink(tmp_path, per_file=2)
     for index in range(3):
-        sink.write(_extraction(f"Text {index}.", f"https://example.org/{index}"))
+        _write(sink, _extraction(f"Text {index}.", f"https://example.org/{index}"))
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "batch-000001.nq",
         "batch-000002.nq.part",
@@ -259,7 +263,7 @@ def test_nquads_files_appear_only_when_whole(tmp_path: Path) -> None:
     ]
     sink.close()
     again = NQuadsSink(tmp_path, per_file=2)
-    again.write(_extraction("Text 9.", "https://example.org/9"))
+    _write(again, _extraction("Text 9.", "https://example.org/9"))
     again.close()
     assert sorted(p.name for p in tmp_path.glob("batch-*")) == [
         "batch-000001.nq",
