@@ -129,8 +129,9 @@ def ingest(
     from kg.pipeline import ingest_articles, read_all
 
     settings = settings_for(store)
-    articles, errors = read_all(paths, settings)
-    _note_unsupported(paths)
+    left_out: list[Path] = []
+    articles, errors = read_all(paths, settings, left_out)
+    _note_left_out(left_out)
     if server:
         from kg.remote_ingest import send_articles
 
@@ -193,12 +194,11 @@ def ingest(
         raise typer.Exit(1)
 
 
-def _note_unsupported(paths: list[Path]) -> None:
+def _note_left_out(left: list[Path]) -> None:
     """One line saying which files under the folders were left out for their type: not an
     error (a folder of articles often holds other files), but never silent."""
-    from kg.sources import SUPPORTED_SUFFIXES, unsupported_in_folders
+    from kg.sources import SUPPORTED_SUFFIXES
 
-    left = unsupported_in_folders(paths)
     if left:
         shown = ", ".join(str(p) for p in left[:3]) + (", …" if len(left) > 3 else "")
         kinds = " ".join(SUPPORTED_SUFFIXES)

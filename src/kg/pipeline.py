@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from pyoxigraph import Quad, RdfFormat, parse
 
@@ -33,6 +34,8 @@ from kg.records import Article, Extraction, Prepared
 from kg.sources import SourceError, read_paths, source_id
 from kg.store import GraphStore
 from kg.validate import ontology_dir
+
+T = TypeVar("T")
 
 # Longest article text (in characters, before cleaning) that is extracted. News articles stay
 # far below it; longer texts are dumps or concatenations, and annotation and extraction time
@@ -104,9 +107,20 @@ def _worker_extract(job: tuple[list[Article], str, int]) -> list[Extraction | So
     return list(extract_articles(articles, model, batch_size))
 
 
-def _chunks(items: Sequence[Article], size: int) -> Iterator[list[Article]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
+def chunks(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    """Lists of ``size`` items in order, the last one shorter.
+
+    >>> list(chunks(range(5), 2))
+    [[0, 1], [2, 3], [4]]
+    """
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def extract_parallel(
@@ -118,7 +132,7 @@ def extract_parallel(
         yield from extract_articles(articles, model, batch_size)
         return
     context = multiprocessing.get_context("forkserver" if os.name == "posix" else "spawn")
-    jobs = [(chunk, model, batch_size) for chunk in _chunks(articles, batch_size)]
+    jobs = [(chunk, model, batch_size) for chunk in chunks(articles, batch_size)]
     with context.Pool(workers) as pool:
         for results in pool.imap(_worker_extract, jobs):
             yield from results
@@ -144,6 +158,16 @@ class IngestSummary:
             f"{self.skipped_passages} other-language passages left out{failed}"
         )
 
+    def add(self, extraction: Extraction, quads: Sequence[Quad]) -> None:
+        """Count one stored source and what its graph holds."""
+        counts = count_kinds(quads)
+        self.sources += 1
+        self.leaders += counts["leaders"]
+        self.pledges += counts["pledges"]
+        self.meetings += counts["meetings"]
+        self.triples += len(quads)
+        self.skipped_passages += extraction.passages_skipped
+
 
 def ensure_reference(store: GraphStore) -> None:
     """Load the reference graph (states, organizations) and the ontology graph if missing."""
@@ -163,11 +187,14 @@ def store_extraction(store: GraphStore, extraction: Extraction) -> list[Quad]:
     return quads
 
 
-def read_all(paths: Sequence[Path], settings: Settings) -> tuple[list[Article], list[SourceError]]:
-    """Every article under ``paths``, and the errors met reading them."""
+def read_all(
+    paths: Sequence[Path], settings: Settings, left_out: list[Path] | None = None
+) -> tuple[list[Article], list[SourceError]]:
+    """Every article under ``paths``, and the errors met reading them; files of other types
+    under the folders are added to ``left_out``."""
     articles: list[Article] = []
     errors: list[SourceError] = []
-    for found, failed in read_paths(paths, settings.max_article_bytes):
+    for found, failed in read_paths(paths, settings.max_article_bytes, left_out):
         articles.extend(found)
         errors.extend(failed)
     return articles, errors
@@ -192,13 +219,7 @@ def ingest_articles(
             quads = store_extraction(store, result)
             if result.source_id not in seen:
                 seen.add(result.source_id)
-                summary.sources += 1
-                counts = count_kinds(quads)
-                summary.leaders += counts["leaders"]
-                summary.pledges += counts["pledges"]
-                summary.meetings += counts["meetings"]
-                summary.triples += len(quads)
-                summary.skipped_passages += result.passages_skipped
+                summary.add(result, quads)
         if on_result:
             on_result(result)
     return summary

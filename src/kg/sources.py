@@ -269,31 +269,25 @@ def _supported(path: Path) -> bool:
     return path.suffix.lower() in SUPPORTED_SUFFIXES
 
 
-def expand_paths(paths: Iterable[Path]) -> Iterator[Path]:
-    """Files named directly, and the supported files under named folders, in a stable order."""
+def expand_paths(paths: Iterable[Path], left_out: list[Path] | None = None) -> Iterator[Path]:
+    """Files named directly, and the supported files under named folders, in a stable order;
+    the other files under the folders are added to ``left_out``."""
     for path in paths:
-        if path.is_dir():
-            yield from (child for child in _folder_files(path) if _supported(child))
-        else:
+        if not path.is_dir():
             yield path
-
-
-def unsupported_in_folders(paths: Iterable[Path]) -> list[Path]:
-    """The files under the named folders that ``expand_paths`` leaves out for their type."""
-    return [
-        child
-        for path in paths
-        if path.is_dir()
-        for child in _folder_files(path)
-        if not _supported(child)
-    ]
+            continue
+        for child in _folder_files(path):
+            if _supported(child):
+                yield child
+            elif left_out is not None:
+                left_out.append(child)
 
 
 def read_paths(
-    paths: Iterable[Path], max_bytes: int
+    paths: Iterable[Path], max_bytes: int, left_out: list[Path] | None = None
 ) -> Iterator[tuple[list[Article], list[SourceError]]]:
-    """Articles and errors, file by file, for files and folders."""
-    for path in expand_paths(paths):
+    """Articles and errors, file by file, for files and folders (see ``expand_paths``)."""
+    for path in expand_paths(paths, left_out):
         if not path.exists():
             yield [], [SourceError(str(path), "no such file or folder")]
             continue
