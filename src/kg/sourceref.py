@@ -20,12 +20,12 @@ def resolve_sources(store: GraphStore, reference: str, settings: Settings) -> li
         articles, _ = read_file(path, settings.max_article_bytes)
         graphs = [source_iri(source_id(article)) for article in articles]
         return [g for g in dict.fromkeys(graphs) if store.has_graph(g)]
-    found = resolve_source(store, reference, settings)
+    found = _by_iri_or_url(store, reference)
     return [found] if found is not None else []
 
 
-def resolve_source(store: GraphStore, reference: str, settings: Settings) -> NamedNode | None:
-    """The graph IRI of a source named by IRI, URL or path; None when nothing matches."""
+def _by_iri_or_url(store: GraphStore, reference: str) -> NamedNode | None:
+    """The graph IRI of a source named by its IRI or its URL; None otherwise."""
     if reference.startswith(SOURCE_PREFIX):
         return NamedNode(reference)
     if reference.startswith(("http://", "https://")):
@@ -36,12 +36,4 @@ def resolve_source(store: GraphStore, reference: str, settings: Settings) -> Nam
             found = row["s"]
             if isinstance(found, NamedNode):
                 return found
-        return None
-    path = Path(reference)
-    if not path.is_file():
-        return None
-    articles, _ = read_file(path, settings.max_article_bytes)
-    if not articles:
-        return None
-    graph = source_iri(source_id(articles[0]))
-    return graph if store.has_graph(graph) else None
+    return None
