@@ -35,13 +35,12 @@ from api.results import (
 )
 from api.runner import ChunkWriter, ConsumerGoneError, Deadline, QueryTimeoutError
 from api.sparql_text import (
-    MAX_NESTING,
     DatasetConflictError,
     OutboundCheckError,
     apply_using,
+    check_nesting,
     dataset_clauses,
     has_relative_iri,
-    nesting_depth,
     outbound_operation,
 )
 from kg.rdf import KGR, PREFIXES
@@ -209,12 +208,13 @@ def _parser_message(error: SyntaxError, shifted: bool) -> str:
     return f"SPARQL syntax error: {message}"
 
 
-def _refuse_outbound(text: str, *, update: bool, allow: bool) -> None:
-    depth = nesting_depth(text)
-    if depth > MAX_NESTING:
-        raise ProtocolError(
-            400, f"the text nests {depth} levels deep; at most {MAX_NESTING} are accepted"
-        )
+def _refuse_unsafe(text: str, *, update: bool, allow: bool) -> None:
+    """A 400 for text nested too deep for the engine's parser; a 403 for SERVICE or LOAD
+    unless ``allow``."""
+    try:
+        check_nesting(text)
+    except ValueError as exc:
+        raise ProtocolError(400, str(exc)) from None
     if allow:
         return
     try:
@@ -270,7 +270,7 @@ def _stream_solutions(
 def run_query(store: GraphStore, operation: Operation, context: Context, out: ChunkWriter) -> None:
     """Evaluate a query and write its result to ``out`` (worker thread)."""
     try:
-        _refuse_outbound(operation.text, update=False, allow=context.allow_service)
+        _refuse_unsafe(operation.text, update=False, allow=context.allow_service)
         text, shifted = _with_base(operation.text, context.base_iri)
         default, named = _dataset(operation, operation.text, context.base_iri)
         try:
@@ -322,7 +322,7 @@ def run_query(store: GraphStore, operation: Operation, context: Context, out: Ch
 
 def run_update(store: GraphStore, operation: Operation, context: Context) -> None:
     """Apply an update atomically (worker thread); :class:`ProtocolError` when refused."""
-    _refuse_outbound(operation.text, update=True, allow=context.allow_service)
+    _refuse_unsafe(operation.text, update=True, allow=context.allow_service)
     try:
         text = apply_using(operation.text, operation.default_graphs, operation.named_graphs)
     except DatasetConflictError as exc:

@@ -116,6 +116,18 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
+def check_nesting(text: str) -> None:
+    """ValueError, saying how deep, when the text nests deeper than ``MAX_NESTING``.
+
+    >>> check_nesting("ASK {" * 70 + "}" * 70)
+    Traceback (most recent call last):
+    ValueError: the text nests 70 levels deep; at most 64 are accepted
+    """
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise ValueError(f"the text nests {depth} levels deep; at most {MAX_NESTING} are accepted")
+
+
 class OutboundCheckError(ValueError):
     """The text mentions an outbound operation in a way the grammar check could not parse."""
 

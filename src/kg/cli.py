@@ -310,10 +310,12 @@ def query(
     """Run a SPARQL query over the union of all graphs."""
     settings = settings_for(store)
     text = _read_query(sparql)
-    from api.sparql_text import MAX_NESTING, nesting_depth
+    from api.sparql_text import check_nesting
 
-    if nesting_depth(text) > MAX_NESTING:
-        fail(f"the query nests more than {MAX_NESTING} levels deep; simplify it")
+    try:
+        check_nesting(text)
+    except ValueError as exc:
+        fail(f"{exc}; simplify the query")
     graph_store = connect(settings, read_only=not settings.is_remote)
     try:
         result = graph_store.query(text)
