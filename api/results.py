@@ -95,6 +95,15 @@ class UnknownFormatError(ValueError):
     """A ``format`` parameter naming no format this server writes."""
 
 
+def body_schema(media: str) -> dict[str, Any]:
+    """The OpenAPI content entry of a response body: any JSON value, else a string.
+
+    >>> body_schema("text/turtle"), body_schema("application/ld+json")
+    ({'schema': {'type': 'string'}}, {'schema': {}})
+    """
+    return {"schema": {} if "json" in media else {"type": "string"}}
+
+
 def _accepted(header: str) -> list[tuple[float, int, str]]:
     ranges: list[tuple[float, int, str]] = []
     for position, part in enumerate(header.split(",")):

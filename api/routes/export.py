@@ -14,6 +14,7 @@ from starlette.responses import Response
 from api import lookups
 from api.deps import LookupDep, PoolsDep, SettingsDep
 from api.models import ErrorPublic
+from api.results import body_schema
 from api.runner import ChunkWriter, Deadline
 from api.streaming import stream_job
 from kg.rdf import PREFIXES
@@ -91,10 +92,7 @@ def _write(
     responses={
         200: {
             "description": "The RDF file, streamed, with a file name in Content-Disposition.",
-            "content": {
-                media: {"schema": {} if "json" in media else {"type": "string"}}
-                for media, _ in MEDIA.values()
-            },
+            "content": {media: body_schema(media) for media, _ in MEDIA.values()},
         },
         400: {"model": ErrorPublic},
         404: {"model": ErrorPublic, "description": "No such country or graph."},

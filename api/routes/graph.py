@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from api.deps import LookupDep, PoolsDep, SettingsDep
 from api.models import ErrorPublic
-from api.results import GRAPHS, NotAcceptableError, UnknownFormatError, pick
+from api.results import GRAPHS, NotAcceptableError, UnknownFormatError, body_schema, pick
 from api.runner import ChunkWriter, Deadline
 from api.streaming import stream_job
 from kg.rdf import PREFIXES
@@ -38,10 +38,7 @@ def _write_graph(
         200: {
             "description": "The graph, as Turtle, N-Triples, JSON-LD or RDF/XML (by Accept or "
             "format).",
-            "content": {
-                f.media_type: {"schema": {} if "json" in f.media_type else {"type": "string"}}
-                for f in GRAPHS
-            },
+            "content": {f.media_type: body_schema(f.media_type) for f in GRAPHS},
         },
         400: {"model": ErrorPublic},
         404: {"model": ErrorPublic},

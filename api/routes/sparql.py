@@ -10,6 +10,7 @@ from pyoxigraph import NamedNode
 from starlette.responses import Response
 
 from api.deps import CacheDep, PoolsDep, SettingsDep, StoreDep, check_token
+from api.results import body_schema
 from api.runner import ChunkWriter, Deadline, QueryTimeoutError
 from api.sparql_protocol import (
     Context,
@@ -23,8 +24,7 @@ from api.streaming import stream_job
 
 router = APIRouter(tags=["SPARQL"])
 
-_TEXT = {"schema": {"type": "string"}}
-_JSON: dict[str, Any] = {"schema": {}}
+_TEXT = body_schema("text/plain")
 _BODY: dict[str, Any] = {
     "requestBody": {
         "required": False,
@@ -53,7 +53,7 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Query results: SELECT/ASK as SPARQL JSON, XML, CSV or TSV; "
         "CONSTRUCT/DESCRIBE as Turtle, N-Triples, JSON-LD or RDF/XML (by Accept or format).",
         "content": {
-            media: _JSON if "json" in media else _TEXT
+            media: body_schema(media)
             for media in (
                 "application/sparql-results+json",
                 "application/sparql-results+xml",
