@@ -16,7 +16,15 @@ from datetime import date
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.gazetteer import Gazetteer, slugify
-from kg.records import Actor, Extraction, LeaderRecord, MeetingRecord, PledgeRecord
+from kg.records import (
+    PHONE,
+    VIRTUAL,
+    Actor,
+    Extraction,
+    LeaderRecord,
+    MeetingRecord,
+    PledgeRecord,
+)
 
 KG = "https://w3id.org/pledgekg/ontology#"
 KGR = "https://w3id.org/pledgekg/id/"
@@ -100,7 +108,7 @@ def meeting_iri(meeting: MeetingRecord, source_id: str) -> NamedNode:
     >>> meeting_iri(m, "abc").value
     'https://w3id.org/pledgekg/id/meeting/2026-01-06-paris'
     """
-    if meeting.date and meeting.location in ("virtual", "phone"):
+    if meeting.date and meeting.location in (VIRTUAL, PHONE):
         # Calls on one day are told apart by who took part.
         who = "-".join(sorted({a.key.lower() for a in meeting.participants})) or meeting.key
         return NamedNode(f"{KGR}meeting/{meeting.date.isoformat()}-{meeting.location}-{who}")

@@ -96,6 +96,11 @@ class PledgeRecord:
     meeting_key: str | None = None
 
 
+# The place of a meeting held by video or by phone: such meetings are told apart by date and
+# participants, not by where they were.
+VIRTUAL, PHONE = "virtual", "phone"
+
+
 @dataclass(frozen=True)
 class MeetingRecord:
     """A meeting, summit, call or talks, merged over its mentions in one article."""

@@ -13,13 +13,16 @@ from spacy.tokens import Token
 from kg.extract.dates import is_future
 from kg.extract.mentions import Mentions, subject_of
 from kg.gazetteer import slugify
-from kg.records import Actor, MeetingRecord
+from kg.records import PHONE, VIRTUAL, Actor, MeetingRecord
 
 _PLACE_PREPS = ("in", "at")
 _PARTICIPANT_PREPS = ("with", "between", "among", "by", "of")
 _ATTEND_LEMMAS = ("attend", "participate", "join", "involve", "include", "bring", "gather")
 _AFTER_PREPS = ("after", "following", "at", "during")
-VIRTUAL, PHONE = "virtual", "phone"
+# Words that make "call" or "spoke by …" a call, as opposed to a meeting in person.
+PHONE_WORDS = frozenset({"phone", "telephone"})
+CALL_COMPOUNDS = PHONE_WORDS | {"video", "conference"}
+CALL_MEANS = PHONE_WORDS | {"video", "videoconference"}
 _NOT_YET = ("future", "planned", "possible", "proposed", "upcoming", "next", "potential")
 
 
@@ -57,9 +60,7 @@ def _kind(token: Token, m: Mentions) -> str | None:
             return "talks"
         if lemma == "call":
             compounds = {c.lower_ for c in token.children if c.dep_ in ("compound", "amod")}
-            if compounds & (
-                {"phone", "telephone", "video", "conference"} | m.lexicon.virtual_markers
-            ):
+            if compounds & (CALL_COMPOUNDS | m.lexicon.virtual_markers):
                 return "call"
             return None
         if lemma == "talk":
@@ -75,7 +76,7 @@ def _kind(token: Token, m: Mentions) -> str | None:
                 if c.dep_ == "prep" and c.lower_ in ("by", "over", "via")
                 for g in c.children
             }
-            return "call" if means & {"phone", "telephone", "video", "videoconference"} else None
+            return "call" if means & CALL_MEANS else None
         if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
             return None  # "an offer to host", "agreed to meet": not a meeting held
         if any(
@@ -311,7 +312,7 @@ def _mentions(m: Mentions, dates: list[list[date]]) -> list[_Mention]:
                 words = {c.lower_ for c in token.subtree}
                 if words & m.lexicon.virtual_markers:
                     place = VIRTUAL
-                elif words & {"phone", "telephone"}:
+                elif words & PHONE_WORDS:
                     place = PHONE
             actors, leaders = _participants(token, m)
             # "the meeting", "the coalition talks", "its summit" point back to a meeting
