@@ -59,10 +59,35 @@ def test_trailing_heading_before_enough_body_is_not_a_cut() -> None:
     assert BODY[1] in clean_text(text).paragraphs
 
 
-def test_headings_get_a_full_stop_and_whitespace_is_folded() -> None:
+def test_headings_stay_verbatim_and_whitespace_is_folded() -> None:
     cleaned = clean_text("Coalition   signs the declaration in Paris\r\n\r\n" + BODY[0])
-    assert cleaned.paragraphs[0] == "Coalition signs the declaration in Paris."
+    assert cleaned.paragraphs[0] == "Coalition signs the declaration in Paris"
     assert cleaned.text == "\n".join(cleaned.paragraphs)
+
+
+def test_hard_wrapped_lines_join_into_their_paragraph() -> None:
+    wrapped = (
+        "Greece will send two frigates to the Aegean mission once a\n"
+        "ceasefire holds, its defence minister told reporters on a visit to\n"
+        "Athens on Monday, adding that a decision on submarines would come\n"
+        "later in the year.\n\n"
+        "Short line\n"
+    )
+    cleaned = clean_text(wrapped)
+    assert cleaned.paragraphs[0].startswith("Greece will send two frigates")
+    assert cleaned.paragraphs[0].endswith("later in the year.")
+    assert cleaned.paragraphs[1] == "Short line"
+
+
+def test_markdown_marks_are_read_as_plain_text() -> None:
+    text = (
+        "# Allies meet\n\n"
+        "**Norway** will send [two ships](https://example.org/ships) to the mission."
+    )
+    assert clean_text(text).paragraphs == (
+        "Allies meet",
+        "Norway will send two ships to the mission.",
+    )
 
 
 def test_language_detection() -> None:

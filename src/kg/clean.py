@@ -43,7 +43,6 @@ _MONTHS = {
     )
     for m in names
 }
-_SENTENCE_END = re.compile(r"[.!?\"'\u201d\u2019)]\s*$")
 
 
 @dataclass(frozen=True)
@@ -58,6 +57,11 @@ class CleanText:
     @property
     def text(self) -> str:
         return "\n".join(self.paragraphs)
+
+    @property
+    def has_body(self) -> bool:
+        """True when some paragraph is more than a dateline or a menu line."""
+        return any(len(p.split()) >= furniture().min_words for p in self.paragraphs)
 
 
 @dataclass(frozen=True)
@@ -115,16 +119,21 @@ _WORD = re.compile(r"[a-z']+")
 
 
 def looks_english(text: str) -> bool:
-    """A cheap first test: at least a fifth of the words are English function words.
+    """A cheap first test: at least a fifth of the words that are not names are English
+    function words (names say nothing of the language, and news sentences are full of them).
 
     >>> looks_english("The ministers met in Brussels on Thursday.")
     True
     >>> looks_english("Vi bruger cookies til analyse")
     False
+    >>> looks_english("President Volodymyr Zelensky welcomed Prime Minister Mette Frederiksen "
+    ...     "at the Mariinsky Palace in Kyiv on April 8.")
+    True
     """
-    words = _WORD.findall(text.lower())
-    hits = sum(1 for w in words if w in _ENGLISH_FUNCTION_WORDS)
-    return hits >= 2 and hits >= 0.2 * len(words)
+    words = [w for w in text.split() if not w[:1].isupper()]
+    lowered = _WORD.findall(" ".join(words).lower())
+    hits = sum(1 for w in lowered if w in _ENGLISH_FUNCTION_WORDS)
+    return hits >= 2 and hits >= 0.2 * len(lowered)
 
 
 def paragraph_language(text: str) -> str:
@@ -145,33 +154,136 @@ def _is_furniture(paragraph: str, rules: Furniture) -> bool:
     return any(p.search(paragraph) for p in rules.drop)
 
 
-def clean_text(text: str) -> CleanText:
-    """Paragraphs of article body, furniture and other-language passages left out."""
+_MARKDOWN_INLINE = (
+    (re.compile(r"!?\[([^\]\n]*)\]\([^)\s]*(?:\s+\"[^\"]*\")?\)"), r"\1"),  # [text](url)
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # **bold**, __bold__
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])"), r"\1"),  # *em*
+    (re.compile(r"(?<![\w_])_(?=\S)([^_\n]+?)(?<=\S)_(?![\w_])"), r"\1"),  # _em_
+    (re.compile(r"`([^`\n]+)`"), r"\1"),  # `code`
+)
+_MARKDOWN_LINE = re.compile(r"^\s{0,3}(?:#{1,6}\s+|>\s?|[-*+]\s+(?=\S)|\d{1,3}[.)]\s+(?=\S))")
+_MARKDOWN_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
+_HEADING_CLOSE = re.compile(r"\s+#+\s*$")
+_TERMINAL = (".", "!", "?", ":", ";", '"', "'", "\u201d", "\u2019", ")")
+# Lines this close to the longest line of their block were cut by a hard wrap.
+_WRAP_FILL = 0.75
+_WRAP_MAX_WIDTH = 100
+
+
+def strip_markdown(line: str) -> str:
+    """One line without Markdown marks: headings, quotes, list bullets, emphasis, links.
+
+    >>> strip_markdown("## **Spain** will send [troops](https://example.org/a) now")
+    'Spain will send troops now'
+    >>> strip_markdown("- Italy *would not* send troops")
+    'Italy would not send troops'
+    """
+    if _MARKDOWN_RULE.match(line):
+        return ""
+    stripped = _MARKDOWN_LINE.sub("", line, count=1)
+    if stripped != line and line.lstrip().startswith("#"):
+        stripped = _HEADING_CLOSE.sub("", stripped)
+    for pattern, replacement in _MARKDOWN_INLINE:
+        stripped = pattern.sub(replacement, stripped)
+    return stripped
+
+
+def unwrap(text: str) -> list[str]:
+    """Paragraphs of a text, with hard-wrapped lines joined again.
+
+    Within a block of lines (blank lines separate blocks), a line is joined to the next when
+    it is nearly as long as the longest line of the block (no wider than a terminal) and
+    either ends without punctuation or belongs to a block of many such full lines, or when it
+    ends without punctuation and the next one goes on in lower case. A short line, such as a
+    headline or a paragraph's last line, ends its paragraph.
+
+    >>> unwrap("Sweden will send two more air-defence systems to\\nUkraine this year, the "
+    ...     "minister\\nsaid.")
+    ['Sweden will send two more air-defence systems to Ukraine this year, the minister said.']
+    >>> unwrap("Allies pledge more air defence\\nSweden will send two more systems, the "
+    ...     "minister said.")
+    ['Allies pledge more air defence', 'Sweden will send two more systems, the minister said.']
+    """
+    paragraphs: list[str] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            continue
+        width = max(len(line) for line in lines)
+        full = [width <= _WRAP_MAX_WIDTH and len(line) >= _WRAP_FILL * width for line in lines]
+        wrapped_block = sum(full[:-1]) >= max(3, 0.6 * (len(lines) - 1))
+        current = lines[0]
+        for index, (previous, line) in enumerate(zip(lines, lines[1:], strict=False)):
+            open_end = not previous.endswith(_TERMINAL)
+            goes_on = open_end and line[:1].islower()
+            if full[index] and (open_end or wrapped_block) or goes_on:
+                hyphenated = previous.endswith("-") and previous[-2:-1].isalpha()
+                current += line if hyphenated and line[:1].isalpha() else " " + line
+            else:
+                paragraphs.append(current)
+                current = line
+        paragraphs.append(current)
+    return paragraphs
+
+
+def clean_text(text: str, *, markdown: bool | None = None) -> CleanText:
+    """Paragraphs of article body, furniture and other-language passages left out.
+
+    Markdown marks are removed when ``markdown`` is true, or, when it is None, when the text
+    uses them (emphasis, links or headings)."""
     rules = furniture()
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    if markdown is None:
+        markdown = looks_like_markdown(normalised)
+    if markdown:
+        normalised = "\n".join(strip_markdown(line) for line in normalised.split("\n"))
     kept: list[str] = []
     dropped = 0
     skipped = 0
     languages: dict[str, int] = {}
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        paragraph = " ".join(line.split())
-        if not paragraph:
-            continue
+    for paragraph in unwrap(normalised):
         if len(kept) >= rules.min_body_paragraphs and any(p.search(paragraph) for p in rules.tail):
             dropped += 1
             break
-        if _is_furniture(paragraph, rules) or len(paragraph.split()) < rules.min_words:
+        if _is_furniture(paragraph, rules) or not _has_words(paragraph, rules.min_words):
             dropped += 1
             continue
-        language = paragraph_language(paragraph)
+        # A dateline or a byline is too short for a language guess; it goes with the text.
+        short = len(paragraph.split()) < rules.min_words
+        language = "en" if short else paragraph_language(paragraph)
         if language != "en":
             skipped += 1
             languages[language] = languages.get(language, 0) + len(paragraph)
             continue
-        languages[language] = languages.get(language, 0) + len(paragraph)
-        # A heading without final punctuation still reads as a sentence of its own.
-        kept.append(paragraph if _SENTENCE_END.search(paragraph) else paragraph + ".")
+        if not short:
+            languages[language] = languages.get(language, 0) + len(paragraph)
+        kept.append(paragraph)
     main = max(languages, key=lambda k: languages[k]) if languages else "und"
     return CleanText(tuple(kept), main, skipped, dropped)
+
+
+_MARKDOWN_HINTS = re.compile(
+    r"(\*\*\S[^\n]*?\S\*\*|\[[^\]\n]+\]\([^)\s]+\)|^\s{0,3}#{1,6}\s+\S)", re.MULTILINE
+)
+
+
+def looks_like_markdown(text: str) -> bool:
+    """True when a text uses Markdown marks: bold, links or headings.
+
+    >>> looks_like_markdown("Spain **will** send troops."), looks_like_markdown("Spain will.")
+    (True, False)
+    """
+    return _MARKDOWN_HINTS.search(text) is not None
+
+
+def _has_words(paragraph: str, minimum: int) -> bool:
+    """A paragraph of at least ``minimum`` words, or a short line naming a place or a title
+    (a dateline, a byline) with letters in it."""
+    words = paragraph.split()
+    if len(words) >= minimum:
+        return True
+    return any(sum(c.isalpha() for c in w) >= 2 for w in words) and paragraph[:1].isupper()
 
 
 def _parse_full_date(match: re.Match[str]) -> date | None:

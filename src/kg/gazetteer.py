@@ -20,6 +20,28 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+# Letters Unicode does not decompose into a base letter and a mark ("Støre", "Łukasz").
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "æ": "ae",
+        "Æ": "AE",
+        "ß": "ss",
+        "đ": "d",
+        "Đ": "D",
+        "ł": "l",
+        "Ł": "L",
+        "þ": "th",
+        "Þ": "Th",
+        "ð": "d",
+        "Ð": "D",
+        "œ": "oe",
+        "Œ": "OE",
+        "ı": "i",
+    }
+)
+
 
 def fold(text: str) -> str:
     """Accents, case, punctuation and spaces folded away, for comparing names.
@@ -27,7 +49,7 @@ def fold(text: str) -> str:
     >>> fold("Bart DeWever") == fold("Bart De Wever"), fold("Sánchez")
     (True, 'sanchez')
     """
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
     return re.sub(r"[^a-z0-9]", "", bare.lower())
 
@@ -88,6 +110,8 @@ class Gazetteer:
     organizations: dict[str, OrganizationInfo]
     leaders: tuple[LeaderInfo, ...]
     non_actor_phrases: tuple[str, ...] = ()
+    seats: dict[str, str] = field(default_factory=dict)
+    venues: dict[str, str] = field(default_factory=dict)
     _names: dict[str, str] = field(default_factory=dict)
     _exact_names: dict[str, str] = field(default_factory=dict)
     _demonyms: dict[str, str] = field(default_factory=dict)
@@ -149,6 +173,49 @@ class Gazetteer:
                 return found
         return None
 
+    def venue_city(self, text: str) -> str | None:
+        """The city a venue or seat of government is in ("Elysee Palace" -> "Paris")."""
+        for cleaned in _forms(text):
+            for venue, city in self.venues.items():
+                if fold(venue) == fold(cleaned):
+                    return city
+        return None
+
+    def states_in_text(self, text: str) -> list[str]:
+        """The states a short text names, in order, by name, demonym, capital or seat of
+        government ("Joint Statement of Latvia and Estonia" -> ["LV", "EE"]).
+
+        >>> load_gazetteer().states_in_text("President of Russia (the Kremlin)")
+        ['RU']
+        """
+        words = re.findall(r"[\w.'\u2019-]+", text)
+        found: list[tuple[int, str]] = []
+        taken: set[int] = set()
+        for size in (4, 3, 2, 1):
+            for start in range(0, len(words) - size + 1):
+                if taken & set(range(start, start + size)):
+                    continue
+                phrase = " ".join(words[start : start + size]).rstrip(",")
+                code = (
+                    self.state_for_name(phrase)
+                    or self.state_for_demonym(phrase)
+                    or self.seats.get(phrase)
+                    or self._capitals.get(phrase.lower())
+                )
+                if code:
+                    found.append((start, code))
+                    taken.update(range(start, start + size))
+        ordered: list[str] = []
+        for _, code in sorted(found):
+            if code not in ordered:
+                ordered.append(code)
+        return ordered
+
+    def state_in_text(self, text: str) -> str | None:
+        """The first state a short text names ("U.S. Department of State" -> "US")."""
+        found = self.states_in_text(text)
+        return found[0] if found else None
+
     def leader_for(self, name: str) -> LeaderInfo | None:
         """A known leader by full name or listed variant ("Zelenskyy", "Bart DeWever")."""
         return self._leaders.get(fold(name))
@@ -176,6 +243,8 @@ class Gazetteer:
             forms["ORG"] += [(a, org.slug) for a in {org.label, *org.aliases}]
         for leader in self.leaders:
             forms["LEADER"] += [(v, leader.name) for v in {leader.name, *leader.variants}]
+        forms["SEAT"] = [(seat, state) for seat, state in self.seats.items()]
+        forms["VENUE"] = [(v, city) for v, city in self.venues.items() if v not in self.seats]
         forms["BLOCK"] += [(p, p) for p in self.non_actor_phrases]
         return forms
 
@@ -237,6 +306,12 @@ def load_gazetteer() -> Gazetteer:
         for p in _read("leaders.json")["leaders"]
     )
     blocked = tuple(_read("lexicon.json").get("non_actor_phrases", ()))
+    places = _read("places.json")
     return Gazetteer(
-        states=states, organizations=organizations, leaders=leaders, non_actor_phrases=blocked
+        states=states,
+        organizations=organizations,
+        leaders=leaders,
+        non_actor_phrases=blocked,
+        seats=dict(places["seats"]),
+        venues=dict(places["venues"]),
     )

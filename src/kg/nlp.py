@@ -1,11 +1,19 @@
-"""The spaCy pipeline: the configured English model plus a gazetteer component that marks
-states, demonyms, capitals, organizations and known leaders in ``doc.spans["kg"]``.
+"""The spaCy pipeline: the configured English model plus three registered components.
+
+- ``kg_paragraphs`` (before the parser): a paragraph break always starts a sentence, so a
+  headline without a full stop is a sentence of its own and evidence stays verbatim.
+- ``kg_gazetteer``: states, demonyms, capitals and seats of government, organizations and
+  known leaders, as spans in ``doc.spans["kg"]``.
+- ``kg_cues``: words that name a contribution (troops, jets, money, training ...), as spans in
+  ``doc.spans["kg_cues"]`` labelled with the contribution type, or ``PLATFORM_AIR`` /
+  ``PLATFORM_SEA`` for aircraft and ships, whose type depends on the verb (see
+  :mod:`kg.extract.cues`).
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
-from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -14,10 +22,56 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from kg.gazetteer import load_gazetteer
+from kg.lexicon import load_lexicon
 
 SPANS_KEY = "kg"
+CUES_KEY = "kg_cues"
+PLATFORM_AIR, PLATFORM_SEA, DESIGNATION = "PLATFORM_AIR", "PLATFORM_SEA", "DESIGNATION"
 # Components the extractors never read; leaving them out saves a fifth of annotation time.
 UNUSED_COMPONENTS = ("senter",)
+# "F-16", "Su-27", "S-300", "M777": a model designation (letters, maybe a hyphen, digits).
+_DESIGNATION = re.compile(r"^[A-Z][A-Za-z]{0,5}(-\d{1,4}|\d{2,4})[A-Z]{0,2}s?$")
+
+
+_INITIAL = re.compile(r"^[A-Z]\.$")
+
+
+@Language.component("kg_paragraphs")
+def mark_paragraphs(doc: Doc) -> Doc:
+    """Start a sentence after every line break the cleaner left between paragraphs; a
+    middle initial ("Antony J. Blinken") never ends one."""
+    for token in doc[:-1]:
+        following = doc[token.i + 1]
+        if token.is_space and "\n" in token.text:
+            following.is_sent_start = True
+        elif _INITIAL.match(token.text) and following.is_title and token.i > 0:
+            if doc[token.i - 1].is_title:
+                following.is_sent_start = False
+    return doc
+
+
+class LemmaRepair:
+    """Gives inflected verbs of the lexicon their lemma back where the model's lemmatizer
+    cut it wrongly ("hoped" -> "hop", "based" -> "bas"): the lemma plus a final "e" is a verb
+    the lexicon knows while the lemma is not."""
+
+    def __init__(self, known: frozenset[str]) -> None:
+        self.known = known
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token in doc:
+            if token.pos_ != "VERB" or token.tag_ not in ("VBD", "VBN", "VBG", "VBZ"):
+                continue
+            lemma = token.lemma_.lower()
+            if lemma not in self.known and lemma + "e" in self.known:
+                token.lemma_ = lemma + "e"
+        return doc
+
+
+@Language.factory("kg_lemmas", assigns=["token.lemma"])
+def make_lemma_repair(nlp: Language, name: str) -> LemmaRepair:
+    """Factory of the lemma repair component (registered with spaCy as ``kg_lemmas``)."""
+    return LemmaRepair(load_lexicon().known_verbs)
 
 
 class GazetteerComponent:
@@ -27,7 +81,6 @@ class GazetteerComponent:
         self.spans_key = spans_key
         self.exact = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.folded = PhraseMatcher(nlp.vocab, attr="LOWER")
-        self.keys: dict[int, str] = {}
         forms = load_gazetteer().names_for_matching()
         for label, entries in forms.items():
             by_key: dict[str, list[str]] = {}
@@ -67,9 +120,56 @@ def make_gazetteer(nlp: Language, name: str, *, spans_key: str) -> GazetteerComp
     return GazetteerComponent(nlp, spans_key)
 
 
+class CueComponent:
+    """Marks the words that name a contribution, from the lexicon's lemma and phrase lists."""
+
+    def __init__(self, nlp: Language, spans_key: str) -> None:
+        self.spans_key = spans_key
+        lex = load_lexicon()
+        self.phrases = PhraseMatcher(nlp.vocab, attr="LOWER")
+        self.by_lemma: dict[str, list[str]] = {}
+        for kind, cues in lex.types.items():
+            if cues.phrases:
+                self.phrases.add(kind.value, [nlp.make_doc(p) for p in cues.phrases])
+            for lemma in cues.lemmas:
+                self.by_lemma.setdefault(lemma, []).append(kind.value)
+        for lemma in lex.air_platforms:
+            self.by_lemma.setdefault(lemma, []).append(PLATFORM_AIR)
+        for lemma in lex.sea_platforms:
+            self.by_lemma.setdefault(lemma, []).append(PLATFORM_SEA)
+        self.air_designations = lex.air_designations
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        phrase_tokens: set[int] = set()
+        for match_id, start, end in self.phrases(doc):
+            spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
+            phrase_tokens.update(range(start, end))
+        named = {i for span in doc.spans.get(SPANS_KEY, []) for i in range(span.start, span.end)}
+        for token in doc:
+            # Verbs name contributions by their own lists (see kg.extract.cues); a noun's
+            # lemma on a verb ("forced to flee") is no cue.
+            if token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.i in phrase_tokens:
+                continue
+            labels = self.by_lemma.get(token.lemma_.lower()) or self.by_lemma.get(token.lower_)
+            if labels is None and token.i not in named and _DESIGNATION.match(token.text):
+                prefix = re.split(r"[-\d]", token.text, maxsplit=1)[0].lower()
+                labels = [PLATFORM_AIR if prefix in self.air_designations else DESIGNATION]
+            for label in labels or ():
+                spans.append(Span(doc, token.i, token.i + 1, label=label))
+        doc.spans[self.spans_key] = spans
+        return doc
+
+
+@Language.factory("kg_cues", assigns=["doc.spans"], default_config={"spans_key": CUES_KEY})
+def make_cues(nlp: Language, name: str, *, spans_key: str) -> CueComponent:
+    """Factory of the contribution-cue component (registered with spaCy as ``kg_cues``)."""
+    return CueComponent(nlp, spans_key)
+
+
 @lru_cache(maxsize=4)
 def load_pipeline(model: str) -> Language:
-    """The named installed spaCy pipeline with the gazetteer component added (cached)."""
+    """The named installed spaCy pipeline with the project's components added (cached)."""
     try:
         nlp = spacy.load(model, exclude=list(UNUSED_COMPONENTS))
     except OSError as exc:
@@ -77,11 +177,8 @@ def load_pipeline(model: str) -> Language:
             f"spaCy pipeline {model!r} is not installed; run `make install` or set KG_MODEL "
             "to an installed pipeline"
         ) from exc
+    nlp.add_pipe("kg_paragraphs", before="parser" if "parser" in nlp.pipe_names else None)
+    nlp.add_pipe("kg_lemmas", last=True)
     nlp.add_pipe("kg_gazetteer", last=True)
+    nlp.add_pipe("kg_cues", last=True)
     return nlp
-
-
-def model_info(nlp: Language) -> dict[str, Any]:
-    """Name and version of the pipeline, for provenance."""
-    meta = nlp.meta
-    return {"name": f"{meta.get('lang')}_{meta.get('name')}", "version": meta.get("version")}

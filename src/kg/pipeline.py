@@ -20,7 +20,7 @@ from pyoxigraph import Quad, RdfFormat, parse
 from kg.clean import clean_text, infer_reference_date
 from kg.config import Settings
 from kg.extract import extract_document
-from kg.gazetteer import load_gazetteer
+from kg.gazetteer import fold, load_gazetteer
 from kg.nlp import load_pipeline
 from kg.rdf import (
     ONTOLOGY_GRAPH,
@@ -53,7 +53,7 @@ def prepare(article: Article, today: date | None = None) -> Prepared:
             f"{MAX_ARTICLE_CHARS} for one article; split it into separate articles",
         )
     cleaned = clean_text(article.text)
-    if not cleaned.paragraphs:
+    if not cleaned.has_body:
         if cleaned.passages_skipped:
             raise SourceError(
                 article.origin,
@@ -65,11 +65,26 @@ def prepare(article: Article, today: date | None = None) -> Prepared:
     return Prepared(
         article=article,
         source_id=source_id(article),
-        text=cleaned.text,
+        text=with_title(article.title, cleaned.text),
         language=cleaned.language,
         passages_skipped=cleaned.passages_skipped,
         reference_date=reference,
     )
+
+
+def with_title(title: str | None, text: str) -> str:
+    """The text with its title as the first paragraph, unless the text opens with it: the
+    title is part of what the article says ("Romania to send air defence", "X met Y in Kyiv").
+
+    >>> with_title("Talks in Kyiv", "Talks in Kyiv\\nThe leaders met.")
+    'Talks in Kyiv\\nThe leaders met.'
+    >>> with_title("Talks in Kyiv", "The leaders met.")
+    'Talks in Kyiv\\nThe leaders met.'
+    """
+    heading = " ".join((title or "").split())
+    if not heading or fold(text[: len(heading) + 8]).startswith(fold(heading)):
+        return text
+    return f"{heading}\n{text}"
 
 
 def extract_articles(

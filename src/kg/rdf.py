@@ -203,6 +203,8 @@ def _meeting_quads(g: _Graph, meeting: MeetingRecord, node: NamedNode, src: Name
     g.add(node, NamedNode(RDFS + "label"), string(label))
     if meeting.location:
         g.add(node, kg("location"), string(meeting.location))
+    if meeting.venue and meeting.venue != meeting.location:
+        g.add(node, kg("venue"), string(meeting.venue))
     if meeting.date:
         g.add(node, kg("date"), date_literal(meeting.date))
     if meeting.host:

@@ -98,7 +98,7 @@ class PledgeRecord:
 
 # The place of a meeting held by video or by phone: such meetings are told apart by date and
 # participants, not by where they were.
-VIRTUAL, PHONE = "virtual", "phone"
+VIRTUAL, PHONE = "virtual", "telephone"
 
 
 @dataclass(frozen=True)
@@ -113,6 +113,7 @@ class MeetingRecord:
     participants: tuple[Actor, ...]
     leaders: tuple[str, ...]
     evidence: tuple[str, ...]
+    venue: str | None = None
 
 
 @dataclass(frozen=True)

@@ -75,29 +75,38 @@ def parse_date(value: str, origin: str, line: int | None = None) -> date:
         raise SourceError(origin, reason, line) from None
 
 
-def parse_text(raw: str, origin: str) -> Article:
-    """An article from text that may open with ``key: value`` header lines and a blank line."""
+def split_header(raw: str) -> tuple[dict[str, str], str, int]:
+    """The ``key: value`` header of a text (or a bare "date YYYY-MM-DD" line), the body after
+    it, and the line number of the date in the header.
+
+    >>> split_header("title: Talks\\ndate: 2026-01-06\\n\\nBody.")
+    ({'title': 'Talks', 'date': '2026-01-06'}, 'Body.', 2)
+    """
     text = raw.lstrip("\ufeff")
     meta: dict[str, str] = {}
     date_line = 1
     bare = _BARE_DATE_LINE.match(text)
     if bare:
-        meta["date"] = bare.group("date")
-        text = text[bare.end() :]
-    else:
-        lines = text.split("\n")
-        header: dict[str, str] = {}
-        for index, line in enumerate(lines):
-            if not line.strip():
-                if header and index > 0:
-                    meta, text = header, "\n".join(lines[index + 1 :])
-                break
-            match = _HEADER_LINE.match(line.strip())
-            if not match or match.group("key").lower() not in HEADER_KEYS:
-                break
-            header[match.group("key").lower()] = match.group("value").strip()
-            if match.group("key").lower() == "date":
-                date_line = index + 1
+        return {"date": bare.group("date")}, text[bare.end() :], 1
+    lines = text.split("\n")
+    header: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        if not line.strip():
+            if header and index > 0:
+                meta, text = header, "\n".join(lines[index + 1 :])
+            break
+        match = _HEADER_LINE.match(line.strip())
+        if not match or match.group("key").lower() not in HEADER_KEYS:
+            break
+        header[match.group("key").lower()] = match.group("value").strip()
+        if match.group("key").lower() == "date":
+            date_line = index + 1
+    return meta, text, date_line
+
+
+def parse_text(raw: str, origin: str) -> Article:
+    """An article from text that may open with ``key: value`` header lines and a blank line."""
+    meta, text, date_line = split_header(raw)
     published = parse_date(meta["date"], origin, date_line) if meta.get("date") else None
     return Article(
         text=text.strip(),
@@ -109,8 +118,62 @@ def parse_text(raw: str, origin: str) -> Article:
     )
 
 
+def parse_html_file(raw: str, origin: str) -> Article:
+    """An HTML page or fragment, which may open with the same header as a text file; the
+    header's fields win over what the page says of itself."""
+    meta, body, date_line = split_header(raw)
+    article = parse_html(body, origin)
+    if not meta:
+        return article
+    published = parse_date(meta["date"], origin, date_line) if meta.get("date") else None
+    return replace(
+        article,
+        url=meta.get("url") or article.url,
+        title=meta.get("title") or article.title,
+        publisher=meta.get("publisher") or article.publisher,
+        published=published or article.published,
+    )
+
+
+_PAGE = re.compile(r"<\s*(html|body|head)\b", re.IGNORECASE)
+_BLOCKS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "dt", "dd", "td", "pre")
+
+
+def parse_fragment(raw: str, origin: str) -> Article:
+    """The text of an HTML fragment (a feed item, a page's body copied out): each block
+    element is a paragraph, kept whole, with its inline marks dropped.
+
+    >>> parse_fragment("<p>Spain <b>will</b> send troops.</p><p>Kyiv</p>", "f.html").text
+    'Spain will send troops.\\nKyiv'
+    """
+    from lxml import etree, html
+
+    try:
+        root = html.fragment_fromstring(raw, create_parent="div")
+    except (etree.ParserError, ValueError) as exc:
+        raise SourceError(origin, f"not readable as HTML ({exc})") from None
+    for unwanted in root.xpath(".//script|.//style|.//noscript|.//template"):
+        unwanted.drop_tree()
+    paragraphs: list[str] = []
+    for element in root.iter(*_BLOCKS):
+        if any(a.tag in _BLOCKS for a in element.iterancestors()):
+            continue  # its text is read with the enclosing block
+        text = " ".join(element.text_content().split())
+        if text:
+            paragraphs.append(text)
+    if not paragraphs:
+        text = " ".join(root.text_content().split())
+        paragraphs = [text] if text else []
+    if not paragraphs:
+        raise SourceError(origin, "no article text found in the HTML fragment")
+    return Article(text="\n".join(paragraphs), origin=origin)
+
+
 def parse_html(raw: str, origin: str) -> Article:
-    """The main text and metadata of an HTML page, without scripts, menus or footers."""
+    """The main text and metadata of an HTML page, without scripts, menus or footers; a
+    fragment without a page around it is read block by block (:func:`parse_fragment`)."""
+    if not _PAGE.search(raw):
+        return parse_fragment(raw, origin)
     import trafilatura
 
     document = trafilatura.bare_extraction(
@@ -249,7 +312,7 @@ def read_file(path: Path, max_bytes: int) -> tuple[list[Article], list[SourceErr
         if suffix == ".jsonl":
             return parse_jsonl(raw, origin)
         if suffix in (".html", ".htm"):
-            return [parse_html(raw, origin)], []
+            return [parse_html_file(raw, origin)], []
         return [parse_text(raw, origin)], []
     except SourceError as exc:
         return [], [exc]

@@ -1,7 +1,8 @@
 """Extraction: a pure function from one annotated article to its records.
 
-Leaders come first (pledges and meetings name their actors through them), then meetings
-(pledges are tied to the meeting their sentence speaks of), then pledges.
+The resolve stage (:mod:`kg.resolve`) works out who every mention is; the leaders are its
+leaders; meetings come next (pledges are tied to the meeting their sentence speaks of), then
+pledges.
 """
 
 from __future__ import annotations
@@ -9,54 +10,46 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from kg.extract.dates import sentence_dates
-from kg.extract.leaders import extract_leaders
-from kg.extract.lexicon import load_lexicon
 from kg.extract.meetings import extract_meetings
-from kg.extract.mentions import Mentions
-from kg.extract.pledges import (
-    Discourse,
-    consolidate,
-    find_cues,
-    sentence_pledges,
-    update_discourse,
-)
-from kg.gazetteer import load_gazetteer
-from kg.nlp import SPANS_KEY
-from kg.records import Actor, Extraction, PledgeRecord, Prepared
+from kg.extract.pledges import PledgeExtractor, consolidate
+from kg.lexicon import load_lexicon
+from kg.records import Actor, ContributionType, Extraction, PledgeRecord, Prepared
+from kg.resolve import DocumentContext, resolve
 
 
 def extract_document(prepared: Prepared, doc: Doc) -> Extraction:
     """Leaders, meetings and pledges of one article, with what it mentions."""
-    gazetteer = load_gazetteer()
-    mentions = Mentions(doc, gazetteer, load_lexicon(), aggregates=gazetteer.aggregate_orgs)
-    leaders = extract_leaders(mentions)
+    lex = load_lexicon()
+    article = prepared.article
+    context = DocumentContext(article.title, article.publisher, prepared.reference_date)
+    res = resolve(doc, context, lexicon=lex)
+    leaders = sorted((r for r in res.leaders.values() if r.actor is not None), key=lambda r: r.name)
     dates = sentence_dates(doc, prepared.reference_date)
-    meetings, meeting_of_sentence = extract_meetings(mentions, dates)
+    meetings, meeting_of_sentence = extract_meetings(doc, res, lex, prepared.reference_date)
     meeting_dates = {meeting.key: meeting.date for meeting in meetings}
-    context = Discourse()
+    extractor = PledgeExtractor(doc, res, lex)
     pledges: list[PledgeRecord] = []
+    previous: frozenset[ContributionType] = frozenset()
+    found: list[PledgeRecord] = []
     for index, sent in enumerate(doc.sents):
-        cues = find_cues(sent, mentions.lexicon)
-        pledges += sentence_pledges(
-            sent,
+        key = meeting_of_sentence.get(index)
+        found, previous = extractor.sentence(
             index,
-            mentions,
-            context,
-            cues,
+            sent,
             dates[index],
-            meeting_of_sentence.get(index),
-            meeting_dates,
+            key,
+            meeting_dates.get(key) if key else None,
+            previous,
+            found,
         )
-        update_discourse(sent, mentions, context, cues)
+        pledges += found
     mentioned: list[Actor] = []
-    for span in doc.spans[SPANS_KEY]:
-        if span.label_ in ("STATE", "DEMONYM", "ORG"):
-            actor = mentions.span_actor(span)
-            if actor not in mentioned:
-                mentioned.append(actor)
+    for mention in sorted(set(res.actor_at.values()), key=lambda m: m.start):
+        if mention.label in ("STATE", "DEMONYM", "ORG") and mention.actor not in mentioned:
+            mentioned.append(mention.actor)
     return Extraction(
         source_id=prepared.source_id,
-        article=prepared.article,
+        article=article,
         clean_text=prepared.text,
         language=prepared.language,
         passages_skipped=prepared.passages_skipped,

@@ -7,6 +7,10 @@ datetime.date(2025, 12, 28)
 datetime.date(2026, 1, 6)
 >>> resolve_date("last month", date(2026, 1, 6)) is None
 True
+>>> resolve_date("on Tuesday", date(2026, 1, 6)), resolve_date("Monday", date(2026, 1, 6))
+(datetime.date(2026, 1, 6), datetime.date(2026, 1, 5))
+>>> resolve_date("15-16 December", date(2026, 1, 6))
+datetime.date(2025, 12, 15)
 """
 
 from __future__ import annotations
@@ -26,6 +30,14 @@ _HAS_DAY = re.compile(
 )
 _HAS_YEAR = re.compile(r"\b(19|20)\d{2}\b")
 _FUTURE = re.compile(r"\b(next|coming|tomorrow|upcoming|later)\b", re.IGNORECASE)
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_WEEKDAY = re.compile(
+    r"^(?:(?P<last>last|this|past)\s+)?(?P<day>" + "|".join(_WEEKDAYS) + r")$", re.IGNORECASE
+)
+# "15-16 December", "December 15-16", "15 to 16 December": the first day, the range kept apart.
+_DAY_RANGE = re.compile(
+    r"\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|\u2013|to|and)\s*\d{1,2}(?:st|nd|rd|th)?\b"
+)
 
 
 @lru_cache(maxsize=64)
@@ -45,6 +57,17 @@ def resolve_date(text: str, reference: date | None) -> date | None:
     """A calendar day for a date expression, or None when it names no single past day."""
     cleaned = re.sub(r"^(on|since|from|by|until|of)\s+", "", text.strip(), flags=re.IGNORECASE)
     cleaned = cleaned.replace(".", " ").strip()
+    weekday = _WEEKDAY.match(cleaned)
+    if weekday is not None:
+        if reference is None:
+            return None
+        # News dates a weekday from the article's day: "on Tuesday" in a Tuesday's article
+        # is that day, "on Monday" the day before.
+        back = (reference.weekday() - _WEEKDAYS.index(weekday.group("day").lower())) % 7
+        if back == 0 and weekday.group("last") and weekday.group("last").lower() == "last":
+            back = 7
+        return date.fromordinal(reference.toordinal() - back)
+    cleaned = _DAY_RANGE.sub(r"\1", cleaned)
     if not _HAS_DAY.search(cleaned) or _FUTURE.search(cleaned):
         return None
     if reference is None and not _HAS_YEAR.search(cleaned):

@@ -1,0 +1,387 @@
+"""Whose contribution a cue is: the clause that governs it, read up the dependency tree.
+
+From the cue upwards, the first of these names the actor: a passive agent ("provided by
+Spain"), the giver of a converse verb ("received tanks from Denmark"), the subject of the
+clause (through control, "Germany is ready to send", "urged Poland to send", and relative
+clauses), the owner of the cue or of a noun that holds it ("Spanish troops", "Italy's
+refusal"), and, when the clause names nobody, the speaker of the quotation or the report
+("..., Macron said") or the author of a signed text. An unnamed group as subject ("26
+countries") stops the search: it is nobody's pledge.
+
+The clause also carries its frame: the verbs above it. A report passes the stance through;
+someone else's wish, request, question or opposition ("urged", "expects", "warned against",
+"asked whether"), a hypothesis ("if Germany sent"), or a question make it no position.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Span, Token
+
+from kg.extract.syntax import (
+    PREDICATE_POS,
+    ancestors_path,
+    leaders_of_phrase,
+    own_subject,
+    owner_actor,
+    phrase_actors,
+    subject_of,
+    token_actors,
+)
+from kg.lexicon import Lexicon
+from kg.records import Actor
+from kg.resolve import Resolution, Speaker
+
+
+@dataclass(frozen=True)
+class Clause:
+    """The actor of a cue, the words between them, and who voiced it."""
+
+    actors: tuple[Actor, ...]
+    path: tuple[Token, ...]
+    subject: Token | None
+    speaker: Speaker | None
+    mechanism: str
+
+
+def _is_reporting(token: Token, lex: Lexicon) -> bool:
+    return token.pos_ == "VERB" and token.lemma_.lower() in lex.reporting_verbs
+
+
+def _inherit_chain(verb: Token) -> list[Token]:
+    """Verbs a subjectless clause climbs to for its subject, conjunct heads left out (a
+    conjunct keeps its own modality: "will not send troops but will fund")."""
+    chain: list[Token] = []
+    token = verb
+    while own_subject(token) is None:
+        if token.dep_ in ("xcomp", "advcl", "conj", "ccomp") and token.head.pos_ in PREDICATE_POS:
+            head = token.head
+        elif token.dep_ == "pcomp" and token.head.head.pos_ in PREDICATE_POS:
+            head = token.head.head
+        else:
+            break
+        if token.dep_ != "conj":
+            chain.append(head)
+        token = head
+    return chain
+
+
+def _speaker_from_subject(subject: Token, res: Resolution, lex: Lexicon) -> Speaker | None:
+    if subject.i in res.not_leaders or subject.lemma_.lower() in lex.non_leader_titles:
+        return Speaker(None, (), acts_for_nobody=True)
+    names = leaders_of_phrase(subject, res)
+    if names:
+        actor = res.leader_actor(names[0])
+        return Speaker(names[0], (actor,) if actor else ())
+    actors, _ = phrase_actors(subject, res, lex)
+    return Speaker(None, actors) if actors else None
+
+
+def _according_to(sent: Span, res: Resolution, lex: Lexicon) -> Speaker | None:
+    for token in sent:
+        if token.lower_ == "according" and token.i + 1 < len(token.doc):
+            to = token.doc[token.i + 1]
+            for obj in to.children:
+                if obj.dep_ == "pobj":
+                    return _speaker_from_subject(obj, res, lex)
+    return None
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What the verbs above a clause do to it."""
+
+    speaker: Speaker | None
+    blocked: bool
+
+
+def read_frame(
+    start: int, full: list[Token], actors: tuple[Actor, ...], res: Resolution, lex: Lexicon
+) -> Frame:
+    """The verbs of ``full`` from ``start`` up to the root: a reporting verb names the speaker;
+    a wish, request, question or opposition of someone else blocks the clause."""
+    speaker: Speaker | None = None
+    for position in range(start, len(full)):
+        token = full[position]
+        below = full[position - 1] if position > 0 else None
+        if below is not None and (below.dep_ in _SEPARATE or _semicolon_between(below, token)):
+            break  # "..., whereas Portugal has committed", "Sweden will deliver ...; Finland"
+        if token.pos_ not in PREDICATE_POS:
+            continue
+        lemma = token.lemma_.lower()
+        if any(c.dep_ == "mark" and c.lower_ in lex.question_marks for c in token.children):
+            return Frame(speaker, True)  # the clause is asked about or supposed
+        subject = subject_of(token, lex.object_control_verbs)
+        if _is_reporting(token, lex):
+            if speaker is None and subject is not None:
+                speaker = _speaker_from_subject(subject, res, lex)
+            continue
+        if lemma in lex.wish_verbs or lemma in lex.opposition_verbs:
+            others, _ = phrase_actors(subject, res, lex) if subject is not None else ((), False)
+            if not others or not set(others) & set(actors):
+                return Frame(speaker, True)
+    return Frame(speaker, False)
+
+
+def _own_modality(path: list[Token]) -> tuple[Token, ...]:
+    """The path without the verbs that a coordinated verb hangs from: "could be deployed ...
+    and pledged participation" keeps "pledged" free of "could"."""
+    kept: list[Token] = []
+    skip: int | None = None
+    for token in path:
+        if token.i == skip:
+            skip = None
+            continue
+        kept.append(token)
+        if token.dep_ == "conj" and token.pos_ in PREDICATE_POS:
+            skip = token.head.i
+    return tuple(kept)
+
+
+def _semicolon_between(below: Token, above: Token) -> bool:
+    """A clause the parser hung under a later verb across a semicolon stands on its own."""
+    if below.i > above.i:
+        return False
+    return any(t.text == ";" for t in below.doc[below.right_edge.i : above.i])
+
+
+def _blocked_by_mark(path: list[Token], lex: Lexicon) -> bool:
+    """A clause introduced by "if", "whether" or "unless" is supposed, not stated; "whether"
+    under the actor's own deciding or weighing is deliberation ("will decide whether to
+    send"), which the stance reads."""
+    for token in path:
+        if token.pos_ not in PREDICATE_POS:
+            continue
+        for child in token.children:
+            if child.dep_ != "mark" or child.lower_ not in lex.hypothesis_markers:
+                continue
+            governor = token.head.lemma_.lower()
+            if (
+                child.lower_ == "whether"
+                and token.head in path
+                and (governor in lex.decision_verbs or governor in lex.consider_verbs)
+            ):
+                continue
+            return True
+    return False
+
+
+# Edges to a clause that stands beside the one above it, not inside it.
+_SEPARATE = frozenset({"advcl", "conj", "parataxis"})
+_CLAUSAL = frozenset({"ccomp", "xcomp", "advcl", "parataxis", "conj", "csubj", "ROOT", "dep"})
+
+
+def _reports_clause(full: list[Token], index: int) -> bool:
+    """The reporting verb at ``index`` governs a clause on the way up from the cue ("said
+    that Spain would send"), not a noun phrase ("confirmed its participation")."""
+    return any(t.pos_ in PREDICATE_POS and t.dep_ in _CLAUSAL for t in full[:index])
+
+
+def _inside_subject(cue: Token, subject: Token) -> bool:
+    """The cue is the subject or a noun within it ("thousands of soldiers"), not in a clause
+    that modifies it ("countries that pledged to send forces")."""
+    token = cue
+    while token.i != subject.i:
+        if token.pos_ in PREDICATE_POS or token.head.i == token.i:
+            return False
+        token = token.head
+    return True
+
+
+def _is_question(sent: Span) -> bool:
+    text = sent.text.rstrip()
+    return text.endswith("?") or text.endswith("?\u201d") or text.endswith("?'")
+
+
+class ClauseFinder:
+    """Finds the clause of each cue of one document."""
+
+    def __init__(self, res: Resolution, lex: Lexicon) -> None:
+        self.res = res
+        self.lex = lex
+
+    def find(self, cue: Token, sent: Span) -> Clause | None:
+        """The clause that says whose contribution ``cue`` is, or None (nobody's, or no
+        position at all)."""
+        res, lex = self.res, self.lex
+        full = ancestors_path(cue)
+        owner = owner_actor(cue, res) if cue.pos_ in ("NOUN", "PROPN") else None
+        quoted = res.speakers.get(cue.i)
+        for index, token in enumerate(full):
+            if index > 0 and _is_reporting(token, lex) and _reports_clause(full, index):
+                # The clause under the report named nobody: the owner, then the speaker.
+                path = full[:index]
+                if owner is not None:
+                    return self._finish(sent, full, index, (owner,), path, None, "owner")
+                subject = subject_of(token, self.lex.object_control_verbs)
+                speaker = _speaker_from_subject(subject, res, lex) if subject is not None else None
+                if speaker is not None and speaker.leader and speaker.actors:
+                    return self._finish(
+                        sent, full, index, speaker.actors, path, None, "speaker", speaker
+                    )
+                return None
+            if index > 0 and token.pos_ in ("NOUN", "PROPN"):
+                agent = self._nominal_agent(token)
+                if agent and not self._cannot_give(agent):
+                    path = full[: index + 1]
+                    return self._finish(sent, full, index + 1, agent, path, None, "agent")
+                if token.lemma_.lower() in lex.holder_nouns:
+                    owned = owner_actor(token, res)
+                    if owned is not None:
+                        path = full[: index + 1]
+                        if token.dep_ == "nsubj" and token.head.lemma_ == "be":
+                            path.append(token.head)  # "our answer on troops is no"
+                        return self._finish(sent, full, index + 1, (owned,), path, None, "holder")
+                continue
+            if token.pos_ not in PREDICATE_POS:
+                continue
+            found = self._predicate_actor(token, cue, owner)
+            if found is None:
+                continue
+            actors, subject, mechanism = found
+            if not actors:
+                return None  # an unnamed group: nobody's pledge
+            if mechanism == "agent" and self._cannot_give(actors):
+                continue  # "the offer made by Kyiv ...": the giver may be named higher up
+            if mechanism == "owner":
+                index = self._owner_climb(full, index, actors)
+            path = full[: index + 1]
+            for climbed in _inherit_chain(token):
+                if climbed not in path:
+                    path.append(climbed)
+            top = max(full.index(t) for t in path if t in full) + 1
+            return self._finish(sent, full, top, actors, path, subject, mechanism)
+        if owner is not None:
+            return self._finish(sent, full, len(full), (owner,), full, None, "owner")
+        voice = quoted or self._author_voice()
+        if voice is not None and voice.actors and not voice.acts_for_nobody:
+            return self._finish(sent, full, len(full), voice.actors, full, None, "voice", voice)
+        return None
+
+    def _reporter_state(self, verb: Token) -> tuple[Actor, ...]:
+        """The state of the leader who reports the clause of ``verb``."""
+        for above in verb.ancestors:
+            if _is_reporting(above, self.lex):
+                subject = subject_of(above, self.lex.object_control_verbs)
+                speaker = (
+                    _speaker_from_subject(subject, self.res, self.lex)
+                    if subject is not None
+                    else None
+                )
+                if speaker is not None and speaker.leader and not speaker.acts_for_nobody:
+                    return speaker.actors
+                return ()
+        return ()
+
+    def _cannot_give(self, actors: tuple[Actor, ...]) -> bool:
+        """Parties to the war are never the givers of a contribution."""
+        return all(a.is_state and a.key in self.lex.belligerents for a in actors)
+
+    def _nominal_agent(self, noun: Token) -> tuple[Actor, ...]:
+        """ "the provision of financial assistance by Portugal": the giver of a noun of
+        giving."""
+        if noun.lemma_.lower() not in self.lex.nominal_agents:
+            return ()
+        for child in noun.children:
+            if child.dep_ in ("prep", "agent") and child.lower_ == "by":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        return phrase_actors(obj, self.res, self.lex, owned=False)[0]
+        return ()
+
+    def _owner_climb(self, full: list[Token], index: int, actors: tuple[Actor, ...]) -> int:
+        """A cue whose owner is its actor ("Spanish troops taking part") belongs to a higher
+        clause of the same actor when there is one ("Sánchez raised the possibility of
+        Spanish troops taking part"): the path runs up to it."""
+        for higher in range(index + 1, len(full)):
+            token = full[higher]
+            if token.pos_ not in PREDICATE_POS:
+                continue
+            if _is_reporting(token, self.lex):
+                break
+            subject = subject_of(token, self.lex.object_control_verbs)
+            if subject is None:
+                continue
+            found, _ = phrase_actors(subject, self.res, self.lex)
+            if found and set(found) <= set(actors):
+                return higher
+            break
+        return index
+
+    def _author_voice(self) -> Speaker | None:
+        author = self.res.author
+        if author is None:
+            return None
+        actor = self.res.leader_actor(author)
+        return Speaker(author, (actor,) if actor else ())
+
+    def _predicate_actor(
+        self, token: Token, cue: Token, owner: Actor | None
+    ) -> tuple[tuple[Actor, ...], Token | None, str] | None:
+        """The actors a predicate gives the cue, (() when an unnamed group), or None to look
+        higher."""
+        res, lex = self.res, self.lex
+        for child in token.children:
+            if child.dep_ == "agent":
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        actors, unnamed = phrase_actors(obj, res, lex, owned=False)
+                        if actors or unnamed:
+                            return actors, obj, "agent"
+        if token.lemma_.lower() in lex.receive_verbs:
+            for child in token.children:
+                if child.dep_ == "prep" and child.lower_ == "from":
+                    for obj in child.children:
+                        if obj.dep_ == "pobj":
+                            actors, _ = phrase_actors(obj, res, lex)
+                            if actors:
+                                return actors, obj, "source"
+        subject = subject_of(token, self.lex.object_control_verbs)
+        if subject is None:
+            return None
+        if _inside_subject(cue, subject):
+            if owner is not None:
+                return (owner,), None, "owner"
+            return None  # "troops could be deployed": the actor is higher up
+        if subject.dep_ == "expl":
+            return ((owner,), None, "owner") if owner is not None else None
+        actors, unnamed = phrase_actors(subject, res, lex)
+        if not actors and subject.lemma_.lower() in lex.government_nouns:
+            actors = self._reporter_state(token)  # "X said the government would ..."
+        if token.dep_ == "acl" and subject.i == token.head.i and not token_actors(subject, res):
+            # "an OSCE mission monitoring the ceasefire": what the mission does, not who gives
+            return None
+        if actors:
+            return actors, subject, "subject"
+        if unnamed:
+            return (), subject, "group"
+        if token.lemma_.lower() in lex.arrival_verbs and owner is not None:
+            return (owner,), None, "owner"
+        return None
+
+    def _finish(
+        self,
+        sent: Span,
+        full: list[Token],
+        top: int,
+        actors: tuple[Actor, ...],
+        path: list[Token],
+        subject: Token | None,
+        mechanism: str,
+        speaker: Speaker | None = None,
+    ) -> Clause | None:
+        res, lex = self.res, self.lex
+        if _blocked_by_mark(path, lex):
+            return None
+        frame = read_frame(top, full, actors, res, lex)
+        if frame.blocked:
+            return None
+        voice = (
+            speaker or frame.speaker or res.speakers.get(path[0].i) or _according_to(sent, res, lex)
+        )
+        if voice is not None and voice.acts_for_nobody:
+            return None  # an analyst's or a reporter's guess is no state's position
+        if _is_question(sent) and (frame.speaker is None):
+            return None
+        return Clause(actors, _own_modality(path), subject, voice, mechanism)

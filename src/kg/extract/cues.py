@@ -1,0 +1,361 @@
+"""What a sentence offers: the words that name a contribution, typed in their context.
+
+The ``kg_cues`` component marks candidate words; here they are typed by how the sentence
+uses them:
+
+- aircraft and ships that are handed over are Equipment; deployed, stationed or sent on a
+  mission (policing airspace, patrolling the sea) they are AirPower or Maritime;
+- money (a MONEY entity) is Funding, unless it is the value of something else ("drones worth
+  15 million euros") or of help that has no contribution type (humanitarian aid);
+- verbs name contributions by themselves: training ("train pilots"), funding ("lend"),
+  reconstruction ("rebuild bridges"), demining, monitoring, and policing or patrolling
+  (air or sea by what is watched over);
+- a person noun that is trained is a trainee, not troops offered; the forces and weapons of
+  a party to the war are its own, not a contribution; "not troops" is negated on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.lexicon import PATROL, Lexicon
+from kg.nlp import CUES_KEY, DESIGNATION, PLATFORM_AIR, PLATFORM_SEA
+from kg.records import ContributionType
+from kg.resolve import Resolution
+
+T = ContributionType
+# Types whose cue, when it belongs to a party to the war, is that party's own force.
+_OWN_FORCE_TYPES = frozenset(
+    {T.GROUND_TROOPS, T.AIR_POWER, T.MARITIME, T.EQUIPMENT, T.UNSPECIFIED_MILITARY}
+)
+_PERSONNEL = frozenset({T.GROUND_TROOPS})
+_MISSION_PREPS = frozenset({"over", "above", "at", "in"})
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A word naming what is offered, the types it stands for here, and whether it is
+    negated by itself ("trainers, not troops")."""
+
+    token: Token
+    types: frozenset[ContributionType]
+    negated: bool = False
+
+
+def cues_by_sentence(doc: Doc) -> dict[int, list[Span]]:
+    """The ``kg_cues`` spans of a document grouped by the index of their sentence."""
+    starts = {sent.start: index for index, sent in enumerate(doc.sents)}
+    sentence_at: list[int] = []
+    current = 0
+    for token in doc:
+        if token.i in starts:
+            current = starts[token.i]
+        sentence_at.append(current)
+    grouped: dict[int, list[Span]] = {}
+    for span in doc.spans[CUES_KEY]:
+        grouped.setdefault(sentence_at[span.start], []).append(span)
+    return grouped
+
+
+def governing_verb(token: Token) -> Token | None:
+    """The nearest verb above a word."""
+    for ancestor in token.ancestors:
+        if ancestor.pos_ in ("VERB", "AUX"):
+            return ancestor
+    return None
+
+
+class CueReader:
+    """Types the cue words of one document's sentences."""
+
+    def __init__(self, res: Resolution, lex: Lexicon) -> None:
+        self.res = res
+        self.lex = lex
+
+    # --- exclusions ----------------------------------------------------------------------
+
+    def _owned_by_belligerent(self, token: Token) -> bool:
+        for child in token.children:
+            if child.dep_ not in ("poss", "amod", "compound", "nmod"):
+                continue
+            for candidate in child.subtree:
+                mention = self.res.actor_at.get(candidate.i)
+                if mention is not None and mention.actor.is_state:
+                    return mention.actor.key in self.lex.belligerents
+        return False
+
+    def _is_trainee(self, token: Token) -> bool:
+        """People who are trained: the object of a training verb or of "training of/for",
+        also through "a brigade of 4,500 soldiers"."""
+        lex = self.lex
+        if token.lemma_.lower() not in lex.trainee_nouns and token.lower_ not in lex.trainee_nouns:
+            return False
+        head = token.head
+        if token.dep_ in ("dobj", "nsubjpass", "conj", "appos") and (
+            lex.activity_verbs.get(head.lemma_.lower()) is T.TRAINING
+        ):
+            return True
+        if token.dep_ == "pobj" and head.lower_ in ("of", "for"):
+            owner = head.head
+            if owner.lemma_.lower() in ("training", "train"):
+                return True
+            return owner.pos_ == "NOUN" and owner.i != token.i and self._is_trainee(owner)
+        return False
+
+    def _modifies_people(self, token: Token) -> bool:
+        """ "F-16 pilots", "tank crews": the cue only says what the people work with."""
+        head = token.head
+        return (
+            token.dep_ in ("compound", "amod", "nmod")
+            and head.pos_ == "NOUN"
+            and (
+                head.lemma_.lower() in self.lex.trainee_nouns
+                or head.lower_ in self.lex.trainee_nouns
+            )
+        )
+
+    def _excluded_aid(self, token: Token) -> bool:
+        lex = self.lex
+        for child in token.children:
+            if child.dep_ in ("amod", "compound") and child.lower_ in lex.excluded_aid_modifiers:
+                return True
+        return token.lemma_.lower() in lex.excluded_aid_nouns
+
+    def _foreign(self, token: Token) -> bool:
+        modifiers = {c.lower_ for c in token.children if c.dep_ in ("amod", "det", "compound")}
+        return bool(modifiers & self.lex.opposition_modifiers)
+
+    def _negated(self, token: Token) -> bool:
+        """ "not troops": a negation before the cue, on it or on the noun it is set against
+        ("trainers, not troops" negates troops, not trainers)."""
+        if any(c.dep_ == "neg" and c.i < token.i for c in token.children):
+            return True
+        if token.dep_ in ("appos", "conj"):
+            return any(
+                c.dep_ == "neg" and token.head.i < c.i < token.i for c in token.head.children
+            )
+        return False
+
+    # --- typing --------------------------------------------------------------------------
+
+    def _platform_type(self, token: Token, air: bool) -> ContributionType:
+        """Handed over: Equipment; deployed or on a mission: AirPower or Maritime."""
+        mission = T.AIR_POWER if air else T.MARITIME
+        lex = self.lex
+        verb = governing_verb(token)
+        if token.dep_ in ("nsubj", "nsubjpass") and verb is not None:
+            if lex.activity_verbs.get(verb.lemma_.lower()) == PATROL or any(
+                lex.activity_verbs.get(c.lemma_.lower()) == PATROL
+                for c in verb.children
+                if c.dep_ in ("xcomp", "advcl")
+            ):
+                return mission
+        if verb is None:
+            return mission
+        lemma = verb.lemma_.lower()
+        for child in verb.children:
+            if child.dep_ in ("xcomp", "advcl") and (
+                lex.activity_verbs.get(child.lemma_.lower()) == PATROL
+            ):
+                return mission  # "station F-16s in Ukraine to police its airspace"
+            if child.dep_ == "prep" and child.lower_ in _MISSION_PREPS:
+                places = {g.lemma_.lower() for g in child.children if g.dep_ == "pobj"}
+                if places & set(lex.patrol_objects):
+                    return mission
+            if child.dep_ == "prep" and child.lower_ == "to":
+                targets = [g for g in child.children if g.dep_ == "pobj"]
+                if any(g.lemma_.lower() in lex.force_recipients for g in targets):
+                    return T.EQUIPMENT  # "boats to the Ukrainian navy"
+                if lemma == "send" and any(
+                    (m := self.res.actor_at.get(g.i)) is not None
+                    and m.actor.key in lex.belligerents
+                    for g in targets
+                ):
+                    return T.EQUIPMENT  # "send jets to Ukraine": handed over
+        if lemma in lex.transfer_verbs and lemma not in lex.deploy_verbs:
+            return T.EQUIPMENT
+        return mission
+
+    def _labelled_types(self, span: Span, context: set[str]) -> set[ContributionType]:
+        label = span.label_
+        root = span.root
+        if label in (PLATFORM_AIR, PLATFORM_SEA):
+            return {self._platform_type(root, air=label == PLATFORM_AIR)}
+        if label == DESIGNATION:
+            return {T.EQUIPMENT}
+        kind = ContributionType(label)
+        if not self._in_context(kind, root, context):
+            return set()
+        if (
+            root.lemma_.lower() == "force"
+            and root.tag_ == "NN"
+            and not any(
+                c.dep_ in ("det", "amod", "compound", "nummod", "poss") for c in root.children
+            )
+        ):
+            return set()  # "by force", "the use of force": violence, not forces
+        if kind is T.UNSPECIFIED_MILITARY and root.lemma_.lower() in ("force", "contingent"):
+            governor = root.head.head if root.head.lower_ == "of" else root.head
+            lemma = governor.lemma_.lower()
+            if lemma in self.lex.deploy_verbs or lemma in self.lex.deployment_nouns:
+                return {T.GROUND_TROOPS}  # forces sent or deployed are troops on the ground
+        return {kind} | self._coordinated(root)
+
+    def _in_context(self, kind: ContributionType, root: Token, context: set[str]) -> bool:
+        """Monitoring needs a ceasefire (or the like) in the sentence, and not to watch talks
+        or markets; a backstop needs an attack."""
+        cues = self.lex.types[kind]
+        if cues.requires_context and not cues.requires_context & context:
+            return False
+        if cues.excluded_objects:
+            objects = {
+                c.lemma_.lower()
+                for c in root.subtree
+                if c.dep_ in ("dobj", "pobj", "compound") and c.i != root.i
+            }
+            if objects & cues.excluded_objects:
+                return False
+        return True
+
+    def _coordinated(self, root: Token) -> set[ContributionType]:
+        """Modifiers coordinated over one noun each make a phrase of their own: "air and
+        maritime capabilities" is air capabilities and maritime capabilities."""
+        found: set[ContributionType] = set()
+        phrases = self.lex.phrase_types
+        for modifier in root.children:
+            if modifier.dep_ not in ("amod", "nmod", "compound"):
+                continue
+            for word in (modifier, *(c for c in modifier.children if c.dep_ == "conj")):
+                for noun in (root.lower_, root.lemma_.lower()):
+                    kind = phrases.get(f"{word.lower_} {noun}")
+                    if kind is not None:
+                        found.add(kind)
+        return found
+
+    def _amounts(self, sent: Span) -> list[Span]:
+        """Amounts of money: MONEY entities, and a currency word, code or sign next to a
+        number that the entity recogniser missed ("DKK 600,000", "2 billion kronor")."""
+        amounts = [ent for ent in sent.ents if ent.label_ == "MONEY"]
+        covered = {i for ent in amounts for i in range(ent.start, ent.end)}
+        units = self.lex.money_units
+        doc = sent.doc
+        for token in sent:
+            if (
+                token.i in covered
+                or token.lower_ not in units
+                and token.lemma_.lower() not in units
+            ):
+                continue
+            numbers = [
+                t
+                for t in (
+                    *token.children,
+                    *(doc[i] for i in (token.i - 1, token.i + 1) if sent.start <= i < sent.end),
+                )
+                if t.like_num
+            ]
+            if numbers:
+                start = min([token.i, *(n.i for n in numbers)])
+                end = max([token.i, *(n.i for n in numbers)]) + 1
+                amounts.append(doc[start:end])
+                covered.update(range(start, end))
+        return amounts
+
+    def _money(self, sent: Span) -> list[Token]:
+        """Roots of the amounts of money a sentence offers."""
+        found: list[Token] = []
+        lex = self.lex
+        for ent in self._amounts(sent):
+            root = ent.root
+            before = sent.doc[ent.start - 1] if ent.start > sent.start else None
+            if before is not None and before.lower_ in lex.money_value_preps:
+                continue  # "drones worth 15 million euros": a value, not money offered
+            if root.head.lower_ in lex.money_value_preps or (
+                root.head.dep_ == "prep" and root.head.lower_ in lex.money_value_preps
+            ):
+                continue
+            if any(self._excluded_aid(a) for a in list(root.ancestors)[:3] if a.pos_ == "NOUN"):
+                continue  # "humanitarian aid worth ...", "the humanitarian package with ..."
+            found.append(root)
+        return found
+
+    def _activity(self, token: Token) -> set[ContributionType]:
+        lex = self.lex
+        kind = lex.activity_verbs.get(token.lemma_.lower())
+        if kind is None or token.pos_ != "VERB":
+            return set()
+        objects = [c for c in token.children if c.dep_ in ("dobj", "obj")]
+        if kind == PATROL:
+            if not objects and token.dep_ in ("xcomp", "conj"):
+                # "will help police Ukrainian airspace": the parser may hang the object on help
+                objects = [c for c in token.head.children if c.dep_ in ("dobj", "obj")]
+            watched = {o.lemma_.lower() for o in objects} | {
+                g.lemma_.lower()
+                for c in token.children
+                if c.dep_ == "prep"
+                for g in c.children
+                if g.dep_ == "pobj"
+            }
+            for obj in objects:
+                watched |= {c.lemma_.lower() for c in obj.children if c.dep_ == "compound"}
+            return {lex.patrol_objects[w] for w in watched if w in lex.patrol_objects}
+        assert isinstance(kind, ContributionType)
+        if not self._in_context(kind, token, {t.lemma_.lower() for t in token.sent}):
+            return set()
+        if (
+            kind is T.TRAINING
+            and objects
+            and not any(
+                o.lemma_.lower() in lex.trainee_nouns
+                or o.lower_ in lex.trainee_nouns
+                or o.i in self.res.actor_at
+                or any(c.i in self.res.actor_at for c in o.children)
+                for o in objects
+            )
+        ):
+            return set()  # "train their focus on": not training anyone
+        if kind is T.FUNDING and token.lemma_.lower() in ("pay", "lend", "loan"):
+            preps = {c.lower_ for c in token.children if c.dep_ in ("prep", "prt")}
+            money = any(
+                o.ent_type_ == "MONEY"
+                or o.lemma_.lower() in self.lex.money_units
+                or o.lemma_.lower() in self.lex.types[T.FUNDING].lemmas
+                for o in token.children
+                if o.dep_ in ("dobj", "dative", "obj")
+            )
+            if not money and not (token.lemma_.lower() == "pay" and preps & {"for", "into"}):
+                return set()  # "paid attention", "lend our support"
+        return {kind}
+
+    def sentence_cues(self, sent: Span, spans: list[Span]) -> list[Cue]:
+        """The cues of one sentence, merged per word, in order."""
+        context = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
+        by_token: dict[int, set[ContributionType]] = {}
+        for span in spans:
+            types = self._labelled_types(span, context)
+            if types:
+                by_token.setdefault(span.root.i, set()).update(types)
+        for root in self._money(sent):
+            by_token.setdefault(root.i, set()).add(T.FUNDING)
+        for token in sent:
+            types = self._activity(token)
+            if types:
+                by_token.setdefault(token.i, set()).update(types)
+        cues: list[Cue] = []
+        doc = sent.doc
+        for index in sorted(by_token):
+            token = doc[index]
+            types = by_token[index]
+            if types & _OWN_FORCE_TYPES and self._owned_by_belligerent(token):
+                types -= _OWN_FORCE_TYPES
+            if types & _PERSONNEL and self._is_trainee(token):
+                types -= _PERSONNEL
+            if self._modifies_people(token):
+                continue
+            if self._excluded_aid(token) or (token.pos_ == "NOUN" and self._foreign(token)):
+                continue
+            if types:
+                cues.append(Cue(token, frozenset(types), self._negated(token)))
+        return cues

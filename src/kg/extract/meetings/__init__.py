@@ -1,0 +1,449 @@
+"""Meetings as analysts count them: summits and ministerials, bilateral meetings and talks,
+visits, joint press conferences, calls, and meetings on the sidelines of another event.
+
+Each meeting word that reports a meeting held (:mod:`.kinds`) is a mention with a place
+(:mod:`.places`), a date and participants (:mod:`.participants`). Its date is the date
+phrase of its clause, else its sentence's only date, else a neighbouring sentence's, else,
+for a readout that reports it among its opening sentences or "today", the article's date;
+a sentence that dates it only by month or year ("In February, at our meeting in Munich")
+lends it no day. Mentions of one meeting ("the talks", "the two leaders met", the title and
+the body) merge into one record per day and place; a meeting is told apart by its day and
+place (a call by its day and parties), so a meeting with no place is left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.extract.dates import resolve_date
+from kg.extract.meetings.kinds import CALL, PRESS, VISIT, KindReader
+from kg.extract.meetings.participants import ParticipantFinder
+from kg.extract.meetings.places import Place, PlaceFinder
+from kg.gazetteer import Gazetteer, load_gazetteer, slugify
+from kg.lexicon import Lexicon
+from kg.records import Actor, MeetingRecord
+from kg.resolve import Resolution
+
+__all__ = ["MeetingExtractor", "Place", "extract_meetings"]
+
+# Sentences this early in a readout report the day's news.
+_OPENING_SENTENCES = 4
+
+
+@dataclass
+class _Mention:
+    token: Token
+    kind: str
+    sentence: int
+    place: Place | None
+    dated: date | None
+    participants: list[Actor]
+    leaders: list[str]
+    host: str | None
+    evidence: str
+    anaphoric: bool
+
+
+@dataclass
+class _Meeting:
+    key: str
+    kind: str
+    place: Place | None
+    date: date | None = None
+    host: str | None = None
+    participants: list[Actor] = field(default_factory=list)
+    leaders: list[str] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    sentences: set[int] = field(default_factory=set)
+    first_sentence: int = 0
+
+
+def _same_place(a: Place | None, b: Place | None) -> bool:
+    return a is not None and b is not None and slugify(a.name) == slugify(b.name)
+
+
+def _is_call(meeting: _Meeting) -> bool:
+    return meeting.kind == CALL or meeting.place is not None and meeting.place.remote
+
+
+class MeetingExtractor:
+    """Meetings of one document."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        res: Resolution,
+        lex: Lexicon,
+        reference: date | None,
+        gazetteer: Gazetteer | None = None,
+    ) -> None:
+        self.doc = doc
+        self.res = res
+        self.lex = lex
+        self.words = lex.meeting_words
+        self.reference = reference
+        self.gaz = gazetteer or load_gazetteer()
+        self.sentences = list(doc.sents)
+        self.kinds = KindReader(res, lex)
+        self.places = PlaceFinder(doc, res, lex, self.gaz)
+        self.people = ParticipantFinder(res, lex)
+        self.dated_ents, self.coarse = self._dated_entities()
+
+    # --- dates ---------------------------------------------------------------------------
+
+    def _dated_entities(self) -> tuple[list[tuple[Span, date]], set[int]]:
+        """Date phrases resolved to a day, and the sentences that name only a month or a
+        year; the dateline's date is the report's, not the meeting's."""
+        found: list[tuple[Span, date]] = []
+        coarse: set[int] = set()
+        starts = [s.start for s in self.sentences]
+        for ent in self.doc.ents:
+            if ent.start < self.places.dateline_end or ent.label_ not in ("DATE", "TIME"):
+                continue
+            resolved = resolve_date(ent.text, self.reference)
+            if resolved is not None:
+                found.append((ent, resolved))
+            elif any(t.lower_ in self.words.months or t.like_num and len(t.text) == 4 for t in ent):
+                coarse.add(max(i for i, s in enumerate(starts) if s <= ent.start))
+        return found, coarse
+
+    def _date_of(self, token: Token, sentence: int) -> date | None:
+        """The date phrase of the meeting's clause, else the sentence's only date."""
+        clause = (
+            token
+            if token.pos_ == "VERB"
+            else next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), token)
+        )
+        inside = {t.i for t in clause.subtree}
+        own: list[date] = []
+        others: list[date] = []
+        sent = self.sentences[sentence]
+        for ent, resolved in self.dated_ents:
+            if not sent.start <= ent.start < sent.end:
+                continue
+            if token.pos_ != "VERB" and (
+                ent.root.i in {t.i for t in token.subtree} or ent.root.head.i == token.i
+            ):
+                return resolved  # "their May 15 meeting"
+            if ent.root.i in inside and _nearest_verb(ent.root) in (clause, token):
+                own.append(resolved)
+            else:
+                others.append(resolved)
+        if own:
+            return own[0]
+        if others and len(set(others)) == 1:
+            return others[0]
+        return None
+
+    # --- mentions ----------------------------------------------------------------------------
+
+    def mentions(self) -> list[_Mention]:
+        """Every meeting word of the document that reports a meeting held."""
+        found: list[_Mention] = []
+        words = self.words
+        for index, sent in enumerate(self.sentences):
+            for token in sent:
+                kind = self.kinds.kind(token)
+                if kind is None or not self.kinds.held(token, sent):
+                    continue
+                place = self.places.place_of(token, kind)
+                dated = self._date_of(token, index)
+                if place is None and dated is None and self.kinds.topic(token):
+                    continue  # "the progress of negotiations with Russia": a subject of talk
+                actors, leaders = self.people.participants(token)
+                if kind == PRESS and not self.people.joint(token, actors, leaders):
+                    continue  # one leader before the press is no meeting
+                indefinite = any(
+                    c.dep_ == "det" and c.lower_ in words.indefinite_determiners
+                    for c in token.children
+                )
+                definite = any(
+                    c.dep_ in ("det", "poss") and c.lower_ in words.definite_determiners
+                    for c in token.children
+                ) and not any(  # "the meeting of the Allies" names its own meeting
+                    c.dep_ == "prep" and c.lower_ in ("of", "between", "with", "among")
+                    for c in token.children
+                )
+                found.append(
+                    _Mention(
+                        token=token,
+                        kind=kind,
+                        sentence=index,
+                        place=place,
+                        dated=dated,
+                        participants=actors,
+                        leaders=leaders,
+                        host=self.people.host(token),
+                        evidence=sent.text.strip(),
+                        anaphoric=place is None and definite and not indefinite,
+                    )
+                )
+        return found
+
+    # --- merging ---------------------------------------------------------------------------
+
+    def extract(self) -> tuple[list[MeetingRecord], dict[int, str]]:
+        """Meetings of the document, and the meeting each sentence speaks of (by key)."""
+        mentions = self.mentions()
+        meetings: list[_Meeting] = []
+        last: _Meeting | None = None
+        for mention in mentions:
+            target = self._target(mention, meetings, last)
+            if target is None and mention.anaphoric and mention.dated is None:
+                continue  # "the summit" with nothing before it to point back to
+            if target is None:
+                target = _Meeting(
+                    key=f"{mention.kind}-{mention.sentence}-{mention.token.i}",
+                    kind=mention.kind,
+                    place=mention.place,
+                    first_sentence=mention.sentence,
+                )
+                meetings.append(target)
+            self._absorb(target, mention)
+            last = target
+        merged = self._merged(meetings)
+        for meeting in merged:
+            self._complete(meeting, mentions)
+        return self._records([m for m in merged if self._enough_parties(m)])
+
+    def _target(
+        self, mention: _Mention, meetings: list[_Meeting], last: _Meeting | None
+    ) -> _Meeting | None:
+        """The meeting a mention adds to: the same place on the same day, else the last one
+        for a mention that names no place."""
+        for meeting in meetings:
+            if mention.place is None or not _same_place(meeting.place, mention.place):
+                continue
+            if mention.dated is None or meeting.date is None or meeting.date == mention.dated:
+                if not _is_call(meeting) or mention.dated == meeting.date:
+                    return meeting
+        if mention.place is None and last is not None:
+            shared = bool(set(mention.participants) & set(last.participants)) or bool(
+                set(mention.leaders) & set(last.leaders)
+            )
+            bare = not mention.participants and not mention.leaders
+            same_day = mention.dated is None or mention.dated == last.date
+            if mention.anaphoric or same_day and (shared or bare):
+                if mention.kind != CALL or last.kind == CALL:
+                    return last
+        if mention.place is None and mention.dated is not None:
+            for meeting in reversed(meetings):
+                if meeting.date == mention.dated and meeting.kind == mention.kind:
+                    return meeting
+        return None
+
+    def _absorb(self, meeting: _Meeting, mention: _Mention) -> None:
+        if meeting.place is None and mention.place is not None:
+            meeting.place = mention.place
+        if meeting.date is None and mention.dated is not None:
+            meeting.date = mention.dated
+        if (
+            mention.kind == "summit"
+            or meeting.kind in (VISIT, PRESS)
+            and mention.kind
+            in (
+                "meeting",
+                "talks",
+            )
+        ):
+            meeting.kind = mention.kind
+        meeting.host = meeting.host or mention.host
+        meeting.sentences.add(mention.sentence)
+        if mention.evidence not in meeting.evidence:
+            meeting.evidence.append(mention.evidence)
+        meeting.participants += [a for a in mention.participants if a not in meeting.participants]
+        meeting.leaders += [n for n in mention.leaders if n not in meeting.leaders]
+
+    def _complete(self, meeting: _Meeting, mentions: list[_Mention]) -> None:
+        """Fill a missing date from the neighbours or the article, a missing place from the
+        dateline, the visited state as a participant of a visit, and the state the meeting
+        was in as its host unless the text names one."""
+        if meeting.date is None and not meeting.sentences & self.coarse:
+            meeting.date = self._nearby_date(meeting, mentions)
+            if meeting.date is None and self._reported_now(meeting):
+                meeting.date = self.reference  # a readout's meeting of the day, undated
+        dateline = self.places.dateline
+        if (
+            meeting.place is None
+            and dateline is not None
+            and (meeting.first_sentence < 3 or meeting.kind == PRESS)
+        ):
+            meeting.place = dateline
+        place = meeting.place
+        if place is not None and not place.remote and place.state is not None:
+            if meeting.kind == VISIT and Actor("state", place.state) not in meeting.participants:
+                meeting.participants.append(Actor("state", place.state))
+            if meeting.host is None:
+                meeting.host = place.state  # a meeting in Paris is hosted by France
+
+    def _nearby_date(self, meeting: _Meeting, mentions: list[_Mention]) -> date | None:
+        first = min(meeting.sentences)
+        for offset in (-1, 1):
+            index = first + offset
+            if not 0 <= index < len(self.sentences):
+                continue
+            if any(
+                m.sentence == index and m.place and not _same_place(m.place, meeting.place)
+                for m in mentions
+            ):
+                continue  # that sentence's date belongs to another meeting
+            sent = self.sentences[index]
+            dates = {d for ent, d in self.dated_ents if sent.start <= ent.start < sent.end}
+            if len(dates) == 1:
+                return dates.pop()
+        return None
+
+    def _reported_now(self, meeting: _Meeting) -> bool:
+        """A meeting the article reports as its news: in its opening sentences, or said to
+        be today."""
+        if self.reference is None:
+            return False
+        return min(meeting.sentences) < _OPENING_SENTENCES or any(
+            t.lower_ in self.words.today_words for i in meeting.sentences for t in self.sentences[i]
+        )
+
+    def _merged(self, meetings: list[_Meeting]) -> list[_Meeting]:
+        """One record per meeting of the article: mentions with the same or no date, and the
+        same, no, or an enclosing place ("Ukraine" and "Kyiv"), are one meeting."""
+        kept: list[_Meeting] = []
+        for meeting in meetings:
+            candidates = [k for k in kept if self._compatible(k, meeting)]
+            into = min(candidates, key=lambda k: self._distance(k, meeting), default=None)
+            if into is None:
+                kept.append(meeting)
+                continue
+            if into.place is None or (
+                meeting.place is not None and self._encloses(into.place, meeting.place)
+            ):
+                into.place = meeting.place
+            into.date = into.date or meeting.date
+            into.host = into.host or meeting.host
+            if (
+                meeting.kind == "summit"
+                or into.kind in (VISIT, PRESS)
+                and meeting.kind
+                not in (
+                    VISIT,
+                    PRESS,
+                )
+            ):
+                into.kind = meeting.kind
+            into.sentences |= meeting.sentences
+            into.evidence += [e for e in meeting.evidence if e not in into.evidence]
+            into.participants += [a for a in meeting.participants if a not in into.participants]
+            into.leaders += [n for n in meeting.leaders if n not in into.leaders]
+            into.first_sentence = min(into.first_sentence, meeting.first_sentence)
+        return kept
+
+    def _distance(self, a: _Meeting, b: _Meeting) -> tuple[int, int]:
+        """How far apart two mentions of maybe one meeting are: fewer shared parties, then
+        more sentences between them, is farther."""
+        shared = len(set(a.participants) & set(b.participants)) + len(
+            set(a.leaders) & set(b.leaders)
+        )
+        gap = min(abs(i - j) for i in a.sentences for j in b.sentences)
+        return (-shared, gap)
+
+    def _encloses(self, outer: Place, inner: Place) -> bool:
+        """ "Ukraine" encloses "Kyiv": the outer place is the state the inner one is in."""
+        state = self.gaz.states.get(inner.state or "")
+        return (
+            state is not None
+            and slugify(outer.name) != slugify(inner.name)
+            and slugify(outer.name) in {slugify(n) for n in (state.name, *state.names)}
+        )
+
+    def _compatible(self, a: _Meeting, b: _Meeting) -> bool:
+        if _is_call(a) != _is_call(b):
+            return False
+        if a.date is not None and b.date is not None and a.date != b.date:
+            return False
+        shared = bool(set(a.participants) & set(b.participants)) or bool(
+            set(a.leaders) & set(b.leaders)
+        )
+        if _is_call(a):
+            return not (a.participants and b.participants) or shared
+        if a.place is None or b.place is None:
+            # a mention with no place joins a meeting that shares a party with it, or any
+            # when it names neither day nor party of its own ("the talks", "the meeting")
+            loose = b if b.place is None else a
+            return shared or (loose.date is None and not loose.participants and not loose.leaders)
+        return (
+            slugify(a.place.name) == slugify(b.place.name)
+            or self._encloses(a.place, b.place)
+            or self._encloses(b.place, a.place)
+        )
+
+    def _enough_parties(self, meeting: _Meeting) -> bool:
+        """A visit is a meeting when the visitor meets someone: two parties at least (the
+        visited state counts), on a known day."""
+        if meeting.kind != VISIT:
+            return True
+        if meeting.date is None:
+            return False
+        parties = set(meeting.participants) | {
+            a for n in meeting.leaders if (a := self.res.leader_actor(n)) is not None
+        }
+        return len(parties) > 1
+
+    def _records(self, meetings: list[_Meeting]) -> tuple[list[MeetingRecord], dict[int, str]]:
+        records: dict[tuple[date | None, str], MeetingRecord] = {}
+        by_sentence: dict[int, str] = {}
+        for meeting in meetings:
+            place = meeting.place
+            if place is None or place.remote and meeting.date is None:
+                continue  # a meeting is told apart by its day and place
+            participants = list(meeting.participants)
+            for name in meeting.leaders:
+                represented = self.res.leader_actor(name)
+                if represented is not None and represented.is_state:
+                    if represented not in participants:
+                        participants.append(represented)
+            if place.remote and len(participants) < 2:
+                continue  # a call with fewer than two parties cannot be told apart
+            day = meeting.date.isoformat() if meeting.date else ""
+            key = meeting.key if place.remote else slugify(f"{place.name} {day}")
+            record = MeetingRecord(
+                key=key,
+                kind=meeting.kind,
+                location=place.name,
+                date=meeting.date,
+                host=meeting.host,
+                participants=tuple(participants),
+                leaders=tuple(meeting.leaders),
+                evidence=tuple(meeting.evidence),
+                venue=place.venue,
+            )
+            identity = (meeting.date, key)
+            records[identity] = _merge(records[identity], record) if identity in records else record
+            for index in meeting.sentences:
+                by_sentence.setdefault(index, key)
+        return list(records.values()), by_sentence
+
+
+def _nearest_verb(token: Token) -> Token | None:
+    return next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), None)
+
+
+def _merge(a: MeetingRecord, b: MeetingRecord) -> MeetingRecord:
+    return MeetingRecord(
+        key=a.key,
+        kind="summit" if "summit" in (a.kind, b.kind) else a.kind,
+        location=a.location,
+        date=a.date,
+        host=a.host or b.host,
+        participants=tuple(dict.fromkeys(a.participants + b.participants)),
+        leaders=tuple(dict.fromkeys(a.leaders + b.leaders)),
+        evidence=tuple(dict.fromkeys(a.evidence + b.evidence)),
+        venue=a.venue or b.venue,
+    )
+
+
+def extract_meetings(
+    doc: Doc, res: Resolution, lex: Lexicon, reference: date | None
+) -> tuple[list[MeetingRecord], dict[int, str]]:
+    """Meetings of one document and the meeting each sentence speaks of (by key)."""
+    return MeetingExtractor(doc, res, lex, reference).extract()

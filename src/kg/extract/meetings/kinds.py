@@ -1,0 +1,184 @@
+"""Which words report a meeting, of which kind, and whether it was held.
+
+A meeting word is a noun (a meeting, talks, a summit, a visit, a call with someone, a joint
+press conference) or a verb (met, hosted or received someone, visited, spoke by phone). It
+reports a meeting held when its clause is realis: not future, tentative, planned, hoped for,
+offered, cancelled or negated, not an infinitive of purpose ("arrived to meet"), and not the
+topic of something else ("the progress of the negotiations").
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Span, Token
+
+from kg.extract.dates import is_future
+from kg.extract.syntax import conjuncts
+from kg.lexicon import Lexicon
+from kg.resolve import Resolution
+
+PRESS = "press conference"
+CALL = "call"
+VISIT = "visit"
+_MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
+
+
+class KindReader:
+    """Reads the meeting words of one document."""
+
+    def __init__(self, res: Resolution, lex: Lexicon) -> None:
+        self.res = res
+        self.lex = lex
+        self.words = lex.meeting_words
+
+    def names_people(self, token: Token) -> bool:
+        """The phrase names people (a leader, "his counterpart", "the delegation")."""
+        for head in conjuncts(token):
+            if head.i in self.res.leader_at or head.i in self.res.person_at:
+                return True
+            if head.lemma_.lower() in self.lex.participant_nouns:
+                return True
+            for child in head.children:
+                if child.dep_ in ("appos", "compound") and child.i in self.res.leader_at:
+                    return True
+        return False
+
+    def kind(self, token: Token) -> str | None:
+        """The kind of meeting a word reports, or None."""
+        if token.pos_ in ("NOUN", "PROPN"):
+            return self._noun_kind(token)
+        if token.pos_ == "VERB":
+            return self._verb_kind(token)
+        return None
+
+    def _noun_kind(self, token: Token) -> str | None:
+        lex, words = self.lex, self.words
+        lemma = token.lemma_.lower()
+        modifiers = {c.lower_ for c in token.children if c.dep_ in _MODIFIER_DEPS}
+        if token.lower_ == "talks" or lemma == "talk" and token.tag_ == "NNS":
+            return "talks"
+        if lemma in ("call", "conversation"):
+            if modifiers & (lex.phone_markers | lex.virtual_markers | words.call_compounds):
+                return CALL
+            if lemma == "call" and any(
+                c.dep_ == "prep" and c.lower_ in ("with", "between") for c in token.children
+            ):
+                return CALL  # "the Secretary's call with the Foreign Minister"
+            return None
+        if lemma == "conference" and modifiers & words.press_compounds:
+            return PRESS
+        if lemma in words.press_nouns:
+            return PRESS
+        kind = lex.meeting_nouns.get(lemma)
+        if kind is None or kind == PRESS or lemma == "talk":
+            return None  # "a briefing" alone, "a talk" (a lecture)
+        if token.tag_ == "NNS" and kind not in words.series_kinds:
+            return None  # "several days of meetings": a series, not one meeting
+        return kind
+
+    def _verb_kind(self, token: Token) -> str | None:
+        lex, words = self.lex, self.words
+        lemma = token.lemma_.lower()
+        children = list(token.children)
+        if lemma in ("speak", "talk", "confer"):
+            means = {
+                g.lemma_.lower()
+                for c in children
+                if c.dep_ == "prep" and c.lower_ in words.call_means_prepositions
+                for g in c.subtree
+            }
+            if means & (lex.phone_markers | lex.virtual_markers):
+                return CALL
+            return "talks" if lemma == "confer" else None
+        if lemma in ("call", "phone", "telephone"):
+            if lemma == "call" and any(
+                c.dep_ == "prep" and c.lower_ in ("for", "on") for c in children
+            ):
+                return None  # "called for", "called on"
+            objects = [c for c in children if c.dep_ in ("dobj", "obj")]
+            if any(self.names_people(o) or o.i in self.res.actor_at for o in objects):
+                return CALL
+            return None  # "called it symbolic"
+        if any(c.dep_ == "dobj" and c.lemma_.lower() in lex.meeting_nouns for c in children):
+            return None  # "held talks", "hosted a summit": the noun is the mention
+        if lemma in words.receiving_verbs:
+            objects = [c for c in children if c.dep_ in ("dobj", "obj", "nsubjpass")]
+            agent = any(c.dep_ == "agent" for c in children)
+            people = any(self.names_people(o) for o in objects)
+            if lemma == "host":
+                return "meeting" if people or agent else None
+            return "meeting" if people or (agent and token.tag_ == "VBN") else None
+        if lemma in words.visit_verbs:
+            return VISIT
+        if lemma == "meet":
+            if not any(c.dep_ in ("prep", "dobj", "nsubj", "nsubjpass") for c in children):
+                return None
+            if any(
+                c.dep_ == "prep"
+                and c.lower_ == "with"
+                and any(g.lemma_.lower() in words.reception_nouns for g in c.children)
+                for c in children
+            ):
+                return None  # "the proposal met with scepticism"
+            return "meeting"
+        return lex.meeting_verbs.get(lemma) if lemma in ("convene", "gather") else None
+
+    def held(self, token: Token, sent: Span) -> bool:
+        """A meeting that took place: not future, planned, intended, cancelled or negated."""
+        lex, words = self.lex, self.words
+        if any(
+            c.lower_ in words.not_held_modifiers and c.dep_ in ("amod", "compound", "npadvmod")
+            for c in token.children
+        ):
+            return False
+        for index, node in enumerate([token, *token.ancestors]):
+            if index > 3 and node.pos_ in ("NOUN", "PROPN"):
+                break
+            children = list(node.children)
+            if any(c.dep_ == "neg" for c in children) or any(
+                c.dep_ == "det" and c.lower_ == "no" for c in children
+            ):
+                return False
+            if any(
+                c.dep_ == "aux"
+                and (c.lower_ in words.future_auxiliaries or c.lower_ in lex.consider_modals)
+                for c in children
+            ):
+                return False
+            lemma = node.lemma_.lower()
+            if index > 0 and node.pos_ in ("VERB", "ADJ", "AUX"):
+                if node.pos_ == "VERB" and (
+                    lemma in words.cancel_verbs
+                    or lemma == "call"
+                    and any(c.lower_ == "off" for c in children)
+                ):
+                    return False  # "postponed the meeting", "called off a visit"
+                if lemma in words.intention_words:
+                    return False
+                if lemma in lex.reporting_verbs:
+                    break
+            if index > 0 and node.pos_ == "NOUN" and lemma in words.intention_nouns:
+                return False
+            if node.dep_ == "ROOT" or index > 0 and node.dep_ in ("advcl", "conj"):
+                break
+        if token.pos_ == "VERB" and any(
+            c.dep_ == "aux" and c.lower_ == "to" for c in token.children
+        ):
+            return False  # "agreed to meet", "arrived to meet": not yet held
+        if is_future(sent) and any(c.lower_ in ("will", "next") for c in token.head.subtree):
+            return False
+        head = token.head
+        return not (
+            head.lower_ == "to" and head.head.lemma_.lower() in ("prior", "ahead", "before")
+        )
+
+    def topic(self, token: Token) -> bool:
+        """A meeting word that is what something else is about ("the progress of the
+        negotiations", "approaches to the talks"), not a meeting the text reports."""
+        head = token.head
+        return (
+            token.dep_ == "pobj"
+            and head.lower_ in self.words.topic_prepositions
+            and head.head.pos_ == "NOUN"
+            and head.head.lemma_.lower() not in self.lex.meeting_nouns
+            and head.head.lemma_.lower() not in self.words.sidelines_nouns
+        )

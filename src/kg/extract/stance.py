@@ -1,0 +1,275 @@
+"""The stance of a clause, from the words on the path between the cue and its actor only.
+
+- Declined: negation on the path ("will not send", "no troops", "has no plans", "none of
+  us", "not a single soldier", "neither A nor B"), refusal words ("refused", "ruled out",
+  "refusal", "unwilling"), an answer that is no.
+- Considering: negated refusal ("did not rule out"); deliberation verbs and nouns ("weighing",
+  "looking into", "the possibility"), tentative modals ("could", "might"), deciding that is
+  still to come ("will decide whether", "decisions will be made"), matters left for later,
+  approval still to be sought ("subject to a vote").
+- Committed: commitment, transfer and deployment verbs, readiness adjectives ("ready to"),
+  commitment nouns ("pledge", "decision"), a future modal ("will", "would"), an infinitive
+  headline ("Romania to send ...").
+- Nothing on the path that speaks of contributing: no stance (a description, not a pledge).
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Token
+
+from kg.extract.clause import Clause
+from kg.extract.cues import Cue
+from kg.lexicon import Lexicon
+from kg.records import Stance
+
+_FUTURE = frozenset({"will", "shall", "'ll", "\u2019ll", "would", "wo"})
+_STANCE_DEPS = frozenset(
+    {
+        "neg",
+        "aux",
+        "auxpass",
+        "advmod",
+        "prt",
+        "acomp",
+        "attr",
+        "det",
+        "preconj",
+        "mark",
+        "npadvmod",
+        "dep",
+    }
+)
+_PAST_TAGS = frozenset({"VBD", "VBN"})
+
+
+def _words(path: tuple[Token, ...], lex: Lexicon) -> list[Token]:
+    """The path's words, the function words that hang on them, and deliberation nouns they
+    take as objects ("would begin talks with ... on the deployment")."""
+    found: list[Token] = []
+    for token in path:
+        found.append(token)
+        for child in token.children:
+            if child.dep_ in _STANCE_DEPS:
+                found.append(child)
+            elif child.dep_ == "dobj" and (
+                child.lemma_.lower() in lex.consider_nouns
+                or child.lemma_.lower() in lex.commit_nouns
+            ):
+                found.append(child)  # "reaffirm our commitment to ...", "begin talks on ..."
+    return found
+
+
+def _hypothetical(cue: Cue, path: tuple[Token, ...], lex: Lexicon) -> bool:
+    """ "Any NATO peacekeepers deployed to Ukraine would ...": a supposition, not a pledge."""
+    nouns = [cue.token, *(t for t in path if t.pos_ == "NOUN")]
+    return any(
+        c.dep_ == "det" and c.lower_ in lex.hypothetical_determiners
+        for noun in nouns
+        for c in noun.children
+    )
+
+
+def _negative(token: Token, lex: Lexicon) -> bool:
+    lowered = token.lower_
+    if token.dep_ == "neg":
+        # "trainers, not troops": a "not" after a noun sets another noun against it
+        return not (token.head.pos_ in ("NOUN", "PROPN") and token.i > token.head.i)
+    if lowered == "no" and token.i + 1 < len(token.doc):
+        if token.doc[token.i + 1].lower_ in ("more", "less", "fewer", "longer"):
+            return False  # "no more than 150 soldiers" is an amount
+    if token.dep_ in ("det", "preconj", "advmod", "attr") and lowered in lex.negative_determiners:
+        return True
+    return token.dep_ == "advmod" and lowered == "never"
+
+
+def _subject_negated(clause: Clause, cue: Cue, lex: Lexicon) -> bool:
+    """ "None of us", "Neither Austria nor Malta", "Not a single soldier", "no troops"."""
+    heads = [cue.token]
+    if clause.subject is not None:
+        heads.append(clause.subject)
+    for head in heads:
+        if head.lower_ in ("none", "nobody", "neither"):
+            return True
+        for child in head.children:
+            if _negative(child, lex) or child.lower_ in ("neither", "nor"):
+                return True
+            if child.dep_ in ("det", "amod") and any(g.lower_ == "not" for g in child.children):
+                return True  # "not a single soldier"
+            if child.dep_ == "cc" and child.lower_ == "nor":
+                return True
+    return False
+
+
+def _decision_pending(token: Token, lex: Lexicon) -> bool:
+    """Deciding still to come: "will decide whether", "deciding", "decisions will be made"."""
+    lemma = token.lemma_.lower()
+    if lemma in lex.decision_verbs and token.pos_ == "VERB":
+        if token.tag_ in _PAST_TAGS and not any(
+            c.dep_ == "aux" and c.lower_ in _FUTURE for c in token.children
+        ):
+            return False
+        return True
+    if lemma in lex.decision_nouns and token.pos_ == "NOUN":
+        verb = token.head
+        return token.dep_ == "nsubjpass" and any(
+            c.dep_ == "aux" and c.lower_ in _FUTURE for c in verb.children
+        )
+    return False
+
+
+def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False) -> Stance | None:
+    """The stance the path of ``clause`` expresses for ``cue``, or None when it speaks of no
+    contribution."""
+    path = clause.path
+    words = _words(path, lex)
+    phrase_negated = cue.negated or _subject_negated(clause, cue, lex)
+    negated = phrase_negated or any(_negative(t, lex) for t in words)
+    declined = False
+    considered = False
+    committed = False
+    for token in words:
+        lemma = token.lemma_.lower()
+        pos = token.pos_
+        if pos == "VERB" and lemma in lex.decline_verbs:
+            particles = lex.decline_particles.get(lemma)
+            if particles is None or any(c.lower_ in particles for c in token.children):
+                declined = True
+        elif pos == "NOUN" and lemma in lex.decline_nouns and token.dep_ != "det":
+            declined = True
+        elif pos == "ADJ" and lemma in lex.decline_adjectives:
+            declined = True
+        if _decision_pending(token, lex):
+            considered = True
+        elif pos == "VERB" and lemma in lex.consider_verbs:
+            if lemma != "look" or any(c.lower_ in lex.consider_particles for c in token.children):
+                considered = True
+        elif pos == "NOUN" and lemma in lex.consider_nouns:
+            considered = True
+        elif pos == "ADJ" and lemma in lex.consider_adjectives:
+            considered = True
+        if token.dep_ == "aux" and token.lower_ in lex.consider_modals:
+            considered = True
+        if token.dep_ == "advmod" and token.lower_ in lex.pending_adverbs:
+            considered = True
+        if pos in ("VERB", "AUX") and (
+            lemma in lex.commit_verbs or lemma in lex.arrival_verbs or lemma in lex.receive_verbs
+        ):
+            committed = committed or _finite(token)
+        elif pos in ("VERB", "AUX") and lemma in lex.role_verbs and _in_role(token, cue.token):
+            committed = committed or _finite(token)
+        elif pos == "VERB" and lemma in lex.instrument_verbs and _helps_with(token, cue.token):
+            committed = committed or _finite(token)
+        elif pos == "ADJ" and lemma in lex.commit_adjectives:
+            committed = True
+        elif pos == "NOUN" and lemma in lex.commit_nouns:
+            committed = True
+        if token.dep_ in ("aux", "auxpass") and token.lower_ in _FUTURE:
+            committed = True
+    if _needs_approval(path, lex):
+        considered = True
+    lexical = (
+        declined
+        or considered
+        or any(_speaks_of_contributing(t, lex) for t in words)
+        or any(t.lemma_.lower() in lex.role_verbs and _in_role(t, cue.token) for t in words)
+    )
+    if not lexical:
+        if phrase_negated and committed:
+            return Stance.DECLINED  # "there will be no boots", "not a single soldier will"
+        if headline and any(c.dep_ == "aux" and c.lower_ == "to" for t in path for c in t.children):
+            return Stance.COMMITTED  # "Romania to send air defence to Ukraine"
+        return None
+    if _hypothetical(cue, path, lex) and not (negated or declined or considered):
+        return None  # "any" under a commitment is a supposition; under deliberation, not
+    if negated and declined:
+        return Stance.CONSIDERING  # "did not rule out", "not refusing"
+    if negated or declined:
+        return Stance.DECLINED
+    if considered:
+        return Stance.CONSIDERING
+    if committed:
+        return Stance.COMMITTED
+    return None
+
+
+def _in_role(verb: Token, cue: Token) -> bool:
+    """ "will act as a backstop": the cue is the role the subject takes on."""
+    return any(
+        c.dep_ == "prep" and c.lower_ == "as" and cue.i in {t.i for t in c.subtree}
+        for c in verb.children
+    )
+
+
+def _helps_with(verb: Token, cue: Token) -> bool:
+    """ "supports Ukraine with weapons": the cue is what the help is given with."""
+    return any(
+        c.dep_ == "prep" and c.lower_ == "with" and cue.i in {t.i for t in c.subtree}
+        for c in verb.children
+    )
+
+
+def _finite(verb: Token) -> bool:
+    """A verb that states something: inflected, or with an auxiliary ("will send", "to
+    send"); a bare gerund ("the importance of demining") states nothing."""
+    if verb.tag_ in ("VBD", "VBZ", "VBP", "VBN", "MD"):
+        return True
+    return any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+
+
+def _speaks_of_contributing(token: Token, lex: Lexicon) -> bool:
+    """A word that makes a clause speak of contributing (not a bare modal)."""
+    lemma = token.lemma_.lower()
+    pos = token.pos_
+    if pos == "VERB":
+        return (
+            lemma in lex.commit_verbs
+            or lemma in lex.activity_verbs
+            or lemma in lex.instrument_verbs
+            or lemma in lex.receive_verbs
+            or lemma in lex.arrival_verbs
+        )
+    if pos == "ADJ":
+        return lemma in lex.commit_adjectives
+    if pos in ("NOUN", "PROPN"):
+        return lemma in lex.commit_nouns or lemma in lex.holder_nouns
+    return False
+
+
+_SEEKING = frozenset(
+    {
+        "seek",
+        "require",
+        "need",
+        "await",
+        "request",
+        "ask",
+        "get",
+        "obtain",
+        "win",
+        "secure",
+        "consult",
+        "depend",
+        "hinge",
+        "wait",
+    }
+)
+_PENDING_PREPS = frozenset({"subject", "pending", "awaiting", "after", "without", "until"})
+
+
+def _needs_approval(path: tuple[Token, ...], lex: Lexicon) -> bool:
+    """Approval still to be sought for the clause itself ("subject to a parliamentary vote",
+    "would seek approval", "after consulting parliament"), not consent already given."""
+    for token in path:
+        if token.pos_ not in ("VERB", "AUX", "ADJ"):
+            continue
+        if token.lemma_.lower() in _SEEKING and any(
+            g.lemma_.lower() in lex.approval_nouns for g in token.subtree
+        ):
+            return True
+        for child in token.children:
+            seeking = child.lemma_.lower() in _SEEKING or (
+                child.dep_ in ("prep", "amod", "acomp") and child.lower_ in _PENDING_PREPS
+            )
+            if seeking and any(g.lemma_.lower() in lex.approval_nouns for g in child.subtree):
+                return True
+    return False

@@ -1,0 +1,509 @@
+"""The word lists of ``kg/data/lexicon.json`` and ``titles.json``, loaded once per process.
+
+Each list belongs to one mechanism of the resolve or extract stage; ``kg/data/README.md``
+names them.
+
+>>> lex = load_lexicon()
+>>> "troop" in lex.types[ContributionType.GROUND_TROOPS].lemmas
+True
+>>> lex.activity_verbs["lend"]
+<ContributionType.FUNDING: 'Funding'>
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Any
+
+from kg.records import ContributionType
+
+PATROL = "patrol"
+
+
+@dataclass(frozen=True)
+class TypeCues:
+    """How the text names one contribution type."""
+
+    lemmas: frozenset[str]
+    phrases: tuple[str, ...]
+    requires_context: frozenset[str]
+    excluded_objects: frozenset[str]
+
+
+def _words(raw: Any) -> frozenset[str]:
+    return frozenset(str(w) for w in raw)
+
+
+@dataclass(frozen=True)
+class MeetingWords:
+    """The word lists of the meeting extractor (``lexicon.json``, key ``meetings``)."""
+
+    place_prepositions: frozenset[str]
+    visit_prepositions: frozenset[str]
+    participant_prepositions: frozenset[str]
+    not_participant_prepositions: frozenset[str]
+    time_prepositions: frozenset[str]
+    topic_prepositions: frozenset[str]
+    attendance_verbs: frozenset[str]
+    receiving_verbs: frozenset[str]
+    travel_verbs: frozenset[str]
+    visit_verbs: frozenset[str]
+    event_verbs: frozenset[str]
+    sidelines_nouns: frozenset[str]
+    months: frozenset[str]
+    not_held_modifiers: frozenset[str]
+    cancel_verbs: frozenset[str]
+    intention_words: frozenset[str]
+    intention_nouns: frozenset[str]
+    reception_nouns: frozenset[str]
+    future_auxiliaries: frozenset[str]
+    call_means_prepositions: frozenset[str]
+    call_compounds: frozenset[str]
+    press_compounds: frozenset[str]
+    press_nouns: frozenset[str]
+    joint_markers: frozenset[str]
+    today_words: frozenset[str]
+    indefinite_determiners: frozenset[str]
+    definite_determiners: frozenset[str]
+    group_possessives: frozenset[str]
+    series_kinds: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list, as sets; field names follow the keys of ``lexicon.json``."""
+
+    raw: dict[str, Any]
+    types: dict[ContributionType, TypeCues]
+    titles: dict[str, str]
+    title_data: dict[str, Any]
+
+    def words(self, *path: str) -> frozenset[str]:
+        """The list at ``path`` in the JSON, as a set."""
+        node: Any = self.raw
+        for key in path:
+            node = node[key]
+        return _words(node)
+
+    # --- contributions ---------------------------------------------------------------
+
+    @cached_property
+    def air_platforms(self) -> frozenset[str]:
+        return self.words("platforms", "air")
+
+    @cached_property
+    def sea_platforms(self) -> frozenset[str]:
+        return self.words("platforms", "sea")
+
+    @cached_property
+    def air_designations(self) -> frozenset[str]:
+        return self.words("designation_prefixes", "air")
+
+    @cached_property
+    def activity_verbs(self) -> dict[str, ContributionType | str]:
+        """Verb lemma -> the type it names, or ``PATROL`` for verbs typed by their object."""
+        found: dict[str, ContributionType | str] = {}
+        for key, verbs in self.raw["activity_verbs"].items():
+            if key == "about":
+                continue
+            kind: ContributionType | str = PATROL if key == PATROL else ContributionType(key)
+            for verb in verbs:
+                found[verb] = kind
+        return found
+
+    @cached_property
+    def patrol_objects(self) -> dict[str, ContributionType]:
+        return {
+            word: ContributionType(kind)
+            for kind, words in self.raw["patrol_objects"].items()
+            if kind != "about"
+            for word in words
+        }
+
+    @cached_property
+    def deployment_nouns(self) -> frozenset[str]:
+        return self.words("deployment_nouns", "lemmas")
+
+    @cached_property
+    def phrase_types(self) -> dict[str, ContributionType]:
+        """Every cue phrase (lower case) -> its type, for phrases rebuilt from coordinated
+        modifiers ("air and maritime capabilities")."""
+        return {p: kind for kind, cues in self.types.items() for p in cues.phrases}
+
+    @cached_property
+    def trainee_nouns(self) -> frozenset[str]:
+        return self.words("trainee_nouns")
+
+    @cached_property
+    def money_units(self) -> frozenset[str]:
+        return self.words("money_units")
+
+    @cached_property
+    def money_scale(self) -> frozenset[str]:
+        return self.words("money_scale")
+
+    @cached_property
+    def money_value_preps(self) -> frozenset[str]:
+        return self.words("money_value_preps")
+
+    @cached_property
+    def excluded_aid_modifiers(self) -> frozenset[str]:
+        return self.words("excluded_aid", "modifiers")
+
+    @cached_property
+    def excluded_aid_nouns(self) -> frozenset[str]:
+        return self.words("excluded_aid", "nouns")
+
+    @cached_property
+    def reconstruction_purposes(self) -> frozenset[str]:
+        return self.words("reconstruction_purposes")
+
+    @cached_property
+    def transfer_verbs(self) -> frozenset[str]:
+        return self.words("transfer_verbs")
+
+    @cached_property
+    def deploy_verbs(self) -> frozenset[str]:
+        return self.words("deploy_verbs")
+
+    @cached_property
+    def force_recipients(self) -> frozenset[str]:
+        return self.words("force_recipients")
+
+    @cached_property
+    def receive_verbs(self) -> frozenset[str]:
+        return self.words("receive_verbs")
+
+    @cached_property
+    def arrival_verbs(self) -> frozenset[str]:
+        return self.words("arrival_verbs", "lemmas")
+
+    # --- stance ----------------------------------------------------------------------
+
+    @cached_property
+    def commit_verbs(self) -> frozenset[str]:
+        return self.words("commit", "verbs") | self.transfer_verbs | self.deploy_verbs
+
+    @cached_property
+    def commit_adjectives(self) -> frozenset[str]:
+        return self.words("commit", "adjectives")
+
+    @cached_property
+    def commit_nouns(self) -> frozenset[str]:
+        return self.words("commit", "nouns")
+
+    @cached_property
+    def decision_verbs(self) -> frozenset[str]:
+        return self.words("decision_verbs", "lemmas")
+
+    @cached_property
+    def decision_nouns(self) -> frozenset[str]:
+        return self.words("decision_verbs", "nouns")
+
+    @cached_property
+    def consider_verbs(self) -> frozenset[str]:
+        return self.words("consider", "verbs")
+
+    @cached_property
+    def consider_modals(self) -> frozenset[str]:
+        return self.words("consider", "modals")
+
+    @cached_property
+    def consider_nouns(self) -> frozenset[str]:
+        return self.words("consider", "nouns")
+
+    @cached_property
+    def consider_adjectives(self) -> frozenset[str]:
+        return self.words("consider", "adjectives")
+
+    @cached_property
+    def consider_particles(self) -> frozenset[str]:
+        return self.words("consider", "particles")
+
+    @cached_property
+    def pending_adverbs(self) -> frozenset[str]:
+        return self.words("consider", "pending")
+
+    @cached_property
+    def approval_nouns(self) -> frozenset[str]:
+        return self.words("consider", "approval_nouns")
+
+    @cached_property
+    def decline_verbs(self) -> frozenset[str]:
+        return self.words("decline", "verbs")
+
+    @cached_property
+    def decline_particles(self) -> dict[str, frozenset[str]]:
+        return {verb: _words(parts) for verb, parts in self.raw["decline"]["particles"].items()}
+
+    @cached_property
+    def decline_nouns(self) -> frozenset[str]:
+        return self.words("decline", "nouns")
+
+    @cached_property
+    def decline_adjectives(self) -> frozenset[str]:
+        return self.words("decline", "adjectives")
+
+    @cached_property
+    def negative_determiners(self) -> frozenset[str]:
+        return self.words("decline", "negative_determiners")
+
+    @cached_property
+    def negative_adverbs(self) -> frozenset[str]:
+        return self.words("decline", "negative_adverbs")
+
+    @cached_property
+    def answer_nouns(self) -> frozenset[str]:
+        return self.words("decline", "answer_nouns")
+
+    @cached_property
+    def reporting_verbs(self) -> frozenset[str]:
+        return self.words("frames", "reporting")
+
+    @cached_property
+    def wish_verbs(self) -> frozenset[str]:
+        return self.words("frames", "wishes")
+
+    @cached_property
+    def opposition_verbs(self) -> frozenset[str]:
+        return self.words("frames", "opposition")
+
+    @cached_property
+    def instrument_verbs(self) -> frozenset[str]:
+        return self.words("instrument_verbs", "lemmas")
+
+    @cached_property
+    def object_control_verbs(self) -> frozenset[str]:
+        return self.words("object_control_verbs", "lemmas")
+
+    @cached_property
+    def role_verbs(self) -> frozenset[str]:
+        return self.words("role_verbs", "lemmas")
+
+    @cached_property
+    def quantifier_pronouns(self) -> frozenset[str]:
+        return self.words("quantifier_pronouns")
+
+    @cached_property
+    def known_verbs(self) -> frozenset[str]:
+        """Every verb lemma the lists name, for repairing lemmas the model gets wrong."""
+        verbs = (
+            self.commit_verbs
+            | self.consider_verbs
+            | self.decline_verbs
+            | self.reporting_verbs
+            | self.wish_verbs
+            | self.opposition_verbs
+            | self.receive_verbs
+            | self.arrival_verbs
+            | self.instrument_verbs
+            | frozenset(self.activity_verbs)
+            | self.decision_verbs
+            | self.role_verbs
+            | frozenset(self.meeting_verbs)
+        )
+        return frozenset(v for v in verbs if " " not in v)
+
+    @cached_property
+    def elaboration_markers(self) -> tuple[tuple[str, ...], ...]:
+        return tuple(tuple(p.split()) for p in self.raw["elaboration_markers"]["phrases"])
+
+    @cached_property
+    def nominal_agents(self) -> frozenset[str]:
+        return self.words("nominal_agents", "lemmas")
+
+    @cached_property
+    def question_marks(self) -> frozenset[str]:
+        return self.words("frames", "question_marks")
+
+    @cached_property
+    def hypothesis_markers(self) -> frozenset[str]:
+        return self.words("hypothesis_markers")
+
+    @cached_property
+    def condition_markers(self) -> tuple[str, ...]:
+        return tuple(self.raw["condition_markers"])
+
+    @cached_property
+    def condition_heads(self) -> frozenset[str]:
+        return self.words("condition_heads")
+
+    @cached_property
+    def opposition_modifiers(self) -> frozenset[str]:
+        return self.words("opposition_modifiers")
+
+    @cached_property
+    def hypothetical_determiners(self) -> frozenset[str]:
+        return self.words("hypothetical_determiners")
+
+    # --- actors ----------------------------------------------------------------------
+
+    @cached_property
+    def aggregate_nouns(self) -> frozenset[str]:
+        return self.words("aggregate_nouns")
+
+    @cached_property
+    def holder_nouns(self) -> frozenset[str]:
+        return self.words("holder_nouns")
+
+    @cached_property
+    def quantity_heads(self) -> frozenset[str]:
+        return self.words("quantity_heads")
+
+    @cached_property
+    def recipient_prepositions(self) -> frozenset[str]:
+        return self.words("recipient_prepositions")
+
+    @cached_property
+    def recipient_verbs(self) -> frozenset[str]:
+        return self.words("recipient_verbs")
+
+    @cached_property
+    def defended_nouns(self) -> frozenset[str]:
+        return self.words("defended_nouns")
+
+    @cached_property
+    def person_pronouns(self) -> frozenset[str]:
+        return self.words("pronouns", "person")
+
+    @cached_property
+    def state_pronouns(self) -> frozenset[str]:
+        return self.words("pronouns", "state")
+
+    @cached_property
+    def plural_pronouns(self) -> frozenset[str]:
+        return self.words("pronouns", "plural")
+
+    @cached_property
+    def first_singular(self) -> frozenset[str]:
+        return self.words("pronouns", "first_singular")
+
+    @cached_property
+    def first_plural(self) -> frozenset[str]:
+        return self.words("pronouns", "first_plural")
+
+    @cached_property
+    def government_nouns(self) -> frozenset[str]:
+        return self.words("government_nouns")
+
+    @cached_property
+    def belligerents(self) -> frozenset[str]:
+        return self.words("belligerents", "states")
+
+    @cached_property
+    def non_leader_titles(self) -> frozenset[str]:
+        return self.words("non_leader_titles")
+
+    @cached_property
+    def titles_longest_first(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Title phrases with their words, longest first ("prime minister" before
+        "minister")."""
+        return tuple(
+            (t, tuple(t.split())) for t in sorted(self.titles, key=lambda t: -len(t.split()))
+        )
+
+    @cached_property
+    def title_words(self) -> frozenset[str]:
+        """Every word that occurs in a title phrase."""
+        return frozenset(w for t in self.titles for w in t.split())
+
+    # --- meetings --------------------------------------------------------------------
+
+    @cached_property
+    def meeting_words(self) -> MeetingWords:
+        section = self.raw["meetings"]
+        return MeetingWords(
+            **{name: _words(section[name]) for name in MeetingWords.__dataclass_fields__}
+        )
+
+    @cached_property
+    def future_auxiliaries(self) -> frozenset[str]:
+        return self.words("stance_words", "future_auxiliaries")
+
+    @cached_property
+    def seeking_verbs(self) -> frozenset[str]:
+        return self.words("stance_words", "seeking_verbs")
+
+    @cached_property
+    def pending_prepositions(self) -> frozenset[str]:
+        return self.words("stance_words", "pending_prepositions")
+
+    @cached_property
+    def quantity_negations(self) -> frozenset[str]:
+        return self.words("stance_words", "quantity_negations")
+
+    @cached_property
+    def anaphoric_objects(self) -> frozenset[str]:
+        return self.words("anaphoric_objects", "words")
+
+    @cached_property
+    def mission_prepositions(self) -> frozenset[str]:
+        return self.words("mission_prepositions", "words")
+
+    @cached_property
+    def anonymous_labels(self) -> frozenset[str]:
+        return self.words("transcript", "anonymous_labels")
+
+    @cached_property
+    def former_prefixes(self) -> frozenset[str]:
+        return _words(self.title_data["former_prefixes"])
+
+    @cached_property
+    def office_words(self) -> frozenset[str]:
+        return _words(self.title_data["office_words"])
+
+    @cached_property
+    def generic_titles(self) -> dict[str, str]:
+        return dict(self.title_data["generic_titles"])
+
+    @cached_property
+    def guest_titles(self) -> frozenset[str]:
+        return _words(self.title_data["guest_titles"])
+
+    @cached_property
+    def meeting_nouns(self) -> dict[str, str]:
+        return dict(self.raw["meeting_nouns"])
+
+    @cached_property
+    def meeting_verbs(self) -> dict[str, str]:
+        return dict(self.raw["meeting_verbs"])
+
+    @cached_property
+    def virtual_markers(self) -> frozenset[str]:
+        return self.words("virtual_markers")
+
+    @cached_property
+    def phone_markers(self) -> frozenset[str]:
+        return self.words("phone_markers")
+
+    @cached_property
+    def participation_verbs(self) -> frozenset[str]:
+        return self.words("participation_verbs")
+
+    @cached_property
+    def participant_nouns(self) -> frozenset[str]:
+        return self.words("participant_nouns")
+
+
+def _read(name: str) -> Any:
+    return json.loads(resources.files("kg.data").joinpath(name).read_text("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def load_lexicon() -> Lexicon:
+    """The shipped lexicon (cached)."""
+    raw = _read("lexicon.json")
+    title_data = _read("titles.json")
+    types = {
+        ContributionType(name): TypeCues(
+            lemmas=_words(cues.get("lemmas", ())),
+            phrases=tuple(cues.get("phrases", ())),
+            requires_context=_words(cues.get("requires_context", ())),
+            excluded_objects=_words(cues.get("excluded_objects", ())),
+        )
+        for name, cues in raw["contribution_cues"].items()
+    }
+    return Lexicon(raw=raw, types=types, titles=dict(title_data["titles"]), title_data=title_data)

@@ -1,0 +1,144 @@
+"""The resolve stage: who every mention of a document is, worked out once per document.
+
+It reads the gazetteer spans of the annotated document and the article's header, and gives
+one frozen :class:`Resolution`: the actor of each state, demonym, capital or organization
+name, the canonical leader of each name, surname and definite title, the speaker of each
+quoted or transcribed passage, what each pronoun, "we" or government noun stands for, the
+signatories of a joint statement and the author of a signed text.
+"""
+
+from __future__ import annotations
+
+import re
+from types import MappingProxyType
+
+from spacy.tokens import Doc, Token
+
+from kg.gazetteer import Gazetteer, load_gazetteer
+from kg.lexicon import Lexicon, load_lexicon
+from kg.nlp import SPANS_KEY
+from kg.records import Actor
+from kg.resolve.leaders import LeaderFinder
+from kg.resolve.model import ActorMention, DocumentContext, Resolution, Speaker
+from kg.resolve.references import ReferenceResolver
+from kg.resolve.speech import find_speakers, label_speaker_by_surname, paragraphs
+
+__all__ = ["DocumentContext", "Resolution", "Speaker", "resolve"]
+
+_ACTOR_LABELS = {"STATE": "state", "DEMONYM": "state", "CAPITAL": "state", "SEAT": "state"}
+_JOINT = re.compile(r"\bjoint\b.*\b(statement|declaration|communiqu)|\bcommuniqu", re.I)
+_BYLINE_MAX_TOKENS = 16
+# A statement names its signatories in its opening, after a line or two of release furniture.
+_OPENING_PARAGRAPHS = 6
+
+
+def actor_mentions(doc: Doc) -> dict[int, ActorMention]:
+    """Token index -> the gazetteer name it belongs to (venues included, for meetings)."""
+    found: dict[int, ActorMention] = {}
+    for span in doc.spans[SPANS_KEY]:
+        if span.label_ == "LEADER":
+            continue
+        if span.label_ == "ORG":
+            actor = Actor("org", span.kb_id_)
+        elif span.label_ == "VENUE":
+            actor = Actor("venue", span.kb_id_)
+        else:
+            actor = Actor(_ACTOR_LABELS[span.label_], span.kb_id_)
+        mention = ActorMention(actor, span.label_, span.start, span.end)
+        for token in span:
+            found[token.i] = mention
+    return found
+
+
+def resolve(
+    doc: Doc,
+    context: DocumentContext,
+    gazetteer: Gazetteer | None = None,
+    lexicon: Lexicon | None = None,
+) -> Resolution:
+    """Who every mention of ``doc`` stands for (see the module docstring)."""
+    gaz = gazetteer or load_gazetteer()
+    lex = lexicon or load_lexicon()
+    aggregates = gaz.aggregate_orgs
+    actor_at = actor_mentions(doc)
+    publisher_code = gaz.state_in_text(context.publisher) if context.publisher else None
+    publisher_state = Actor("state", publisher_code) if publisher_code else None
+    finding = LeaderFinder(doc, gaz, lex, actor_at, publisher_state).find()
+    leader_actor = {name: record.actor for name, record in finding.records.items()}
+    refs = ReferenceResolver(doc, lex, actor_at, finding.at, leader_actor, aggregates)
+    person_at = refs.resolve_persons()
+
+    def speaker_of_phrase(token: Token) -> Speaker | None:
+        if token.i in finding.not_leaders or token.lemma_.lower() in lex.non_leader_titles:
+            return Speaker(None, (), acts_for_nobody=True)
+        name = finding.at.get(token.i) or person_at.get(token.i)
+        if name is not None:
+            actor = leader_actor.get(name)
+            return Speaker(name, (actor,) if actor else ())
+        actors = refs.phrase_actors(token)
+        return Speaker(None, actors) if actors else None
+
+    def by_surname(surname: str) -> tuple[str, Actor] | None:
+        info = gaz.leader_for_surname(surname)
+        if info is None:
+            return None
+        actor = Actor("state", info.state) if info.state else Actor("org", info.org or "")
+        return info.name, actor
+
+    speakers = find_speakers(
+        doc, lex, speaker_of_phrase, label_speaker_by_surname(leader_actor, by_surname)
+    )
+    author = _author(doc, finding.at)
+    signatories = _signatories(doc, context, gaz, refs)
+    refers_to = refs.resolve_actors(speakers, signatories, author, publisher_state)
+    return Resolution(
+        actor_at=MappingProxyType(actor_at),
+        leader_at=MappingProxyType(dict(finding.at)),
+        leaders=MappingProxyType(dict(finding.records)),
+        refers_to=MappingProxyType(dict(refers_to)),
+        person_at=MappingProxyType(dict(refs.person_at)),
+        speakers=MappingProxyType(speakers),
+        not_leaders=frozenset(finding.not_leaders),
+        signatories=signatories,
+        author=author,
+        publisher_state=publisher_state,
+        aggregates=aggregates,
+    )
+
+
+def _author(doc: Doc, leader_at: dict[int, str]) -> str | None:
+    """The leader who signs the text: a byline ("Antony J. Blinken, Secretary of State") or an
+    attribution line ("The following is attributable to Spokesperson X:") near the top."""
+    for number, paragraph in enumerate(paragraphs(doc)):
+        if number >= 3:
+            break
+        if len(paragraph) > _BYLINE_MAX_TOKENS:
+            continue
+        names = [leader_at[t.i] for t in paragraph if t.i in leader_at]
+        if not names:
+            continue
+        verbs = [t for t in paragraph if t.pos_ == "VERB"]
+        if not verbs or any(t.lower_ == "attributable" for t in paragraph):
+            return names[0]
+    return None
+
+
+def _signatories(
+    doc: Doc, context: DocumentContext, gaz: Gazetteer, refs: ReferenceResolver
+) -> tuple[Actor, ...]:
+    """The states that sign a joint statement: named in its title, or in an opening "We, the
+    leaders of A, B and C," of its first paragraphs."""
+    if context.title and _JOINT.search(context.title):
+        named = gaz.states_in_text(context.title)
+        if len(named) > 1:
+            return tuple(Actor("state", code) for code in named)
+    for number, paragraph in enumerate(paragraphs(doc)):
+        if number >= _OPENING_PARAGRAPHS:
+            break
+        for token in paragraph:
+            if token.lower_ == "we" and any(c.dep_ == "appos" for c in token.children):
+                appos = next(c for c in token.children if c.dep_ == "appos")
+                named_actors = tuple(a for a in refs.phrase_actors(appos) if a.is_state)
+                if len(named_actors) > 1:
+                    return named_actors
+    return ()

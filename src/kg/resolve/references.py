@@ -1,0 +1,294 @@
+"""What pronouns and other referring words stand for.
+
+- "he", "she", "his", "her": the leader who is the subject of the same sentence before the
+  pronoun, else of the latest sentence with a leader as subject, else the latest leader named.
+- "it", "its": the state that is the subject before the pronoun, in this sentence or the ones
+  before; "they", "their": the latest subject naming several states.
+- "we", "our", "us": the speaker's states inside speech; outside it, the signatories of a
+  joint statement, the author of a signed text, or the state that publishes an official text;
+  "We, the leaders of A and B," names them itself.
+- "the government", "her government", "our country", "the two governments": the state of the
+  owner, the speaker or the latest subject.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.lexicon import Lexicon
+from kg.records import Actor
+from kg.resolve.model import ActorMention, Speaker
+
+_SUBJECTS = ("nsubj", "nsubjpass")
+_LOOKBACK = 3
+
+
+@dataclass
+class _History:
+    """Subjects of the sentences read so far."""
+
+    leader_subjects: list[tuple[int, str]] = field(default_factory=list)
+    leader_mentions: list[tuple[int, str]] = field(default_factory=list)
+    state_subjects: list[tuple[int, Actor]] = field(default_factory=list)
+    plural_subjects: list[tuple[int, tuple[Actor, ...]]] = field(default_factory=list)
+
+
+class ReferenceResolver:
+    """Resolves the referring words of one document, sentence by sentence."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        lex: Lexicon,
+        actor_at: dict[int, ActorMention],
+        leader_at: dict[int, str],
+        leader_actor: dict[str, Actor | None],
+        aggregates: frozenset[str],
+    ) -> None:
+        self.doc = doc
+        self.lex = lex
+        self.actor_at = actor_at
+        self.leader_at = leader_at
+        self.leader_actor = leader_actor
+        self.aggregates = aggregates
+        self.person_at: dict[int, str] = {}
+        self.refers_to: dict[int, tuple[Actor, ...]] = {}
+        self.sentence_of: dict[int, int] = {}
+        for index, sent in enumerate(doc.sents):
+            for token in sent:
+                self.sentence_of[token.i] = index
+
+    # --- helpers -------------------------------------------------------------------------
+
+    def direct_actor(self, token: Token) -> Actor | None:
+        name = self.leader_at.get(token.i) or self.person_at.get(token.i)
+        if name is not None:
+            return self.leader_actor.get(name)
+        mention = self.actor_at.get(token.i)
+        if mention is None or mention.label == "VENUE":
+            return None
+        if mention.actor.kind == "org" and mention.actor.key in self.aggregates:
+            return None
+        if mention.label == "DEMONYM" and token.dep_ in ("amod", "compound"):
+            return None
+        return mention.actor
+
+    def phrase_actors(self, head: Token) -> tuple[Actor, ...]:
+        """States a noun phrase names, through conjuncts and "of" lists ("the prime ministers
+        of Latvia and Estonia", "France, Germany and Poland")."""
+        found: list[Actor] = []
+        for token in _conjuncts(head):
+            actor = self.direct_actor(token) or self.refers_to.get(token.i, (None,))[0]
+            if actor is None:
+                actor = _owner(token, self)
+            if actor is None:
+                for prep in token.children:
+                    if prep.dep_ == "prep" and prep.lower_ == "of":
+                        for obj in prep.children:
+                            if obj.dep_ == "pobj":
+                                found.extend(a for a in self.phrase_actors(obj) if a not in found)
+            if actor is not None and actor not in found:
+                found.append(actor)
+        return tuple(found)
+
+    # --- persons -------------------------------------------------------------------------
+
+    def resolve_persons(self) -> dict[int, str]:
+        """He, she, his, her -> a leader's canonical name."""
+        history = _History()
+        for index, sent in enumerate(self.doc.sents):
+            for token in sent:
+                lowered = token.lower_
+                if lowered in self.lex.person_pronouns and token.pos_ == "PRON":
+                    name = self._person_antecedent(token, sent, index, history)
+                    if name is not None:
+                        self.person_at[token.i] = name
+            self._remember(sent, index, history)
+        return self.person_at
+
+    def _person_antecedent(
+        self, token: Token, sent: Span, index: int, history: _History
+    ) -> str | None:
+        for earlier in reversed(list(sent)[: token.i - sent.start]):
+            name = self.leader_at.get(earlier.i)
+            if name is not None and earlier.dep_ in _SUBJECTS:
+                return name
+        for earlier in reversed(list(sent)[: token.i - sent.start]):
+            name = self.leader_at.get(earlier.i) or self.person_at.get(earlier.i)
+            if name is not None and token.dep_ in _SUBJECTS:
+                return name
+        for at, name in reversed(history.leader_subjects):
+            if index - at <= _LOOKBACK:
+                return name
+            break
+        for at, name in reversed(history.leader_mentions):
+            if index - at <= _LOOKBACK:
+                return name
+            break
+        return None
+
+    def _remember(self, sent: Span, index: int, history: _History) -> None:
+        for token in sent:
+            name = self.leader_at.get(token.i) or self.person_at.get(token.i)
+            if name is not None:
+                history.leader_mentions.append((index, name))
+                if _is_subject(token):
+                    history.leader_subjects.append((index, name))
+                continue
+            if _is_subject(token):
+                actors = self.phrase_actors(token)
+                states = tuple(a for a in actors if a.is_state)
+                if len(states) > 1:
+                    history.plural_subjects.append((index, states))
+                elif len(states) == 1 and self.actor_at.get(token.i) is not None:
+                    history.state_subjects.append((index, states[0]))
+
+    # --- states, groups and "we" ----------------------------------------------------------
+
+    def resolve_actors(
+        self,
+        speakers: dict[int, Speaker],
+        signatories: tuple[Actor, ...],
+        author: str | None,
+        publisher_state: Actor | None,
+    ) -> dict[int, tuple[Actor, ...]]:
+        """It, they, we, our, the government ... -> the actors they stand for."""
+        history = _History()
+        lex = self.lex
+        outside_we: tuple[Actor, ...] = signatories
+        if not outside_we and author is not None:
+            actor = self.leader_actor.get(author)
+            outside_we = (actor,) if actor else ()
+        if not outside_we and publisher_state is not None:
+            outside_we = (publisher_state,)
+        for index, sent in enumerate(self.doc.sents):
+            for token in sent:
+                lowered = token.lower_
+                speaker = speakers.get(token.i)
+                found: tuple[Actor, ...] = ()
+                if lowered in lex.first_plural and token.pos_ == "PRON":
+                    found = self._we(token, speaker, outside_we)
+                elif lowered in lex.first_singular and token.pos_ == "PRON":
+                    name = speaker.leader if speaker is not None else author
+                    if name is not None:
+                        self.person_at.setdefault(token.i, name)
+                        actor = self.leader_actor.get(name)
+                        found = (actor,) if actor else ()
+                elif lowered in lex.state_pronouns and token.pos_ == "PRON":
+                    found = self._it(token, sent, index, history)
+                elif lowered in lex.plural_pronouns and token.pos_ == "PRON":
+                    found = self._they(index, history)
+                elif token.lemma_.lower() in lex.government_nouns and token.pos_ == "NOUN":
+                    found = self._government(token, speaker, outside_we, index, history)
+                if found:
+                    self.refers_to[token.i] = found
+            self._remember(sent, index, history)
+        return self.refers_to
+
+    def _we(
+        self, token: Token, speaker: Speaker | None, outside: tuple[Actor, ...]
+    ) -> tuple[Actor, ...]:
+        for child in token.children:
+            if child.dep_ == "appos":  # "We, the leaders of France, Germany and Poland,"
+                named = self.phrase_actors(child)
+                if named:
+                    return named
+        head = token.head
+        if head.dep_ == "appos" or token.dep_ == "pobj" and head.lower_ == "of":
+            pass
+        if speaker is not None:
+            if speaker.acts_for_nobody:
+                return ()
+            return speaker.actors
+        return outside
+
+    def _it(self, token: Token, sent: Span, index: int, history: _History) -> tuple[Actor, ...]:
+        for earlier in reversed(list(sent)[: token.i - sent.start]):
+            if _is_subject(earlier):
+                actor = self.direct_actor(earlier)
+                if actor is not None and (actor.is_state or actor.kind == "org"):
+                    return (actor,)
+        for at, actor in reversed(history.state_subjects):
+            if index - at <= _LOOKBACK:
+                return (actor,)
+            break
+        return ()
+
+    def _they(self, index: int, history: _History) -> tuple[Actor, ...]:
+        for at, actors in reversed(history.plural_subjects):
+            if index - at <= 1:
+                return actors
+            break
+        return ()
+
+    def _government(
+        self,
+        token: Token,
+        speaker: Speaker | None,
+        outside: tuple[Actor, ...],
+        index: int,
+        history: _History,
+    ) -> tuple[Actor, ...]:
+        """ "the government", "her country", "our government", "the two governments"."""
+        if self.direct_actor(token) is not None:
+            return ()
+        owner = _owner(token, self)
+        if owner is not None:
+            return (owner,)
+        for child in token.children:
+            if child.dep_ == "poss" and child.pos_ == "PRON":
+                lowered = child.lower_
+                if lowered in self.lex.first_plural:
+                    return self._we(child, speaker, outside)
+                if lowered in self.lex.plural_pronouns:
+                    return self._they(index, history)
+                name = self.person_at.get(child.i)
+                actor = self.leader_actor.get(name) if name else None
+                return (actor,) if actor else ()
+            if child.dep_ == "nummod" or child.lower_ in ("both", "two", "three"):
+                for at, actors in reversed(history.plural_subjects):
+                    if index - at <= _LOOKBACK:
+                        return actors
+                    break
+                return ()
+        if any(c.lower_ == "the" for c in token.children) and token.tag_ == "NN":
+            if speaker is not None and not speaker.acts_for_nobody:
+                return speaker.actors
+        return ()
+
+
+def _is_subject(token: Token) -> bool:
+    return token.dep_ in _SUBJECTS
+
+
+def _conjuncts(head: Token) -> list[Token]:
+    found: list[Token] = []
+    stack = [head]
+    while stack:
+        token = stack.pop()
+        if token in found:
+            continue
+        found.append(token)
+        stack.extend(c for c in token.children if c.dep_ in ("conj", "appos"))
+    return sorted(found, key=lambda t: t.i)
+
+
+def _owner(token: Token, resolver: ReferenceResolver) -> Actor | None:
+    """Whose a thing is when a name in front of it says so ("Sweden's", "Spanish")."""
+    for child in token.children:
+        if child.dep_ not in ("poss", "amod", "compound", "nmod"):
+            continue
+        for candidate in child.subtree:
+            if candidate.i >= token.i:
+                break
+            name = resolver.leader_at.get(candidate.i)
+            if name is not None:
+                return resolver.leader_actor.get(name)
+            mention = resolver.actor_at.get(candidate.i)
+            if mention is not None and mention.label not in ("VENUE",):
+                if mention.actor.kind == "org" and mention.actor.key in resolver.aggregates:
+                    return None
+                return mention.actor
+    return None

@@ -1,0 +1,162 @@
+"""Who speaks: quotations and their attribution, transcript speaker labels, bylines and
+"according to" phrases.
+
+A quotation's speaker is the subject of the reporting verb next to it (`"...," X said`,
+`X said: "..."`); a quotation with no attribution of its own continues the last one. In a
+transcript, a label ("SECRETARY BLINKEN:", "MR PRICE:", "QUESTION:") gives the speaker of
+its turn, up to the next label.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from spacy.tokens import Doc, Span, Token
+
+from kg.gazetteer import fold
+from kg.lexicon import Lexicon
+from kg.records import Actor
+from kg.resolve.model import Speaker
+
+_OPENING = frozenset({"\u201c", "\u2018", "\u00ab"})
+_CLOSING = frozenset({"\u201d", "\u2019", "\u00bb"})
+_TOGGLE = frozenset({'"', "'", "``", "''"})
+# Labels of turns spoken by people who act for no state.
+_ANONYMOUS_LABELS = frozenset(
+    {"question", "q", "moderator", "reporter", "journalist", "audience", "participant", "operator"}
+)
+_LABEL = re.compile(r"^([A-Z][A-Z.\u2019' -]{1,60}|[A-Z][a-z]+(?: [A-Z][\w.\u2019'-]+){0,4}):\s")
+
+SpeakerOf = Callable[[Token], Speaker | None]
+
+
+def paragraphs(doc: Doc) -> Iterator[Span]:
+    """The paragraphs of a document (the cleaner separates them with line breaks)."""
+    start = 0
+    for token in doc:
+        if token.is_space and "\n" in token.text:
+            if token.i > start:
+                yield doc[start : token.i]
+            start = token.i + 1
+    if start < len(doc):
+        yield doc[start : len(doc)]
+
+
+def quote_spans(paragraph: Span) -> list[tuple[int, int]]:
+    """(first, last) token indices of the quotations of a paragraph, marks excluded; a
+    quotation still open at the paragraph's end runs to it."""
+    spans: list[tuple[int, int]] = []
+    open_at: int | None = None
+    for token in paragraph:
+        text = token.text
+        if not token.is_quote and text not in _TOGGLE:
+            continue
+        opening = text in _OPENING or (text in _TOGGLE and open_at is None)
+        if text in _CLOSING and open_at is None:
+            continue  # an apostrophe the tokenizer left alone
+        if opening and open_at is None:
+            open_at = token.i
+        elif open_at is not None and text not in _OPENING:
+            if token.i - open_at > 2:
+                spans.append((open_at + 1, token.i - 1))
+            open_at = None
+    if open_at is not None and paragraph.end - open_at > 3:
+        spans.append((open_at + 1, paragraph.end - 1))
+    return spans
+
+
+def _reporting_verb_near(
+    doc: Doc, sent: Span, inside: range, lex: Lexicon, after: bool
+) -> Token | None:
+    """A reporting verb of the sentence, outside the quotation, on the given side of it."""
+    tokens = [
+        t
+        for t in sent
+        if t.i not in inside and (t.i > inside.stop if after else t.i < inside.start)
+    ]
+    for token in tokens:
+        if token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in lex.reporting_verbs:
+            return token
+        if token.lower_ == "according":
+            return token
+    return None
+
+
+def _subject_of_report(verb: Token) -> Token | None:
+    if verb.lower_ == "according":
+        for prep in verb.children:
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    return obj
+        nxt = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+        if nxt is not None and nxt.lower_ == "to":
+            return next((c for c in nxt.children if c.dep_ == "pobj"), None)
+        return None
+    for child in verb.children:
+        if child.dep_ in ("nsubj", "nsubjpass"):
+            return child
+    return None
+
+
+def find_speakers(
+    doc: Doc,
+    lex: Lexicon,
+    speaker_of_phrase: SpeakerOf,
+    label_speaker: Callable[[str], Speaker | None],
+) -> dict[int, Speaker]:
+    """The speaker of each token of quoted or transcribed speech."""
+    speakers: dict[int, Speaker] = {}
+    turn: Speaker | None = None
+    last: Speaker | None = None
+    for paragraph in paragraphs(doc):
+        label = _LABEL.match(paragraph.text)
+        if label is not None:
+            found = label_speaker(label.group(1))
+            if found is not None:
+                turn = found
+        if turn is not None:
+            for token in paragraph:
+                speakers[token.i] = turn
+            continue
+        for first, end in quote_spans(paragraph):
+            inside = range(first, end + 1)
+            speaker: Speaker | None = None
+            for sent, after in ((doc[end].sent, True), (doc[first].sent, False)):
+                verb = _reporting_verb_near(doc, sent, inside, lex, after)
+                subject = _subject_of_report(verb) if verb is not None else None
+                if subject is not None and subject.i not in inside:
+                    speaker = speaker_of_phrase(subject)
+                    if speaker is not None:
+                        break
+            if speaker is None:
+                speaker = last
+            if speaker is None:
+                continue
+            last = speaker
+            for index in inside:
+                speakers.setdefault(index, speaker)
+    return speakers
+
+
+def label_speaker_by_surname(
+    leaders: dict[str, Actor | None], leader_for_surname: Callable[[str], tuple[str, Actor] | None]
+) -> Callable[[str], Speaker | None]:
+    """A resolver of transcript labels: "SECRETARY BLINKEN" -> the leader named Blinken."""
+
+    def resolve(label: str) -> Speaker | None:
+        words = [w for w in re.split(r"[\s.]+", label.strip()) if w]
+        if not words:
+            return None
+        if fold(words[0]) in _ANONYMOUS_LABELS or fold(label) in _ANONYMOUS_LABELS:
+            return Speaker(None, (), acts_for_nobody=True)
+        surname = fold(words[-1])
+        for name, actor in leaders.items():
+            if fold(name.split()[-1]) == surname:
+                return Speaker(name, (actor,) if actor else ())
+        found = leader_for_surname(words[-1])
+        if found is not None:
+            return Speaker(found[0], (found[1],))
+        return None
+
+    return resolve
