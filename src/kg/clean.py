@@ -227,6 +227,29 @@ def unwrap(text: str) -> list[str]:
     return paragraphs
 
 
+# "WARSAW, March 26 (Reuters) - ", "KYIV (AP) — ", "OSLO, 12 February 2026 - "
+_DATELINE = re.compile(
+    r"^(?P<line>(?:[A-Z][A-Z.'\u2019 -]{2,40}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?|\d{1,2} [A-Z][a-z]{2,8}\.?(?: \d{4})?))?"
+    r"(?:\s*\([^)]{1,30}\))?\s*(?:-|\u2013|\u2014))\s+(?=[A-Z\"\u201c'\u2018])"
+)
+
+
+def split_dateline(paragraph: str) -> list[str]:
+    """A dateline as a paragraph of its own, so it is neither read as the subject of the
+    first sentence nor breaks it.
+
+    >>> split_dateline("ROME, July 10 (Wire) - Germany pledged 1.5 billion euros.")
+    ['ROME, July 10 (Wire) -', 'Germany pledged 1.5 billion euros.']
+    >>> split_dateline("Germany pledged 1.5 billion euros - a record.")
+    ['Germany pledged 1.5 billion euros - a record.']
+    """
+    match = _DATELINE.match(paragraph)
+    if match is None:
+        return [paragraph]
+    return [match.group("line"), paragraph[match.end() :]]
+
+
 def clean_text(text: str, *, markdown: bool | None = None) -> CleanText:
     """Paragraphs of article body, furniture and other-language passages left out.
 
@@ -242,7 +265,16 @@ def clean_text(text: str, *, markdown: bool | None = None) -> CleanText:
     dropped = 0
     skipped = 0
     languages: dict[str, int] = {}
-    for paragraph in unwrap(normalised):
+    paragraphs = unwrap(normalised)
+    dateline: str | None = None
+    # the dateline opens the first paragraph of body, after a title line or two
+    for index in range(min(3, len(paragraphs))):
+        parts = split_dateline(paragraphs[index])
+        if len(parts) > 1:
+            paragraphs[index : index + 1] = parts
+            dateline = parts[0]
+            break
+    for paragraph in paragraphs:
         if len(kept) >= rules.min_body_paragraphs and any(p.search(paragraph) for p in rules.tail):
             dropped += 1
             break
@@ -250,7 +282,7 @@ def clean_text(text: str, *, markdown: bool | None = None) -> CleanText:
             dropped += 1
             continue
         # A dateline or a byline is too short for a language guess; it goes with the text.
-        short = len(paragraph.split()) < rules.min_words
+        short = len(paragraph.split()) < rules.min_words or paragraph == dateline
         language = "en" if short else paragraph_language(paragraph)
         if language != "en":
             skipped += 1

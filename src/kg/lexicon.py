@@ -13,6 +13,7 @@ True
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -424,6 +425,26 @@ class Lexicon:
         return self.words("stance_words", "future_auxiliaries")
 
     @cached_property
+    def deontic_modals(self) -> frozenset[str]:
+        return self.words("stance_words", "deontic_modals")
+
+    @cached_property
+    def tentative_adjectives(self) -> frozenset[str]:
+        return self.words("tentative", "adjectives")
+
+    @cached_property
+    def tentative_passives(self) -> frozenset[str]:
+        return self.words("tentative", "passive_verbs")
+
+    @cached_property
+    def private_nouns(self) -> frozenset[str]:
+        return self.words("private_nouns", "lemmas")
+
+    @cached_property
+    def official_nouns(self) -> frozenset[str]:
+        return self.words("official_nouns", "lemmas")
+
+    @cached_property
     def seeking_verbs(self) -> frozenset[str]:
         return self.words("stance_words", "seeking_verbs")
 
@@ -446,6 +467,23 @@ class Lexicon:
     @cached_property
     def anonymous_labels(self) -> frozenset[str]:
         return self.words("transcript", "anonymous_labels")
+
+    @cached_property
+    def answer_labels(self) -> frozenset[str]:
+        return self.words("transcript", "answer_labels")
+
+    @cached_property
+    def interview_markers(self) -> tuple[str, ...]:
+        return tuple(self.raw["transcript"]["interview_markers"])
+
+    @cached_property
+    def name_suffixes(self) -> frozenset[str]:
+        return _words(self.title_data["name_suffixes"])
+
+    @cached_property
+    def joint_statement_titles(self) -> tuple[re.Pattern[str], ...]:
+        patterns = self.raw["joint_statement_markers"]["patterns"]
+        return tuple(re.compile(p, re.IGNORECASE) for p in patterns)
 
     @cached_property
     def former_prefixes(self) -> frozenset[str]:

@@ -130,7 +130,9 @@ class CueComponent:
         self.by_lemma: dict[str, list[str]] = {}
         for kind, cues in lex.types.items():
             if cues.phrases:
-                self.phrases.add(kind.value, [nlp.make_doc(p) for p in cues.phrases])
+                # "mine clearance" is also written "mine-clearance"
+                written = {p for phrase in cues.phrases for p in (phrase, phrase.replace(" ", "-"))}
+                self.phrases.add(kind.value, [nlp.make_doc(p) for p in sorted(written)])
             for lemma in cues.lemmas:
                 self.by_lemma.setdefault(lemma, []).append(kind.value)
         for lemma in lex.air_platforms:

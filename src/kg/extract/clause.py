@@ -125,8 +125,9 @@ def read_frame(
 
 
 def _own_modality(path: list[Token]) -> tuple[Token, ...]:
-    """The path without the verbs that a coordinated verb hangs from: "could be deployed ...
-    and pledged participation" keeps "pledged" free of "could"."""
+    """The path without the verbs that a coordinated verb with a tense of its own hangs from:
+    "could be deployed ... and pledged participation" keeps "pledged" free of "could", while
+    "will fund X and provide Y" shares its "will" with "provide"."""
     kept: list[Token] = []
     skip: int | None = None
     for token in path:
@@ -134,9 +135,16 @@ def _own_modality(path: list[Token]) -> tuple[Token, ...]:
             skip = None
             continue
         kept.append(token)
-        if token.dep_ == "conj" and token.pos_ in PREDICATE_POS:
+        if token.dep_ == "conj" and token.pos_ in PREDICATE_POS and _tensed(token):
             skip = token.head.i
     return tuple(kept)
+
+
+def _tensed(verb: Token) -> bool:
+    """A verb with its own tense or auxiliary, not a bare form sharing its head's."""
+    return verb.tag_ in ("VBD", "VBZ", "VBP") or any(
+        c.dep_ in ("aux", "auxpass", "neg") for c in verb.children
+    )
 
 
 def _semicolon_between(below: Token, above: Token) -> bool:
@@ -216,7 +224,8 @@ class ClauseFinder:
                     return self._finish(sent, full, index, (owner,), path, None, "owner")
                 subject = subject_of(token, self.lex.object_control_verbs)
                 speaker = _speaker_from_subject(subject, res, lex) if subject is not None else None
-                if speaker is not None and speaker.leader and speaker.actors:
+                official = subject is not None and subject.lemma_.lower() in lex.official_nouns
+                if speaker is not None and (speaker.leader or official) and speaker.actors:
                     return self._finish(
                         sent, full, index, speaker.actors, path, None, "speaker", speaker
                     )

@@ -31,7 +31,6 @@ _OWN_FORCE_TYPES = frozenset(
     {T.GROUND_TROOPS, T.AIR_POWER, T.MARITIME, T.EQUIPMENT, T.UNSPECIFIED_MILITARY}
 )
 _PERSONNEL = frozenset({T.GROUND_TROOPS})
-_MISSION_PREPS = frozenset({"over", "above", "at", "in"})
 
 
 @dataclass(frozen=True)
@@ -160,7 +159,7 @@ class CueReader:
                 lex.activity_verbs.get(child.lemma_.lower()) == PATROL
             ):
                 return mission  # "station F-16s in Ukraine to police its airspace"
-            if child.dep_ == "prep" and child.lower_ in _MISSION_PREPS:
+            if child.dep_ == "prep" and child.lower_ in lex.mission_prepositions:
                 places = {g.lemma_.lower() for g in child.children if g.dep_ == "pobj"}
                 if places & set(lex.patrol_objects):
                     return mission

@@ -24,7 +24,6 @@ from kg.resolve import Resolution
 
 SPECIFIC = frozenset(t for t in ContributionType if t is not ContributionType.UNSPECIFIED_MILITARY)
 _ORDER = {t: i for i, t in enumerate(ContributionType)}
-_ANAPHORS = frozenset({"this", "that", "it", "so"})
 
 
 @dataclass
@@ -99,6 +98,14 @@ def _announcer(clause: Clause, actor: Actor, res: Resolution) -> str | None:
     return None
 
 
+def _voiced_by(clause: Clause, actor: Actor, res: Resolution) -> bool:
+    """The clause is said by someone who speaks for the actor (its leader, its "we")."""
+    speaker = clause.speaker
+    if speaker is None or speaker.acts_for_nobody:
+        return False
+    return actor in speaker.actors or res.leader_actor(speaker.leader) == actor
+
+
 class PledgeExtractor:
     """Pledges of one document."""
 
@@ -115,7 +122,7 @@ class PledgeExtractor:
         if not previous:
             return []
         for token in sent:
-            if token.lower_ in _ANAPHORS and token.dep_ in ("dobj", "pobj"):
+            if token.lower_ in self.lex.anaphoric_objects and token.dep_ in ("dobj", "pobj"):
                 return [Cue(token, previous)]
         return []
 
@@ -152,10 +159,13 @@ class PledgeExtractor:
                     entry = found.setdefault((earlier.actor, earlier.stance), _Found())
                     entry.types.update(cue.types)
                 continue
-            stance = stance_of(cue, clause, self.lex, headline=headline)
-            if stance is None:
+            reading = stance_of(cue, clause, self.lex, headline=headline)
+            if reading is None:
                 continue
+            stance = reading.stance
             for actor in clause.actors:
+                if reading.needs_voice and not _voiced_by(clause, actor, self.res):
+                    continue  # a writer's or another state's guess or demand, not a position
                 if actor.is_state and actor.key in self.lex.belligerents:
                     continue  # a party to the war does not pledge to itself
                 if actor.kind == "org" and actor.key in self.res.aggregates:

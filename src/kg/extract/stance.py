@@ -15,6 +15,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from spacy.tokens import Token
 
 from kg.extract.clause import Clause
@@ -22,7 +24,6 @@ from kg.extract.cues import Cue
 from kg.lexicon import Lexicon
 from kg.records import Stance
 
-_FUTURE = frozenset({"will", "shall", "'ll", "\u2019ll", "would", "wo"})
 _STANCE_DEPS = frozenset(
     {
         "neg",
@@ -51,11 +52,15 @@ def _words(path: tuple[Token, ...], lex: Lexicon) -> list[Token]:
         for child in token.children:
             if child.dep_ in _STANCE_DEPS:
                 found.append(child)
-            elif child.dep_ == "dobj" and (
+            elif child.dep_ in ("dobj", "nsubj", "nsubjpass") and (
                 child.lemma_.lower() in lex.consider_nouns
                 or child.lemma_.lower() in lex.commit_nouns
+                or child.lemma_.lower() in lex.decision_nouns
             ):
-                found.append(child)  # "reaffirm our commitment to ...", "begin talks on ..."
+                # "reaffirm our commitment to ...", "begin talks on ...", "no decision has
+                # been taken on ...": the noun and its determiner carry the stance
+                found.append(child)
+                found.extend(g for g in child.children if g.dep_ in ("det", "neg", "amod"))
     return found
 
 
@@ -75,7 +80,7 @@ def _negative(token: Token, lex: Lexicon) -> bool:
         # "trainers, not troops": a "not" after a noun sets another noun against it
         return not (token.head.pos_ in ("NOUN", "PROPN") and token.i > token.head.i)
     if lowered == "no" and token.i + 1 < len(token.doc):
-        if token.doc[token.i + 1].lower_ in ("more", "less", "fewer", "longer"):
+        if token.doc[token.i + 1].lower_ in lex.quantity_negations:
             return False  # "no more than 150 soldiers" is an amount
     if token.dep_ in ("det", "preconj", "advmod", "attr") and lowered in lex.negative_determiners:
         return True
@@ -100,33 +105,53 @@ def _subject_negated(clause: Clause, cue: Cue, lex: Lexicon) -> bool:
     return False
 
 
+def _is_decision(token: Token, lex: Lexicon) -> bool:
+    lemma = token.lemma_.lower()
+    return lemma in lex.decision_verbs or lemma in lex.decision_nouns
+
+
 def _decision_pending(token: Token, lex: Lexicon) -> bool:
     """Deciding still to come: "will decide whether", "deciding", "decisions will be made"."""
     lemma = token.lemma_.lower()
     if lemma in lex.decision_verbs and token.pos_ == "VERB":
         if token.tag_ in _PAST_TAGS and not any(
-            c.dep_ == "aux" and c.lower_ in _FUTURE for c in token.children
+            c.dep_ == "aux" and c.lower_ in lex.future_auxiliaries for c in token.children
         ):
             return False
         return True
     if lemma in lex.decision_nouns and token.pos_ == "NOUN":
         verb = token.head
         return token.dep_ == "nsubjpass" and any(
-            c.dep_ == "aux" and c.lower_ in _FUTURE for c in verb.children
+            c.dep_ == "aux" and c.lower_ in lex.future_auxiliaries for c in verb.children
         )
     return False
 
 
-def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False) -> Stance | None:
+@dataclass(frozen=True)
+class Reading:
+    """A clause's stance, and whether it rests only on a modal guess or an obligation
+    ("Germany could send", "Britain should send", "Poland must deliver"), which is a position
+    only when the state itself voices it, not when a writer or another state does."""
+
+    stance: Stance
+    needs_voice: bool = False
+
+
+def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False) -> Reading | None:
     """The stance the path of ``clause`` expresses for ``cue``, or None when it speaks of no
     contribution."""
     path = clause.path
     words = _words(path, lex)
     phrase_negated = cue.negated or _subject_negated(clause, cue, lex)
-    negated = phrase_negated or any(_negative(t, lex) for t in words)
+    undecided = any(
+        _negative(t, lex) and _is_decision(t.head, lex) for t in words
+    )  # "no decision has been taken", "has not decided"
+    negated = not undecided and (phrase_negated or any(_negative(t, lex) for t in words))
     declined = False
     considered = False
     committed = False
+    tentative = False  # could, might, may, should
+    obliged = False  # must, ought to, needs to
     for token in words:
         lemma = token.lemma_.lower()
         pos = token.pos_
@@ -148,7 +173,21 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
         elif pos == "ADJ" and lemma in lex.consider_adjectives:
             considered = True
         if token.dep_ == "aux" and token.lower_ in lex.consider_modals:
-            considered = True
+            tentative = True
+        if pos == "ADJ" and lemma in lex.tentative_adjectives:
+            tentative = True  # "is likely to send"
+        if (
+            pos == "VERB"
+            and lemma in lex.tentative_passives
+            and any(c.dep_ == "auxpass" for c in token.children)
+        ):
+            tentative = True  # "is expected to announce"
+        if (
+            token.dep_ == "aux"
+            and token.lower_ in lex.deontic_modals
+            or (pos == "VERB" and lemma in lex.deontic_modals and token.dep_ != "aux")
+        ):
+            obliged = True
         if token.dep_ == "advmod" and token.lower_ in lex.pending_adverbs:
             considered = True
         if pos in ("VERB", "AUX") and (
@@ -163,32 +202,35 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
             committed = True
         elif pos == "NOUN" and lemma in lex.commit_nouns:
             committed = True
-        if token.dep_ in ("aux", "auxpass") and token.lower_ in _FUTURE:
+        if token.dep_ in ("aux", "auxpass") and token.lower_ in lex.future_auxiliaries:
             committed = True
-    if _needs_approval(path, lex):
+    if _needs_approval(path, lex) or undecided:
         considered = True
     lexical = (
         declined
         or considered
+        or tentative
         or any(_speaks_of_contributing(t, lex) for t in words)
         or any(t.lemma_.lower() in lex.role_verbs and _in_role(t, cue.token) for t in words)
     )
     if not lexical:
         if phrase_negated and committed:
-            return Stance.DECLINED  # "there will be no boots", "not a single soldier will"
+            return Reading(Stance.DECLINED)  # "there will be no boots", "not a single soldier"
         if headline and any(c.dep_ == "aux" and c.lower_ == "to" for t in path for c in t.children):
-            return Stance.COMMITTED  # "Romania to send air defence to Ukraine"
+            return Reading(Stance.COMMITTED)  # "Romania to send air defence to Ukraine"
         return None
-    if _hypothetical(cue, path, lex) and not (negated or declined or considered):
+    if _hypothetical(cue, path, lex) and not (negated or declined or considered or tentative):
         return None  # "any" under a commitment is a supposition; under deliberation, not
     if negated and declined:
-        return Stance.CONSIDERING  # "did not rule out", "not refusing"
+        return Reading(Stance.CONSIDERING)  # "did not rule out", "not refusing"
     if negated or declined:
-        return Stance.DECLINED
+        return Reading(Stance.DECLINED)
     if considered:
-        return Stance.CONSIDERING
+        return Reading(Stance.CONSIDERING)
+    if tentative or obliged:
+        return Reading(Stance.CONSIDERING, needs_voice=True)
     if committed:
-        return Stance.COMMITTED
+        return Reading(Stance.COMMITTED)
     return None
 
 
@@ -235,40 +277,19 @@ def _speaks_of_contributing(token: Token, lex: Lexicon) -> bool:
     return False
 
 
-_SEEKING = frozenset(
-    {
-        "seek",
-        "require",
-        "need",
-        "await",
-        "request",
-        "ask",
-        "get",
-        "obtain",
-        "win",
-        "secure",
-        "consult",
-        "depend",
-        "hinge",
-        "wait",
-    }
-)
-_PENDING_PREPS = frozenset({"subject", "pending", "awaiting", "after", "without", "until"})
-
-
 def _needs_approval(path: tuple[Token, ...], lex: Lexicon) -> bool:
     """Approval still to be sought for the clause itself ("subject to a parliamentary vote",
     "would seek approval", "after consulting parliament"), not consent already given."""
     for token in path:
         if token.pos_ not in ("VERB", "AUX", "ADJ"):
             continue
-        if token.lemma_.lower() in _SEEKING and any(
+        if token.lemma_.lower() in lex.seeking_verbs and any(
             g.lemma_.lower() in lex.approval_nouns for g in token.subtree
         ):
             return True
         for child in token.children:
-            seeking = child.lemma_.lower() in _SEEKING or (
-                child.dep_ in ("prep", "amod", "acomp") and child.lower_ in _PENDING_PREPS
+            seeking = child.lemma_.lower() in lex.seeking_verbs or (
+                child.dep_ in ("prep", "amod", "acomp") and child.lower_ in lex.pending_prepositions
             )
             if seeking and any(g.lemma_.lower() in lex.approval_nouns for g in child.subtree):
                 return True

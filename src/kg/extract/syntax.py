@@ -38,7 +38,8 @@ def own_subject(verb: Token) -> Token | None:
 
 def controller(verb: Token) -> Token | None:
     """The verb a subjectless clause takes its subject from, if any."""
-    if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head.pos_ in PREDICATE_POS:
+    # "dep": a coordinated verb the parser could not attach ("met X, then flew to Baku")
+    if verb.dep_ in ("xcomp", "conj", "advcl", "dep") and verb.head.pos_ in PREDICATE_POS:
         return verb.head
     if verb.dep_ == "pcomp" and verb.head.head.pos_ in ("VERB", "AUX", "ADJ"):
         return verb.head.head
@@ -150,7 +151,9 @@ def phrase_actors(
         if not actors:
             owner = owner_actor(token, res) if owned else None
             lemma = token.lemma_.lower()
-            if owner is not None and token.pos_ in ("NOUN", "PROPN"):
+            if lemma in lex.private_nouns:
+                unnamed = True  # "Slovak companies": not the state, nobody's pledge
+            elif owner is not None and token.pos_ in ("NOUN", "PROPN"):
                 actors = (owner,)
             elif token.lower_ in lex.quantifier_pronouns and _of_members(token, res, lex, True):
                 actors = _of_members(token, res, lex, True)  # "none of us", "both of them"

@@ -9,7 +9,6 @@ signatories of a joint statement and the author of a signed text.
 
 from __future__ import annotations
 
-import re
 from types import MappingProxyType
 
 from spacy.tokens import Doc, Token
@@ -21,12 +20,11 @@ from kg.records import Actor
 from kg.resolve.leaders import LeaderFinder
 from kg.resolve.model import ActorMention, DocumentContext, Resolution, Speaker
 from kg.resolve.references import ReferenceResolver
-from kg.resolve.speech import find_speakers, label_speaker_by_surname, paragraphs
+from kg.resolve.speech import find_speakers, interviewee, label_speaker_by_surname, paragraphs
 
 __all__ = ["DocumentContext", "Resolution", "Speaker", "resolve"]
 
 _ACTOR_LABELS = {"STATE": "state", "DEMONYM": "state", "CAPITAL": "state", "SEAT": "state"}
-_JOINT = re.compile(r"\bjoint\b.*\b(statement|declaration|communiqu)|\bcommuniqu", re.I)
 _BYLINE_MAX_TOKENS = 16
 # A statement names its signatories in its opening, after a line or two of release furniture.
 _OPENING_PARAGRAPHS = 6
@@ -85,9 +83,10 @@ def resolve(
         actor = Actor("state", info.state) if info.state else Actor("org", info.org or "")
         return info.name, actor
 
-    speakers = find_speakers(
-        doc, lex, speaker_of_phrase, label_speaker_by_surname(leader_actor, by_surname)
+    labels = label_speaker_by_surname(
+        leader_actor, by_surname, lex, interviewee(doc, finding.at, lex)
     )
+    speakers = find_speakers(doc, lex, speaker_of_phrase, labels)
     author = _author(doc, finding.at)
     signatories = _signatories(doc, context, gaz, refs)
     refers_to = refs.resolve_actors(speakers, signatories, author, publisher_state)
@@ -128,7 +127,7 @@ def _signatories(
 ) -> tuple[Actor, ...]:
     """The states that sign a joint statement: named in its title, or in an opening "We, the
     leaders of A, B and C," of its first paragraphs."""
-    if context.title and _JOINT.search(context.title):
+    if context.title and any(p.search(context.title) for p in refs.lex.joint_statement_titles):
         named = gaz.states_in_text(context.title)
         if len(named) > 1:
             return tuple(Actor("state", code) for code in named)

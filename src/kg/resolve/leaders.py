@@ -18,19 +18,7 @@ from kg.nlp import SPANS_KEY
 from kg.records import Actor, LeaderRecord
 from kg.resolve.model import ActorMention
 
-_FORMER = ("former", "ex", "then")
 _APOSTROPHES = ("'s", "\u2019s", "'", "\u2019")
-# Words an office's name is made of besides titles and names ("Head of the Presidential
-# Administration", "Member of the Ukrainian delegation").
-_OFFICE_WORDS = frozenset(
-    "of the for to and delegation office administration ministry department faction group "
-    "council party staff mission team committee bureau service".split()
-)
-_GENERIC_TITLES = {"head": "Head", "member": "Member", "chief": "Chief", "deputy": "Deputy"}
-_NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
-# Titles whose holder is usually a foreign guest in an official readout, so the publisher's
-# state is no guess for them.
-_GUEST_TITLES = frozenset({"ambassador", "envoy", "special envoy"})
 
 
 @dataclass
@@ -54,18 +42,17 @@ class LeaderFinding:
     not_leaders: set[int] = field(default_factory=set)
 
 
-def canonical_form(text: str) -> str:
+def canonical_form(text: str, suffixes: frozenset[str] = frozenset()) -> str:
     """A name without middle initials and suffixes ("Lloyd J. Austin III" -> "Lloyd Austin").
 
-    >>> canonical_form("Antony J. Blinken"), canonical_form("Lloyd J. Austin III")
+    >>> canonical_form("Antony J. Blinken"), canonical_form("Lloyd J. Austin III", {"iii"})
     ('Antony Blinken', 'Lloyd Austin')
     """
     words = text.replace("\u2019s", "").split()
     kept = [
         w
         for i, w in enumerate(words)
-        if not (0 < i < len(words) - 1 and re.fullmatch(r"[A-Z]\.?", w))
-        and fold(w) not in _NAME_SUFFIXES
+        if not (0 < i < len(words) - 1 and re.fullmatch(r"[A-Z]\.?", w)) and fold(w) not in suffixes
     ]
     return " ".join(kept) if kept else text
 
@@ -210,9 +197,9 @@ class LeaderFinder:
             return False
         return (
             lowered in self.lex.title_words
-            or lowered in _OFFICE_WORDS
-            or lowered in _FORMER
-            or lowered in _GENERIC_TITLES
+            or lowered in self.lex.office_words
+            or lowered in self.lex.former_prefixes
+            or lowered in self.lex.generic_titles
             or token.i in self.actor_at
             or token.text[:1].isupper()
         )
@@ -225,7 +212,11 @@ class LeaderFinder:
                 if tuple(lowered[start : start + len(parts)]) == parts:
                     return phrase, start
         for start, word in enumerate(lowered):
-            if word in _GENERIC_TITLES and start + 1 < len(lowered) and lowered[start + 1] == "of":
+            if (
+                word in self.lex.generic_titles
+                and start + 1 < len(lowered)
+                and lowered[start + 1] == "of"
+            ):
                 return word, start  # "Head of the Presidential Administration"
         return None, -1
 
@@ -235,7 +226,9 @@ class LeaderFinder:
         if title is None:
             return None, None, run
         role_words = [t for t in run[start:] if t.lower_ not in _APOSTROPHES]
-        role_text = " ".join(t.text for t in role_words) if title in _GENERIC_TITLES else None
+        role_text = (
+            " ".join(t.text for t in role_words) if title in self.lex.generic_titles else None
+        )
         return title, role_text, run
 
     def _run_after(self, span: Span) -> list[Token]:
@@ -286,7 +279,7 @@ class LeaderFinder:
             title, start = self._title_in(after)
             if title is not None:
                 run = after
-                if title in _GENERIC_TITLES:
+                if title in self.lex.generic_titles:
                     role_text = " ".join(t.text for t in after[start:])
         before_words = {
             t.lower_ for t in self.doc[max(span.sent.start, span.start - 4) : span.start]
@@ -300,7 +293,7 @@ class LeaderFinder:
             candidate.excluded = True
         candidate.title = title
         candidate.role_text = role_text
-        candidate.former = any(t.lower_ in _FORMER for t in run)
+        candidate.former = any(t.lower_ in self.lex.former_prefixes for t in run)
         candidate.actor = self._actor_in(run)
 
     def role(self, candidate: _Candidate) -> str | None:
@@ -323,7 +316,7 @@ class LeaderFinder:
             candidate.info = (
                 gaz.leader_for(candidate.known_as or candidate.span.text)
                 or gaz.leader_for(candidate.span.text)
-                or gaz.leader_for(canonical_form(candidate.span.text))
+                or gaz.leader_for(canonical_form(candidate.span.text, self.lex.name_suffixes))
             )
         full_names: dict[str, str] = {}
         records = self.found.records
@@ -346,7 +339,7 @@ class LeaderFinder:
             elif info is not None:
                 canonical = info.name
             else:
-                canonical = canonical_form(span.text)
+                canonical = canonical_form(span.text, self.lex.name_suffixes)
             if canonical in records:
                 self._mark(span, canonical)
                 existing = records[canonical]
@@ -370,7 +363,7 @@ class LeaderFinder:
             if (
                 actor is None
                 and candidate.title is not None
-                and candidate.title not in _GUEST_TITLES
+                and candidate.title not in self.lex.guest_titles
             ):
                 actor = self.publisher_state  # "Spokesperson Ned Price" in a ministry's release
             if actor is None:

@@ -179,7 +179,7 @@ class ReferenceResolver:
                 elif lowered in lex.state_pronouns and token.pos_ == "PRON":
                     found = self._it(token, sent, index, history)
                 elif lowered in lex.plural_pronouns and token.pos_ == "PRON":
-                    found = self._they(index, history)
+                    found = self._they(index, history, token, sent)
                 elif token.lemma_.lower() in lex.government_nouns and token.pos_ == "NOUN":
                     found = self._government(token, speaker, outside_we, index, history)
                 if found:
@@ -216,7 +216,15 @@ class ReferenceResolver:
             break
         return ()
 
-    def _they(self, index: int, history: _History) -> tuple[Actor, ...]:
+    def _they(
+        self, index: int, history: _History, token: Token | None = None, sent: Span | None = None
+    ) -> tuple[Actor, ...]:
+        if token is not None and sent is not None:
+            for earlier in reversed(list(sent)[: token.i - sent.start]):
+                if _is_subject(earlier):
+                    states = tuple(a for a in self.phrase_actors(earlier) if a.is_state)
+                    if len(states) > 1:
+                        return states  # "the UK and France confirmed they would lead"
         for at, actors in reversed(history.plural_subjects):
             if index - at <= 1:
                 return actors

@@ -10,7 +10,7 @@ its turn, up to the next label.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 
 from spacy.tokens import Doc, Span, Token
 
@@ -22,11 +22,11 @@ from kg.resolve.model import Speaker
 _OPENING = frozenset({"\u201c", "\u2018", "\u00ab"})
 _CLOSING = frozenset({"\u201d", "\u2019", "\u00bb"})
 _TOGGLE = frozenset({'"', "'", "``", "''"})
-# Labels of turns spoken by people who act for no state.
-_ANONYMOUS_LABELS = frozenset(
-    {"question", "q", "moderator", "reporter", "journalist", "audience", "participant", "operator"}
+# "SECRETARY BLINKEN:", "MR PRICE:", "Q:", "STUBB (through translator):", "Minister Sybiha:"
+_LABEL = re.compile(
+    r"^([A-Z][A-Z.\u2019' -]{0,60}|[A-Z][a-z]+(?: [A-Z][\w.\u2019'-]+){0,4})"
+    r"(?:\s*\([^)]{1,40}\))?:\s"
 )
-_LABEL = re.compile(r"^([A-Z][A-Z.\u2019' -]{1,60}|[A-Z][a-z]+(?: [A-Z][\w.\u2019'-]+){0,4}):\s")
 
 SpeakerOf = Callable[[Token], Speaker | None]
 
@@ -99,6 +99,20 @@ def _subject_of_report(verb: Token) -> Token | None:
     return None
 
 
+def interviewee(doc: Doc, leader_at: Mapping[int, str], lex: Lexicon) -> str | None:
+    """The leader an interview is with: the first one its title or opening names, when it
+    says it is an interview."""
+    for number, paragraph in enumerate(paragraphs(doc)):
+        if number >= 3:
+            break
+        lowered = paragraph.text.lower()
+        if any(marker in lowered for marker in lex.interview_markers):
+            names = [leader_at[t.i] for t in paragraph if t.i in leader_at]
+            if names:
+                return names[0]
+    return None
+
+
 def find_speakers(
     doc: Doc,
     lex: Lexicon,
@@ -140,15 +154,22 @@ def find_speakers(
 
 
 def label_speaker_by_surname(
-    leaders: dict[str, Actor | None], leader_for_surname: Callable[[str], tuple[str, Actor] | None]
+    leaders: dict[str, Actor | None],
+    leader_for_surname: Callable[[str], tuple[str, Actor] | None],
+    lex: Lexicon,
+    interviewee: str | None,
 ) -> Callable[[str], Speaker | None]:
-    """A resolver of transcript labels: "SECRETARY BLINKEN" -> the leader named Blinken."""
+    """A resolver of transcript labels: "SECRETARY BLINKEN" -> the leader named Blinken, "Q"
+    or "ANCHOR" -> someone who acts for no state, "A" -> the interviewee."""
 
     def resolve(label: str) -> Speaker | None:
         words = [w for w in re.split(r"[\s.]+", label.strip()) if w]
         if not words:
             return None
-        if fold(words[0]) in _ANONYMOUS_LABELS or fold(label) in _ANONYMOUS_LABELS:
+        if fold(label) in lex.answer_labels and interviewee is not None:
+            actor = leaders.get(interviewee)
+            return Speaker(interviewee, (actor,) if actor else ())
+        if fold(words[0]) in lex.anonymous_labels or fold(label) in lex.anonymous_labels:
             return Speaker(None, (), acts_for_nobody=True)
         surname = fold(words[-1])
         for name, actor in leaders.items():

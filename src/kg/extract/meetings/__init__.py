@@ -26,11 +26,12 @@ from kg.gazetteer import Gazetteer, load_gazetteer, slugify
 from kg.lexicon import Lexicon
 from kg.records import Actor, MeetingRecord
 from kg.resolve import Resolution
+from kg.resolve.speech import paragraphs
 
 __all__ = ["MeetingExtractor", "Place", "extract_meetings"]
 
-# Sentences this early in a readout report the day's news.
-_OPENING_SENTENCES = 4
+# Sentences this early in a lead paragraph report the day's news.
+_OPENING_SENTENCES = 3
 
 
 @dataclass
@@ -91,6 +92,23 @@ class MeetingExtractor:
         self.places = PlaceFinder(doc, res, lex, self.gaz)
         self.people = ParticipantFinder(res, lex)
         self.dated_ents, self.coarse = self._dated_entities()
+        self.opening = self._opening_sentences()
+
+    def _opening_sentences(self) -> set[int]:
+        """The sentences of the article's opening: its title, dateline and byline lines, and
+        the first sentences of its lead paragraph (the first one that tells something)."""
+        opening: set[int] = set()
+        for paragraph in paragraphs(self.doc):
+            inside = [
+                i
+                for i, s in enumerate(self.sentences)
+                if paragraph.start <= s.start < paragraph.end
+            ]
+            lead = len(paragraph) >= 8 and any(t.pos_ in ("VERB", "AUX") for t in paragraph)
+            opening.update(inside[:_OPENING_SENTENCES] if lead else inside)
+            if lead and paragraph.start > 0 or len(opening) > 2 * _OPENING_SENTENCES:
+                break
+        return opening
 
     # --- dates ---------------------------------------------------------------------------
 
@@ -269,7 +287,7 @@ class MeetingExtractor:
         if (
             meeting.place is None
             and dateline is not None
-            and (meeting.first_sentence < 3 or meeting.kind == PRESS)
+            and (meeting.first_sentence in self.opening or meeting.kind == PRESS)
         ):
             meeting.place = dateline
         place = meeting.place
@@ -301,7 +319,7 @@ class MeetingExtractor:
         be today."""
         if self.reference is None:
             return False
-        return min(meeting.sentences) < _OPENING_SENTENCES or any(
+        return min(meeting.sentences) in self.opening or any(
             t.lower_ in self.words.today_words for i in meeting.sentences for t in self.sentences[i]
         )
 

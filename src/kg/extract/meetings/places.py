@@ -24,7 +24,7 @@ from kg.resolve.speech import paragraphs
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'\u2019 -]{2,40}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
     r"(?:,\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?))?"
-    r"(?:\s*\([^)]{1,30}\))?\s*(?:-|\u2013|\u2014)\s"
+    r"(?:\s*\([^)]{1,30}\))?\s*(?:-|\u2013|\u2014)(?:\s|$)"
 )
 _CLAUSES = frozenset({"advcl", "xcomp", "ccomp", "relcl", "acl", "conj", "parataxis"})
 _PLACE_LABELS = frozenset({"CAPITAL", "VENUE", "SEAT", "STATE"})
