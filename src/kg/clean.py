@@ -168,6 +168,8 @@ _TERMINAL = (".", "!", "?", ":", ";", '"', "'", "\u201d", "\u2019", ")")
 # Lines this close to the longest line of their block were cut by a hard wrap.
 _WRAP_FILL = 0.75
 _WRAP_MAX_WIDTH = 100
+# ... and no narrower than a column of text: short menu lines are lines of their own.
+_WRAP_MIN_WIDTH = 40
 
 
 def strip_markdown(line: str) -> str:
@@ -211,7 +213,8 @@ def unwrap(text: str) -> list[str]:
         if not lines:
             continue
         width = max(len(line) for line in lines)
-        full = [width <= _WRAP_MAX_WIDTH and len(line) >= _WRAP_FILL * width for line in lines]
+        wrappable = _WRAP_MIN_WIDTH <= width <= _WRAP_MAX_WIDTH
+        full = [wrappable and len(line) >= _WRAP_FILL * width for line in lines]
         wrapped_block = sum(full[:-1]) >= max(3, 0.6 * (len(lines) - 1))
         current = lines[0]
         for index, (previous, line) in enumerate(zip(lines, lines[1:], strict=False)):
@@ -248,6 +251,14 @@ def split_dateline(paragraph: str) -> list[str]:
     if match is None:
         return [paragraph]
     return [match.group("line"), paragraph[match.end() :]]
+
+
+def without_markup(text: str) -> str:
+    """The text with Markdown marks removed when it uses them (line breaks kept)."""
+    normalised = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not looks_like_markdown(normalised):
+        return normalised
+    return "\n".join(strip_markdown(line) for line in normalised.split("\n"))
 
 
 def clean_text(text: str, *, markdown: bool | None = None) -> CleanText:

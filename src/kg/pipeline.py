@@ -17,7 +17,7 @@ from typing import TypeVar
 
 from pyoxigraph import Quad, RdfFormat, parse
 
-from kg.clean import clean_text, infer_reference_date
+from kg.clean import clean_text, infer_reference_date, without_markup
 from kg.config import Settings
 from kg.extract import extract_document
 from kg.gazetteer import fold, load_gazetteer
@@ -61,7 +61,7 @@ def prepare(article: Article, today: date | None = None) -> Prepared:
                 "only English text is extracted",
             )
         raise SourceError(article.origin, "no article text left after removing page furniture")
-    reference = article.published or infer_reference_date(article.text, today)
+    reference = article.published or infer_reference_date(without_markup(article.text), today)
     return Prepared(
         article=article,
         source_id=source_id(article),

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from kg.records import Article
 
@@ -152,15 +153,7 @@ def parse_fragment(raw: str, origin: str) -> Article:
         root = html.fragment_fromstring(raw, create_parent="div")
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(origin, f"not readable as HTML ({exc})") from None
-    for unwanted in root.xpath(".//script|.//style|.//noscript|.//template"):
-        unwanted.drop_tree()
-    paragraphs: list[str] = []
-    for element in root.iter(*_BLOCKS):
-        if any(a.tag in _BLOCKS for a in element.iterancestors()):
-            continue  # its text is read with the enclosing block
-        text = " ".join(element.text_content().split())
-        if text:
-            paragraphs.append(text)
+    paragraphs = _block_texts(root)
     if not paragraphs:
         text = " ".join(root.text_content().split())
         paragraphs = [text] if text else []
@@ -169,17 +162,111 @@ def parse_fragment(raw: str, origin: str) -> Article:
     return Article(text="\n".join(paragraphs), origin=origin)
 
 
+def _xpath(node: Any, path: str) -> list[Any]:
+    """The nodes or strings an XPath selects (always a list)."""
+    found = node.xpath(path)
+    return list(found) if isinstance(found, list) else []
+
+
+def _block_texts(root: Any) -> list[str]:
+    """The text of each outermost block element under ``root``, scripts and styles left out."""
+    for unwanted in _xpath(root, ".//script|.//style|.//noscript|.//template"):
+        unwanted.drop_tree()
+    paragraphs: list[str] = []
+    for element in root.iter(*_BLOCKS):
+        if any(a.tag in _BLOCKS for a in element.iterancestors()):
+            continue  # its text is read with the enclosing block
+        text = " ".join(element.text_content().split())
+        if text:
+            paragraphs.append(text)
+    return paragraphs
+
+
+_DATE_META = (
+    "//meta[@property='article:published_time']/@content",
+    "//meta[@name='date']/@content",
+    "//meta[@name='dc.date']/@content",
+    "//meta[@itemprop='datePublished']/@content",
+    "//time/@datetime",
+)
+
+
+def _stated_date(raw: str) -> str | None:
+    """The publication date a page states in its metadata or a ``<time>`` element."""
+    from lxml import etree, html
+
+    try:
+        page = html.document_fromstring(raw)
+    except (etree.ParserError, ValueError):
+        return None
+    for path in _DATE_META:
+        for value in _xpath(page, path):
+            if isinstance(value, str) and re.match(r"\d{4}-\d{2}-\d{2}", value.strip()):
+                return value.strip()[:10]
+    return None
+
+
+def _page_title(raw: str, sitename: str | None) -> str | None:
+    """The page's own title (``og:title``, else ``<title>``), less a trailing "| Site" or
+    "- Site" that names the site, and nothing else cut away."""
+    from lxml import etree, html
+
+    try:
+        page = html.document_fromstring(raw)
+    except (etree.ParserError, ValueError):
+        return None
+    found = _xpath(page, "//meta[@property='og:title']/@content") or _xpath(page, "//title/text()")
+    title = " ".join(str(found[0]).split()) if found else ""
+    if sitename:
+        for separator in (" | ", " - ", " \u2013 ", " \u2014 "):
+            if title.endswith(separator + sitename):
+                title = title[: -len(separator + sitename)]
+    return title or None
+
+
+def _marked_article(raw: str) -> list[str]:
+    """The paragraphs of the page's one ``<article>`` (or ``<main>``), when it marks its
+    article: read whole, as a fragment is, rather than guessed at."""
+    from lxml import etree, html
+
+    try:
+        page = html.document_fromstring(raw)
+    except (etree.ParserError, ValueError):
+        return []
+    for tag in ("article", "main"):
+        found = _xpath(page, f"//{tag}")
+        if len(found) == 1:
+            return _block_texts(found[0])
+    return []
+
+
 def parse_html(raw: str, origin: str) -> Article:
-    """The main text and metadata of an HTML page, without scripts, menus or footers; a
-    fragment without a page around it is read block by block (:func:`parse_fragment`)."""
+    """The main text and metadata of an HTML page, without scripts, menus or footers: its
+    ``<article>`` block by block when it marks one, else the main text a content extractor
+    finds; a fragment without a page around it is read block by block
+    (:func:`parse_fragment`)."""
     if not _PAGE.search(raw):
         return parse_fragment(raw, origin)
     import trafilatura
+    from trafilatura.metadata import extract_metadata
 
-    document = trafilatura.bare_extraction(
-        raw, with_metadata=True, include_comments=False, include_tables=False, favor_precision=True
-    )
-    text = getattr(document, "text", None) if document is not None else None
+    marked = _marked_article(raw)
+    document: Any
+    if marked:
+        # dates only from what the page states: no guessing from its text
+        document = extract_metadata(raw, extensive=False)
+        document.date = _stated_date(raw)
+        document.title = _page_title(raw, document.sitename) or document.title
+        text: str | None = "\n".join(marked)
+    else:
+        document = trafilatura.bare_extraction(
+            raw,
+            with_metadata=True,
+            include_comments=False,
+            include_tables=False,
+            favor_precision=True,
+        )
+        text = getattr(document, "text", None) if document is not None else None
     if not text or not text.strip():
         raise SourceError(origin, "no article text found in the HTML page")
     published: date | None = None
