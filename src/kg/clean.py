@@ -116,6 +116,8 @@ _ENGLISH_FUNCTION_WORDS = frozenset(
     "will not are were its their it an".split()
 )
 _WORD = re.compile(r"[a-z']+")
+# A sentence of names with this few common words is judged by them alone.
+_FEW_WORDS = 6
 
 
 def looks_english(text: str) -> bool:
@@ -133,6 +135,8 @@ def looks_english(text: str) -> bool:
     words = [w for w in text.split() if not w[:1].isupper()]
     lowered = _WORD.findall(" ".join(words).lower())
     hits = sum(1 for w in lowered if w in _ENGLISH_FUNCTION_WORDS)
+    if len(lowered) <= _FEW_WORDS:
+        return hits >= 1  # "Canada will lend Ukraine 1.5 billion dollars."
     return hits >= 2 and hits >= 0.2 * len(lowered)
 
 

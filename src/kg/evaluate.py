@@ -140,7 +140,8 @@ def found_facts(store: GraphStore) -> dict[str, Any]:
     leaders: dict[str, tuple[str, set[str]]] = {}
     for row in _rows(
         store,
-        f"SELECT ?l ?name ?iso WHERE {{ {distinct('?l ?name', '?l a kg:Leader ; rdfs:label ?name')} "
+        "SELECT ?l ?name ?iso WHERE { "
+        f"{distinct('?l ?name', '?l a kg:Leader ; rdfs:label ?name')} "
         "OPTIONAL { ?l kg:represents ?s . ?s kg:isoCode ?iso } }",
     ):
         name, states = leaders.setdefault(row["l"], (row["name"], set()))
@@ -172,7 +173,8 @@ def found_facts(store: GraphStore) -> dict[str, Any]:
             meeting.days.add(row["date"][:10])
     for row in _rows(
         store,
-        f"SELECT DISTINCT ?m ?iso WHERE {{ {distinct('?m ?x', '?m a kg:Meeting ; kg:participant ?x')} "
+        "SELECT DISTINCT ?m ?iso WHERE { "
+        f"{distinct('?m ?x', '?m a kg:Meeting ; kg:participant ?x')} "
         "{ ?x kg:isoCode ?iso } UNION { ?x kg:represents ?s . ?s kg:isoCode ?iso } }",
     ):
         meetings.setdefault(row["m"], FoundMeeting()).states.add(row["iso"])
@@ -225,15 +227,19 @@ def _score_pledges(
 ) -> tuple[Score, Score]:
     """(state, stance) pairs and (state, stance, type) triples as sets: required, optional
     (allowed), and found."""
-    pairs = {(iso, stance) for iso, stance, _ in found}
-    triples = {(iso, stance, kind) for iso, stance, kind in found if kind}
+    pairs: set[tuple[str, ...]] = {(iso, stance) for iso, stance, _ in found}
+    triples: set[tuple[str, ...]] = {(iso, stance, kind) for iso, stance, kind in found if kind}
     entries = gold["pledges"]
-    required = {(g["state"], g["stance"]) for g in entries if not g.get("optional")}
-    allowed = {(g["state"], g["stance"]) for g in entries if g.get("optional")}
-    required_types = {
+    required: set[tuple[str, ...]] = {
+        (g["state"], g["stance"]) for g in entries if not g.get("optional")
+    }
+    allowed: set[tuple[str, ...]] = {
+        (g["state"], g["stance"]) for g in entries if g.get("optional")
+    }
+    required_types: set[tuple[str, ...]] = {
         (g["state"], g["stance"], t) for g in entries if not g.get("optional") for t in g["types"]
     }
-    allowed_types = {
+    allowed_types: set[tuple[str, ...]] = {
         (g["state"], g["stance"], t)
         for g in entries
         for t in g.get("optional_types", []) + (g["types"] if g.get("optional") else [])

@@ -12,13 +12,14 @@ import textwrap
 from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.config import Settings
 from kg.pipeline import extract_articles, read_all
-from kg.rdf import KG, KGR, extraction_quads
+from kg.rdf import KG, KGR, extraction_quads, source_iri
 from kg.records import Article, Extraction
 from kg.sources import read_file
 
@@ -97,26 +98,32 @@ def facts(extraction: Extraction) -> Graph:
     """The extraction's graph with its source as one fixed node and the per-source IRIs of
     pledges and meetings as blank nodes, source metadata left out."""
     graph = Graph()
-    source = str(extraction_quads(extraction)[0].graph_name.value)
+    source = source_iri(extraction.source_id).value
     nodes: dict[str, BNode] = {}
 
-    def term(value: object) -> URIRef | BNode | Literal:
-        text = getattr(value, "value", str(value))
-        if text == source:
+    def node(value: ox.NamedNode | ox.BlankNode | ox.Triple) -> URIRef | BNode:
+        assert isinstance(value, ox.NamedNode)
+        if value.value == source:
             return URIRef(f"{KGR}source/the-source")
-        if text.startswith(f"{KGR}pledge/") or extraction.source_id in text:
-            return nodes.setdefault(text, BNode())
-        if type(value).__name__ == "Literal":
-            datatype = getattr(value, "datatype", None)
-            language = getattr(value, "language", None)
-            dt = URIRef(datatype.value) if datatype is not None and not language else None
-            return Literal(text, lang=language, datatype=dt)
-        return URIRef(text)
+        if value.value.startswith(f"{KGR}pledge/") or extraction.source_id in value.value:
+            return nodes.setdefault(value.value, BNode())
+        return URIRef(value.value)
+
+    def term(
+        value: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple,
+    ) -> URIRef | BNode | Literal:
+        if isinstance(value, ox.Literal):
+            language = value.language
+            datatype = None if language else URIRef(value.datatype.value)
+            return Literal(value.value, lang=language, datatype=datatype)
+        return node(value)
 
     for quad in extraction_quads(extraction):
-        if quad.subject.value == source and quad.predicate.value in _SOURCE_FACTS:
+        if node(quad.subject) == URIRef(f"{KGR}source/the-source") and (
+            quad.predicate.value in _SOURCE_FACTS
+        ):
             continue
-        graph.add((term(quad.subject), term(quad.predicate), term(quad.object)))  # type: ignore[arg-type]
+        graph.add((node(quad.subject), URIRef(quad.predicate.value), term(quad.object)))
     return graph
 
 

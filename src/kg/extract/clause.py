@@ -49,14 +49,22 @@ def _is_reporting(token: Token, lex: Lexicon) -> bool:
     return token.pos_ == "VERB" and token.lemma_.lower() in lex.reporting_verbs
 
 
-def _inherit_chain(verb: Token) -> list[Token]:
+def _inherit_chain(verb: Token, control: frozenset[str]) -> list[Token]:
     """Verbs a subjectless clause climbs to for its subject, conjunct heads left out (a
-    conjunct keeps its own modality: "will not send troops but will fund")."""
+    conjunct keeps its own modality: "will not send troops but will fund"), and an
+    object-control verb left to the frame ("invited Austria to join": its object is the
+    subject, the verb someone else's)."""
     chain: list[Token] = []
     token = verb
     while own_subject(token) is None:
         if token.dep_ in ("xcomp", "advcl", "conj", "ccomp") and token.head.pos_ in PREDICATE_POS:
             head = token.head
+            if (
+                token.dep_ == "xcomp"
+                and head.lemma_.lower() in control
+                and any(c.dep_ in ("dobj", "obj") for c in head.children)
+            ):
+                break
         elif token.dep_ == "pcomp" and token.head.head.pos_ in PREDICATE_POS:
             head = token.head.head
         else:
@@ -256,7 +264,7 @@ class ClauseFinder:
             if mechanism == "owner":
                 index = self._owner_climb(full, index, actors)
             path = full[: index + 1]
-            for climbed in _inherit_chain(token):
+            for climbed in _inherit_chain(token, lex.object_control_verbs):
                 if climbed not in path:
                     path.append(climbed)
             top = max(full.index(t) for t in path if t in full) + 1

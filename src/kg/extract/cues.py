@@ -41,6 +41,7 @@ class Cue:
     token: Token
     types: frozenset[ContributionType]
     negated: bool = False
+    anaphoric: bool = False  # "we will not do it": a pronoun for the contribution before
 
 
 def cues_by_sentence(doc: Doc) -> dict[int, list[Span]]:
@@ -223,6 +224,12 @@ class CueReader:
         maritime capabilities" is air capabilities and maritime capabilities."""
         found: set[ContributionType] = set()
         phrases = self.lex.phrase_types
+        if root.dep_ == "conj" and root.head.pos_ == "NOUN":
+            # "air and naval patrols", read as "air" and "naval patrols": air patrols
+            for noun in (root.lower_, root.lemma_.lower()):
+                kind = phrases.get(f"{root.head.lower_} {noun}")
+                if kind is not None:
+                    found.add(kind)
         for modifier in root.children:
             if modifier.dep_ not in ("amod", "nmod", "compound"):
                 continue

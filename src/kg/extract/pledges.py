@@ -123,7 +123,7 @@ class PledgeExtractor:
             return []
         for token in sent:
             if token.lower_ in self.lex.anaphoric_objects and token.dep_ in ("dobj", "pobj"):
-                return [Cue(token, previous)]
+                return [Cue(token, previous, anaphoric=True)]
         return []
 
     def _elaborates(self, sent: Span) -> bool:

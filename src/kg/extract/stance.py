@@ -210,6 +210,7 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
         declined
         or considered
         or tentative
+        or cue.anaphoric
         or any(_speaks_of_contributing(t, lex) for t in words)
         or any(t.lemma_.lower() in lex.role_verbs and _in_role(t, cue.token) for t in words)
     )
@@ -278,19 +279,36 @@ def _speaks_of_contributing(token: Token, lex: Lexicon) -> bool:
 
 
 def _needs_approval(path: tuple[Token, ...], lex: Lexicon) -> bool:
-    """Approval still to be sought for the clause itself ("subject to a parliamentary vote",
-    "would seek approval", "after consulting parliament"), not consent already given."""
-    for token in path:
-        if token.pos_ not in ("VERB", "AUX", "ADJ"):
-            continue
-        if token.lemma_.lower() in lex.seeking_verbs and any(
-            g.lemma_.lower() in lex.approval_nouns for g in token.subtree
+    """Approval still to be sought for the clause ("subject to a parliamentary vote", "would
+    seek approval", "after consulting parliament"), not consent already given nor a
+    consultation that is over ("pledged frigates after it consulted Britain"): anywhere in
+    the clause of the path's last verb, clauses with subjects of their own left out."""
+    verbs = [t for t in path if t.pos_ in ("VERB", "AUX", "ADJ")]
+    if not verbs:
+        return False
+    stack = [verbs[-1]]
+    while stack:
+        token = stack.pop()
+        for child in token.children:
+            if child.dep_ in ("advcl", "ccomp", "conj", "relcl") and any(
+                g.dep_ in ("nsubj", "nsubjpass") for g in child.children
+            ):
+                continue  # another clause, with its own subject
+            stack.append(child)
+        lemma = token.lemma_.lower()
+        seeking = (lemma in lex.seeking_verbs and token.tag_ != "VBD") or (
+            token.dep_ in ("prep", "amod", "acomp") and token.lower_ in lex.pending_prepositions
+        )
+        if (
+            seeking
+            and any(g.lemma_.lower() in lex.approval_nouns for g in token.subtree if g.i != token.i)
+            or lemma in lex.seeking_verbs
+            and token.tag_ in ("VBG", "VB")
+            and token.head.lower_
+            in (
+                "after",
+                "before",
+            )
         ):
             return True
-        for child in token.children:
-            seeking = child.lemma_.lower() in lex.seeking_verbs or (
-                child.dep_ in ("prep", "amod", "acomp") and child.lower_ in lex.pending_prepositions
-            )
-            if seeking and any(g.lemma_.lower() in lex.approval_nouns for g in child.subtree):
-                return True
     return False

@@ -245,6 +245,16 @@ class LeaderFinder:
             run.append(token)
         return run
 
+    def _title_it_stands_for(self, span: Span, run: list[Token]) -> tuple[str | None, list[Token]]:
+        """ "The Dutch ambassador to Poland, Anna Visser, ...": a name in apposition to a title."""
+        head = span.root.head
+        if span.root.dep_ != "appos" or head.lower_ not in self.lex.title_words:
+            return None, run
+        phrase = [t for t in head.subtree if not span.start <= t.i < span.end and t.i <= head.i]
+        phrase += [t for t in head.subtree if t.i > head.i and t.i < span.start and not t.is_punct]
+        title, _ = self._title_in(phrase)
+        return (title, phrase) if title is not None else (None, run)
+
     def _actor_in(self, tokens: list[Token]) -> Actor | None:
         """The state a title names: "Italy's", "Spanish", "of Spain", never the state the
         holder is sent "to" ("the U.S. Ambassador to Slovakia")."""
@@ -281,6 +291,8 @@ class LeaderFinder:
                 run = after
                 if title in self.lex.generic_titles:
                     role_text = " ".join(t.text for t in after[start:])
+        if title is None:
+            title, run = self._title_it_stands_for(span, run)
         before_words = {
             t.lower_ for t in self.doc[max(span.sent.start, span.start - 4) : span.start]
         }

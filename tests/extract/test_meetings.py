@@ -1,0 +1,229 @@
+"""Meetings, one mechanism at a time, on texts written for these tests: which words report a
+meeting held, where and when it was, and who took part."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from kg.rdf import meeting_iri
+from kg.records import Extraction
+
+ExtractText = Callable[[str], Extraction]
+
+
+def meetings(extraction: Extraction) -> set[tuple[str | None, date | None, frozenset[str]]]:
+    return {
+        (m.location, m.date, frozenset(a.key for a in m.participants if a.is_state))
+        for m in extraction.meetings
+    }
+
+
+def run(extract_text: ExtractText, text: str, day: str = "2026-03-10") -> Extraction:
+    return extract_text(f"date: {day}\n\n{text}")
+
+
+D = date.fromisoformat
+
+# (mechanism, article date, text, exactly the meetings expected)
+CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[str]]]]] = [
+    (
+        "met with",
+        "2026-03-10",
+        "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "
+        "Riga on 3 March.",
+        {("Riga", D("2026-03-03"), frozenset({"LV", "UA"}))},
+    ),
+    (
+        "a weekday of the article's own day",
+        "2026-03-10",  # a Tuesday
+        "Polish Prime Minister Donald Tusk met Lithuanian President Gitanas Nausėda in Vilnius "
+        "on Tuesday.",
+        {("Vilnius", D("2026-03-10"), frozenset({"PL", "LT"}))},
+    ),
+    (
+        "a weekday before the article's day",
+        "2026-03-10",
+        "Estonian Prime Minister Kristen Michal received the Finnish president in Tallinn on "
+        "Monday.",
+        {("Tallinn", D("2026-03-09"), frozenset({"EE", "FI"}))},
+    ),
+    (
+        "a dateline gives the place",
+        "2026-05-05",
+        "VILNIUS, May 5 (Wire) - The Lithuanian and Polish presidents held talks on Tuesday "
+        "about air defence.",
+        {("Vilnius", D("2026-05-05"), frozenset({"LT", "PL"}))},
+    ),
+    (
+        "a readout without a date is of the article's day",
+        "2026-03-10",
+        "Secretary of State Marco Rubio met with the Foreign Minister of Moldova in Chisinau. "
+        "They discussed energy security.",
+        {("Chisinau", D("2026-03-10"), frozenset({"US", "MD"}))},
+    ),
+    (
+        "a visit, received by the host",
+        "2026-03-14",
+        "Swiss President Guy Parmelin arrived in Kyiv on Friday and was received by President "
+        "Volodymyr Zelensky.",
+        {("Kyiv", D("2026-03-13"), frozenset({"CH", "UA"}))},
+    ),
+    (
+        "a summit with a list of states",
+        "2026-06-20",
+        "A summit in Madrid on 9 June was attended by the leaders of Spain, Portugal and Italy.",
+        {("Madrid", D("2026-06-09"), frozenset({"ES", "PT", "IT"}))},
+    ),
+    (
+        "a joint press conference",
+        "2026-03-10",
+        "At a joint press conference in Oslo on Monday, Norwegian Prime Minister Jonas Gahr "
+        "Støre and Canadian Prime Minister Mark Carney spoke about Arctic security.",
+        {("Oslo", D("2026-03-09"), frozenset({"NO", "CA"}))},
+    ),
+    (
+        "one leader before the press is no meeting",
+        "2026-03-10",
+        "German Chancellor Friedrich Merz told a press conference in Berlin on Monday that "
+        "Germany would buy more air defence systems.",
+        set(),
+    ),
+    (
+        "a call",
+        "2026-03-10",
+        "Polish Prime Minister Donald Tusk spoke by phone with Moldovan President Maia Sandu on "
+        "Sunday.",
+        {("telephone", D("2026-03-08"), frozenset({"PL", "MD"}))},
+    ),
+    (
+        "a video call",
+        "2026-03-10",
+        "Belgian Prime Minister Bart De Wever and Irish Taoiseach Micheál Martin held a video call "
+        "on Monday.",
+        {("virtual", D("2026-03-09"), frozenset({"BE", "IE"}))},
+    ),
+    (
+        "on the sidelines of another event",
+        "2026-06-26",
+        "Romanian President Nicușor Dan met Czech President Petr Pavel on the sidelines of the "
+        "NATO summit in The Hague on June 24.",
+        {("The Hague", D("2026-06-24"), frozenset({"RO", "CZ"}))},
+    ),
+    (
+        "a venue resolves to its city",
+        "2026-03-10",
+        "French President Emmanuel Macron welcomed Austrian Chancellor Christian Stocker at the "
+        "Elysee Palace on Monday.",
+        {("Paris", D("2026-03-09"), frozenset({"FR", "AT"}))},
+    ),
+    (
+        "states as the parties",
+        "2026-03-10",
+        "Moldova and Romania held talks on energy links in Iasi on 4 March.",
+        {("Iasi", D("2026-03-04"), frozenset({"MD", "RO"}))},
+    ),
+    (
+        "two meetings in one sentence",
+        "2026-03-10",
+        "Swedish Prime Minister Ulf Kristersson met Danish Prime Minister Mette Frederiksen in "
+        "Copenhagen on 2 March and travelled on to Oslo, where he held talks with Norwegian Prime "
+        "Minister Jonas Gahr Støre on 3 March.",
+        {
+            ("Copenhagen", D("2026-03-02"), frozenset({"SE", "DK"})),
+            ("Oslo", D("2026-03-03"), frozenset({"SE", "NO"})),
+        },
+    ),
+    (
+        "a meeting to come is not held",
+        "2026-03-10",
+        "The foreign ministers of Greece and Cyprus will meet in Athens next week.",
+        set(),
+    ),
+    (
+        "a postponed meeting is not held",
+        "2026-03-10",
+        "A meeting of the Polish and Hungarian prime ministers in Budapest planned for Friday "
+        "has been postponed.",
+        set(),
+    ),
+    (
+        "a hoped-for meeting is not held",
+        "2026-03-10",
+        "The Croatian president had hoped to meet the Serbian president in Zagreb, but no "
+        "meeting took place.",
+        set(),
+    ),
+    (
+        "an offer to host is not a meeting",
+        "2026-03-10",
+        "Switzerland has offered to host talks between Armenia and Azerbaijan in Geneva.",
+        set(),
+    ),
+    (
+        "a month is not a place",
+        "2026-05-20",
+        "Meeting in May for their yearly consultations, the Czech and Slovak prime ministers held "
+        "talks in Bratislava on May 18.",
+        {("Bratislava", D("2026-05-18"), frozenset({"CZ", "SK"}))},
+    ),
+]
+
+
+@pytest.mark.parametrize(("mechanism", "day", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_meeting_mechanism(
+    extract_text: ExtractText,
+    mechanism: str,
+    day: str,
+    text: str,
+    expected: set[tuple[str | None, date | None, frozenset[str]]],
+) -> None:
+    assert meetings(run(extract_text, text, day)) == expected, mechanism
+
+
+def test_title_and_body_are_one_meeting(extract_text: ExtractText) -> None:
+    text = (
+        "title: Zelensky met the Prime Minister of Portugal in Kyiv\ndate: 2026-03-10\n\n"
+        "President Volodymyr Zelensky met with Portuguese Prime Minister Luís Montenegro, who "
+        "is on a visit to Ukraine. The meeting focused on reconstruction."
+    )
+    (meeting,) = extract_text(text).meetings
+    assert (meeting.location, meeting.date) == ("Kyiv", date(2026, 3, 10))
+    assert {a.key for a in meeting.participants} == {"UA", "PT"}
+    assert len(meeting.evidence) >= 2
+
+
+def test_the_meeting_refers_back(extract_text: ExtractText) -> None:
+    text = (
+        "Defence ministers of the Baltic states met in Riga on 5 March. After the meeting, "
+        "Estonia said it would send more ammunition."
+    )
+    found = run(extract_text, text)
+    (meeting,) = found.meetings
+    (pledge,) = found.pledges
+    assert pledge.meeting_key == meeting.key and pledge.date == date(2026, 3, 5)
+
+
+def test_the_venue_is_kept_and_one_meeting_node_is_shared(extract_text: ExtractText) -> None:
+    at_venue = run(
+        extract_text,
+        "French President Emmanuel Macron welcomed Austrian Chancellor Christian Stocker at the "
+        "Elysee Palace on 9 March.",
+    )
+    in_city = run(
+        extract_text,
+        "Austrian Chancellor Christian Stocker met French President Emmanuel Macron in Paris on "
+        "9 March.",
+    )
+    (venue,), (city,) = at_venue.meetings, in_city.meetings
+    assert venue.venue == "Elysee Palace" and city.venue is None
+    assert meeting_iri(venue, "a") == meeting_iri(city, "b")
+
+
+def test_calls_on_one_day_are_told_apart_by_their_parties(extract_text: ExtractText) -> None:
+    first = run(extract_text, "Donald Tusk spoke by phone with Maia Sandu on Monday.")
+    second = run(extract_text, "Donald Tusk spoke by phone with Keir Starmer on Monday.")
+    (a,), (b,) = first.meetings, second.meetings
+    assert a.date == b.date and meeting_iri(a, "x") != meeting_iri(b, "y")

@@ -1,0 +1,321 @@
+"""Pledges, one mechanism at a time, on sentences written for these tests: who pledges (the
+clause's actor), what (the contribution type read in context), and with what stance (read
+only from the words between them)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from kg.records import ContributionType as T
+from kg.records import Extraction, Stance
+
+ExtractText = Callable[[str], Extraction]
+C, K, D = Stance.COMMITTED, Stance.CONSIDERING, Stance.DECLINED
+
+
+def found(extraction: Extraction) -> set[tuple[str, Stance, T]]:
+    return {(p.actor.key, p.stance, t) for p in extraction.pledges for t in p.types}
+
+
+def pairs(extraction: Extraction) -> set[tuple[str, Stance]]:
+    return {(p.actor.key, p.stance) for p in extraction.pledges if p.actor.is_state}
+
+
+def run(extract_text: ExtractText, text: str, date: str = "2026-02-10") -> Extraction:
+    return extract_text(f"date: {date}\n\n{text}")
+
+
+# (mechanism, text, exactly the (state, stance, type) triples expected)
+CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
+    ("negation", "Norway will not deploy soldiers in Ukraine.", {("NO", D, T.GROUND_TROOPS)}),
+    (
+        "negated cue",
+        "There will be no Swedish boots on the ground, the Swedish prime minister said.",
+        {("SE", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "neither nor",
+        "Neither Ireland nor Austria will send soldiers to the mission.",
+        {("IE", D, T.GROUND_TROOPS), ("AT", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "refusal verb",
+        "Hungary refused to supply artillery shells to Ukraine.",
+        {("HU", D, T.EQUIPMENT)},
+    ),
+    (
+        "negated refusal",
+        "Greece has not ruled out sending a frigate.",
+        {("GR", K, T.MARITIME)},
+    ),
+    (
+        "clause locality",
+        "Denmark will send 40 soldiers to the force, and Austria is open to talks on the plan.",
+        {("DK", C, T.GROUND_TROOPS)},
+    ),
+    (
+        "clause locality after a conjunction",
+        "France pledged two frigates after it consulted Britain.",
+        {("FR", C, T.MARITIME)},
+    ),
+    (
+        "separate clauses, separate stances",
+        "Portugal will fund demining, whereas Spain is weighing whether to send engineers.",
+        {("PT", C, T.DEMINING), ("PT", C, T.FUNDING)},
+    ),
+    (
+        "passive agent",
+        "Artillery shells will be delivered by Portugal next month.",
+        {("PT", C, T.EQUIPMENT)},
+    ),
+    (
+        "nominal agent",
+        "The minister welcomed the provision of mortars by Slovenia.",
+        {("SI", C, T.EQUIPMENT)},
+    ),
+    (
+        "converse verb",
+        "Ukrainian forces received 20 tanks from Spain last week.",
+        {("ES", C, T.EQUIPMENT)},
+    ),
+    (
+        "coordinated actors",
+        "Latvia, Lithuania and Estonia will each send a company of soldiers.",
+        {("LV", C, T.GROUND_TROOPS), ("LT", C, T.GROUND_TROOPS), ("EE", C, T.GROUND_TROOPS)},
+    ),
+    (
+        "reported decision of another state",
+        "Ireland and Malta are sending mine-clearing experts, the Belgian foreign minister said.",
+        {("IE", C, T.DEMINING), ("MT", C, T.DEMINING)},
+    ),
+    (
+        "past delivery",
+        "Croatia has handed over eight howitzers to Ukraine.",
+        {("HR", C, T.EQUIPMENT)},
+    ),
+    (
+        "continuing help",
+        "Belgium continues to provide Ukraine with ammunition.",
+        {("BE", C, T.EQUIPMENT)},
+    ),
+    ("loan", "Canada will lend Ukraine 1.5 billion dollars.", {("CA", C, T.FUNDING)}),
+    (
+        "budget support",
+        "Japan announced budget support of 300 million dollars for Kyiv.",
+        {("JP", C, T.FUNDING)},
+    ),
+    (
+        "reconstruction by a verb",
+        "Switzerland will rebuild three schools in the Kharkiv region.",
+        {("CH", C, T.RECONSTRUCTION)},
+    ),
+    (
+        "trainers",
+        "Norway will send 50 military instructors to Poland.",
+        {("NO", C, T.TRAINING)},
+    ),
+    (
+        "trainees are not troops offered",
+        "Britain will train 5,000 Ukrainian recruits this year.",
+        {("GB", C, T.TRAINING)},
+    ),
+    (
+        "a platform handed over is equipment",
+        "Portugal will donate two F-16 jets to Ukraine.",
+        {("PT", C, T.EQUIPMENT)},
+    ),
+    (
+        "a platform on a mission is air power",
+        "Portugal will station two F-16s in Romania to police the airspace.",
+        {("PT", C, T.AIR_POWER)},
+    ),
+    (
+        "coordinated modifiers",
+        "Croatia pledged air and naval patrols after a ceasefire.",
+        {("HR", C, T.AIR_POWER), ("HR", C, T.MARITIME)},
+    ),
+    (
+        "a value is no funding",
+        "Greece will send drones worth 10 million euros.",
+        {("GR", C, T.EQUIPMENT)},
+    ),
+    (
+        "humanitarian help has no type",
+        "Spain will send humanitarian aid worth 5 million euros.",
+        set(),
+    ),
+    ("the recipient does not pledge", "Ukraine will deploy a new brigade to the front.", set()),
+    ("the aggressor does not pledge", "Russia will send more troops to the border.", set()),
+    (
+        "an invitation is not the guest's pledge",
+        "Ukraine invited Austria to join the rebuilding of Kharkiv.",
+        set(),
+    ),
+    (
+        "agreements between the warring parties",
+        "Russia and Ukraine agreed to exchange prisoners and to halt strikes on ports.",
+        set(),
+    ),
+    ("a request is not a pledge", "Kyiv urged Berlin to send Taurus missiles.", set()),
+    (
+        "third-party opposition",
+        "Belarus warned Lithuania against sending troops to Ukraine.",
+        set(),
+    ),
+    (
+        "a state's companies are not the state",
+        "Czech companies will sell shells to Ukraine.",
+        set(),
+    ),
+    ("hypothesis", "If Norway sent troops, Moscow would retaliate, officials said.", set()),
+    ("question", "Will Spain send frigates to the Black Sea?", set()),
+    (
+        "a question someone asks",
+        "Reporters asked whether Finland would send troops.",
+        set(),
+    ),
+    (
+        "aggregate",
+        "Twenty countries have pledged to send soldiers, diplomats said.",
+        set(),
+    ),
+    (
+        "a guess in an opinion piece",
+        "Britain should send fighter jets, and Germany must deliver more missiles.",
+        set(),
+    ),
+    (
+        "a guess voiced by the state",
+        "Germany could send more air defence systems, German Chancellor Friedrich Merz said.",
+        {("DE", K, T.EQUIPMENT)},
+    ),
+    (
+        "a guess by an analyst",
+        "Italy might send jets within weeks, said Marco Rossi, an analyst at a Rome think tank.",
+        set(),
+    ),
+    (
+        "an expectation reported by others",
+        "Germany is expected to announce a new package of howitzers on Friday.",
+        set(),
+    ),
+    (
+        "deciding still to come",
+        "The Dutch government will decide next month whether to send troops.",
+        {("NL", K, T.GROUND_TROOPS)},
+    ),
+    (
+        "no decision yet",
+        "No decision has been taken on sending troops, a Danish government spokesperson said.",
+        {("DK", K, T.GROUND_TROOPS)},
+    ),
+    (
+        "deliberation",
+        "Canada is looking into sending a frigate, its defence minister said.",
+        {("CA", K, T.MARITIME)},
+    ),
+    (
+        "approval still to be sought",
+        "Austria would send observers to monitor the ceasefire subject to a vote in parliament.",
+        {("AT", K, T.MONITORING)},
+    ),
+    (
+        "a negated alternative",
+        "Slovakia will contribute instructors, not soldiers, its prime minister said.",
+        {("SK", C, T.TRAINING), ("SK", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "a backstop role",
+        "The United States will act as a backstop for the European force if Russia attacks again.",
+        {("US", C, T.BACKSTOP)},
+    ),
+    (
+        "anaphora: the sentence before",
+        "Romania may join air policing over Ukraine, its defence minister said. "
+        "Moldova said it would not do that.",
+        {("RO", K, T.AIR_POWER), ("MD", D, T.AIR_POWER)},
+    ),
+]
+
+
+@pytest.mark.parametrize(("mechanism", "text", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_pledge_mechanism(
+    extract_text: ExtractText, mechanism: str, text: str, expected: set[tuple[str, Stance, T]]
+) -> None:
+    states = {triple for triple in found(run(extract_text, text)) if len(triple[0]) == 2}
+    assert states == expected, mechanism
+
+
+def test_joint_statement_we_is_every_signatory(extract_text: ExtractText) -> None:
+    text = (
+        "title: Joint statement by the defence ministers of Greece and Cyprus\n"
+        "date: 2026-02-10\n\n"
+        "The ministers met in Nicosia. We will provide naval patrols in the eastern Mediterranean."
+    )
+    assert found(extract_text(text)) >= {("GR", C, T.MARITIME), ("CY", C, T.MARITIME)}
+
+
+def test_we_named_in_apposition(extract_text: ExtractText) -> None:
+    text = "We, the prime ministers of Belgium and the Netherlands, will fund demining in Ukraine."
+    assert pairs(run(extract_text, text)) == {("BE", C), ("NL", C)}
+
+
+def test_a_quoted_group_speaks_for_its_states(extract_text: ExtractText) -> None:
+    text = (
+        '"None of us will station troops in Ukraine," the leaders of Latvia and Croatia said '
+        "in a joint declaration."
+    )
+    assert pairs(run(extract_text, text)) == {("LV", D), ("HR", D)}
+
+
+def test_pronoun_of_the_leader_who_is_the_subject(extract_text: ExtractText) -> None:
+    text = (
+        "Finnish President Alexander Stubb met Polish President Karol Nawrocki in Warsaw. "
+        "He said his country would fund demining in Ukraine."
+    )
+    assert pairs(run(extract_text, text)) == {("FI", C)}
+
+
+def test_the_announcer_speaks_for_the_pledging_state(extract_text: ExtractText) -> None:
+    found_here = run(
+        extract_text,
+        "Italian Prime Minister Giorgia Meloni said the United States would provide "
+        "air defence systems.",
+    )
+    (pledge,) = [p for p in found_here.pledges if p.actor.key == "US"]
+    assert pledge.announced_by is None  # an Italian leader does not announce for Washington
+    own = run(
+        extract_text, "Dutch Prime Minister Dick Schoof said the Netherlands would send jets."
+    )
+    assert {p.announced_by for p in own.pledges} == {"Dick Schoof"}
+
+
+def test_a_headline_restating_the_body_is_one_pledge(extract_text: ExtractText) -> None:
+    text = (
+        "title: Estonia to send more drones to Ukraine\ndate: 2026-02-10\n\n"
+        "Estonia will send 500 drones to Ukraine, its defence minister said on Tuesday."
+    )
+    pledges = extract_text(text).pledges
+    assert [(p.actor.key, p.stance) for p in pledges] == [("EE", C)]
+
+
+def test_a_detail_of_the_sentence_before_keeps_its_stance(extract_text: ExtractText) -> None:
+    text = (
+        "Slovenia will step up its military support for Ukraine, its defence minister said. "
+        "In particular, mortars and ammunition will be delivered this spring."
+    )
+    assert found(run(extract_text, text)) >= {("SI", C, T.EQUIPMENT)}
+
+
+def test_a_condition_is_recorded_without_changing_the_stance(extract_text: ExtractText) -> None:
+    found_here = run(extract_text, "Belgium will send four F-16s once a peace deal is signed.")
+    (pledge,) = found_here.pledges
+    assert pledge.stance is C and pledge.condition and "peace deal" in pledge.condition
+
+
+def test_the_quantity_is_the_amount_as_written(extract_text: ExtractText) -> None:
+    found_here = run(extract_text, "Finland will lend Ukraine roughly 100 million euros.")
+    (pledge,) = found_here.pledges
+    assert pledge.quantity is not None and "100 million euros" in pledge.quantity

@@ -1,0 +1,177 @@
+"""The resolve stage, one mechanism at a time, on texts written for these tests: leaders from
+the forms of their titles, references back to them, the speakers of quotations and
+transcripts, and what "we", "it", "they" and "the government" stand for."""
+
+from __future__ import annotations
+
+from dataclasses import FrozenInstanceError
+
+import pytest
+from spacy.tokens import Doc
+
+from kg.records import Actor
+from kg.resolve import Resolution
+
+from .conftest import Resolve
+
+
+def leaders(res: Resolution) -> dict[str, str | None]:
+    return {name: r.actor.key if r.actor else None for name, r in res.leaders.items()}
+
+
+def at(doc: Doc, res: Resolution, word: str, nth: int = 0) -> int:
+    """The index of the nth token with this text."""
+    return [t.i for t in doc if t.text == word][nth]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "state"),
+    [
+        ("Spanish Defence Minister Margarita Robles spoke first.", "Margarita Robles", "ES"),
+        ("Prime Minister of Estonia Kristen Michal spoke first.", "Kristen Michal", "EE"),
+        ("Kristen Michal, the prime minister of Estonia, spoke first.", "Kristen Michal", "EE"),
+        ("Italy's Giorgia Meloni spoke first.", "Giorgia Meloni", "IT"),
+        (
+            "Member of the Georgian delegation Nino Beridze spoke first.",
+            "Nino Beridze",
+            "GE",
+        ),
+        ("President Alexander Stubb of Finland spoke first.", "Alexander Stubb", "FI"),
+        ("The Dutch ambassador to Poland, Anna Visser, spoke first.", "Anna Visser", "NL"),
+    ],
+)
+def test_titles_before_and_after_the_name(
+    resolve_text: Resolve, text: str, name: str, state: str
+) -> None:
+    _, res = resolve_text(text)
+    assert leaders(res).get(name) == state
+
+
+def test_a_title_names_the_state_it_serves_not_where_it_serves(resolve_text: Resolve) -> None:
+    _, res = resolve_text("Jan Kowalski, the Polish Ambassador to Ireland, spoke first.")
+    assert leaders(res) == {"Jan Kowalski": "PL"}
+
+
+def test_middle_initials_and_suffixes_do_not_make_another_person(resolve_text: Resolve) -> None:
+    _, res = resolve_text(
+        "Secretary of State Antony J. Blinken met Kuleba. Later, Antony Blinken left."
+    )
+    assert (
+        "Antony Blinken" in leaders(res) and len([n for n in leaders(res) if "Blinken" in n]) == 1
+    )
+
+
+def test_reporters_and_analysts_are_not_leaders(resolve_text: Resolve) -> None:
+    _, res = resolve_text(
+        "Peter Novak, a defence analyst at a Prague think tank, and reporter Anna Berg disagreed."
+    )
+    assert leaders(res) == {}
+
+
+def test_a_spokesperson_of_a_ministry_acts_for_the_publishing_state(resolve_text: Resolve) -> None:
+    _, res = resolve_text(
+        "The following is attributable to Spokesperson Jane Smith: the talks went well.",
+        publisher="U.S. Department of State",
+    )
+    assert leaders(res) == {"Jane Smith": "US"}
+
+
+def test_a_definite_title_refers_back_to_its_holder(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        "Danish Prime Minister Mette Frederiksen arrived in Kyiv. "
+        "The Prime Minister of Denmark then visited a hospital."
+    )
+    assert res.leader_at.get(at(doc, res, "Prime", 1)) == "Mette Frederiksen"
+
+
+def test_a_bare_surname_after_the_full_name(resolve_text: Resolve) -> None:
+    doc, res = resolve_text("Norwegian Prime Minister Jonas Gahr Støre arrived. Støre said no.")
+    assert res.leader_at.get(at(doc, res, "Støre", 1)) == "Jonas Gahr Støre"
+
+
+def test_he_is_the_leader_who_was_the_subject(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        "French President Emmanuel Macron received Polish President Karol Nawrocki. "
+        "He said the talks were useful."
+    )
+    assert res.person_at.get(at(doc, res, "He")) == "Emmanuel Macron"
+
+
+def test_it_is_the_state_that_was_the_subject(resolve_text: Resolve) -> None:
+    doc, res = resolve_text("Sweden said it would decide in May.")
+    assert res.refers_to.get(at(doc, res, "it")) == (Actor("state", "SE"),)
+
+
+def test_they_are_the_states_named_together(resolve_text: Resolve) -> None:
+    doc, res = resolve_text("Greece and Cyprus said they would decide in May.")
+    assert set(res.refers_to.get(at(doc, res, "they"), ())) == {
+        Actor("state", "GR"),
+        Actor("state", "CY"),
+    }
+
+
+def test_a_quotation_belongs_to_its_attributed_speaker(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        '"We are ready. We will decide soon," Czech Prime Minister Andrej Babiš said.'
+    )
+    first_we = at(doc, res, "We", 0)
+    assert res.speakers[first_we].leader == "Andrej Babiš"
+    assert res.refers_to[first_we] == (Actor("state", "CZ"),)
+
+
+def test_a_group_of_speakers_speaks_for_its_states(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        'The foreign ministers of Latvia and Estonia said: "We will keep our promises."'
+    )
+    assert set(res.refers_to[at(doc, res, "We")]) == {Actor("state", "LV"), Actor("state", "EE")}
+
+
+def test_transcript_labels_give_the_speaker_of_each_turn(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        "Foreign Minister Elina Valtonen of Finland took questions.\n"
+        "QUESTION: What will you send?\n"
+        "MINISTER VALTONEN: We will send more ammunition.\n"
+        "MODERATOR (off microphone): Next question."
+    )
+    assert res.speakers[at(doc, res, "We")].leader == "Elina Valtonen"
+    assert res.speakers[at(doc, res, "What")].acts_for_nobody
+    assert res.speakers[at(doc, res, "Next")].acts_for_nobody
+
+
+def test_answers_of_an_interview_are_the_interviewee_s(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        "An interview with Lithuanian President Gitanas Nausėda\n"
+        "Q: Will Lithuania send soldiers?\n"
+        "A: We are ready to send a company."
+    )
+    assert res.refers_to[at(doc, res, "We")] == (Actor("state", "LT"),)
+
+
+def test_we_of_a_joint_statement_is_every_signatory(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        "Joint statement of Norway and Iceland\nWe support a just peace.",
+        title="Joint statement of Norway and Iceland",
+    )
+    assert set(res.refers_to[at(doc, res, "We")]) == {Actor("state", "NO"), Actor("state", "IS")}
+
+
+def test_we_of_an_official_release_is_the_publishing_state(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        "We will continue our support.", publisher="Office of the President of Ukraine"
+    )
+    assert res.refers_to[at(doc, res, "We")] == (Actor("state", "UA"),)
+
+
+def test_her_government_is_her_state(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        "Latvian Prime Minister Evika Siliņa said her government would decide in May."
+    )
+    assert res.refers_to[at(doc, res, "government")] == (Actor("state", "LV"),)
+
+
+def test_the_resolution_cannot_be_changed(resolve_text: Resolve) -> None:
+    _, res = resolve_text("Sweden said it would decide in May.")
+    with pytest.raises(FrozenInstanceError):
+        res.author = "someone"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        res.refers_to[0] = ()  # type: ignore[index]
