@@ -332,7 +332,8 @@ def _takes_article(name: str) -> bool:
 
 
 def _title(body: str) -> str:
-    first = re.split(r"(?<=[.!?])\s", body, maxsplit=1)[0]
+    """The first sentence of the first paragraph, at most about 90 characters."""
+    first = re.split(r"(?<=[.!?])\s", body.split("\n", 1)[0], maxsplit=1)[0]
     if len(first) <= 90:
         return first.rstrip(".")
     return first[:90].rsplit(" ", 1)[0] + "…"

@@ -143,10 +143,6 @@ class Lexicon:
         return self.words("money_units")
 
     @cached_property
-    def money_scale(self) -> frozenset[str]:
-        return self.words("money_scale")
-
-    @cached_property
     def money_value_preps(self) -> frozenset[str]:
         return self.words("money_value_preps")
 
@@ -157,10 +153,6 @@ class Lexicon:
     @cached_property
     def excluded_aid_nouns(self) -> frozenset[str]:
         return self.words("excluded_aid", "nouns")
-
-    @cached_property
-    def reconstruction_purposes(self) -> frozenset[str]:
-        return self.words("reconstruction_purposes")
 
     @cached_property
     def transfer_verbs(self) -> frozenset[str]:
@@ -251,14 +243,6 @@ class Lexicon:
     @cached_property
     def negative_determiners(self) -> frozenset[str]:
         return self.words("decline", "negative_determiners")
-
-    @cached_property
-    def negative_adverbs(self) -> frozenset[str]:
-        return self.words("decline", "negative_adverbs")
-
-    @cached_property
-    def answer_nouns(self) -> frozenset[str]:
-        return self.words("decline", "answer_nouns")
 
     @cached_property
     def reporting_verbs(self) -> frozenset[str]:
@@ -353,18 +337,6 @@ class Lexicon:
     @cached_property
     def quantity_heads(self) -> frozenset[str]:
         return self.words("quantity_heads")
-
-    @cached_property
-    def recipient_prepositions(self) -> frozenset[str]:
-        return self.words("recipient_prepositions")
-
-    @cached_property
-    def recipient_verbs(self) -> frozenset[str]:
-        return self.words("recipient_verbs")
-
-    @cached_property
-    def defended_nouns(self) -> frozenset[str]:
-        return self.words("defended_nouns")
 
     @cached_property
     def person_pronouns(self) -> frozenset[str]:

@@ -240,11 +240,15 @@ def _marked_article(raw: str) -> list[str]:
     return []
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def parse_html(raw: str, origin: str) -> Article:
     """The main text and metadata of an HTML page, without scripts, menus or footers: its
     ``<article>`` block by block when it marks one, else the main text a content extractor
     finds; a fragment without a page around it is read block by block
     (:func:`parse_fragment`)."""
+    raw = _CONTROL.sub("", raw)  # no markup parser takes them, and no text needs them
     if not _PAGE.search(raw):
         return parse_fragment(raw, origin)
     import trafilatura

@@ -41,7 +41,11 @@ def stances(extraction: Extraction) -> set[tuple[str, Stance, T]]:
     ("sentence", "expected"),
     [
         ("Italy would not send troops to Ukraine.", ("IT", Stance.DECLINED, T.GROUND_TROOPS)),
-        ("Germany could deploy its troops in Poland.", ("DE", Stance.CONSIDERING, T.GROUND_TROOPS)),
+        (
+            # a modal guess is a position when an official voices it
+            "Germany could deploy its troops in Poland, its defence minister said.",
+            ("DE", Stance.CONSIDERING, T.GROUND_TROOPS),
+        ),
         ("Spain will send two frigates.", ("ES", Stance.COMMITTED, T.MARITIME)),
         ("Portugal pledged 50 million euros.", ("PT", Stance.COMMITTED, T.FUNDING)),
         ("Greece ruled out sending soldiers.", ("GR", Stance.DECLINED, T.GROUND_TROOPS)),

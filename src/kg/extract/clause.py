@@ -184,7 +184,7 @@ def _blocked_by_mark(path: list[Token], lex: Lexicon) -> bool:
 
 
 # Edges to a clause that stands beside the one above it, not inside it.
-_SEPARATE = frozenset({"advcl", "conj", "parataxis"})
+_SEPARATE = frozenset({"advcl", "parataxis"})
 _CLAUSAL = frozenset({"ccomp", "xcomp", "advcl", "parataxis", "conj", "csubj", "ROOT", "dep"})
 
 

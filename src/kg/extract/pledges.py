@@ -16,7 +16,7 @@ from spacy.tokens import Doc, Span, Token
 
 from kg.extract.clause import Clause, ClauseFinder
 from kg.extract.cues import Cue, CueReader, cues_by_sentence
-from kg.extract.stance import stance_of
+from kg.extract.stance import Reading, stance_of
 from kg.extract.syntax import leaders_of_phrase
 from kg.lexicon import Lexicon
 from kg.records import Actor, ContributionType, PledgeRecord, Stance
@@ -98,11 +98,14 @@ def _announcer(clause: Clause, actor: Actor, res: Resolution) -> str | None:
     return None
 
 
-def _voiced_by(clause: Clause, actor: Actor, res: Resolution) -> bool:
-    """The clause is said by someone who speaks for the actor (its leader, its "we")."""
+def _voiced(clause: Clause, actor: Actor, res: Resolution, reading: Reading) -> bool:
+    """The clause is said by an official (a leader, a state, a group of ministers), and, for
+    an obligation, by one who speaks for the actor itself."""
     speaker = clause.speaker
-    if speaker is None or speaker.acts_for_nobody:
+    if speaker is None or speaker.acts_for_nobody or not (speaker.leader or speaker.actors):
         return False
+    if not reading.needs_own_voice:
+        return True
     return actor in speaker.actors or res.leader_actor(speaker.leader) == actor
 
 
@@ -164,8 +167,8 @@ class PledgeExtractor:
                 continue
             stance = reading.stance
             for actor in clause.actors:
-                if reading.needs_voice and not _voiced_by(clause, actor, self.res):
-                    continue  # a writer's or another state's guess or demand, not a position
+                if reading.needs_voice and not _voiced(clause, actor, self.res, reading):
+                    continue  # a writer's guess or another state's demand, not a position
                 if actor.is_state and actor.key in self.lex.belligerents:
                     continue  # a party to the war does not pledge to itself
                 if actor.kind == "org" and actor.key in self.res.aggregates:

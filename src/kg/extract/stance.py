@@ -129,12 +129,14 @@ def _decision_pending(token: Token, lex: Lexicon) -> bool:
 
 @dataclass(frozen=True)
 class Reading:
-    """A clause's stance, and whether it rests only on a modal guess or an obligation
-    ("Germany could send", "Britain should send", "Poland must deliver"), which is a position
-    only when the state itself voices it, not when a writer or another state does."""
+    """A clause's stance, and what voice it needs to be a position: a modal guess ("Germany
+    could send", "is expected to") needs an official to say it, not a writer or an analyst;
+    an obligation ("Britain should send", "Poland must deliver") needs the state itself, not
+    another state that demands it."""
 
     stance: Stance
     needs_voice: bool = False
+    needs_own_voice: bool = False
 
 
 def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False) -> Reading | None:
@@ -228,7 +230,9 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
         return Reading(Stance.DECLINED)
     if considered:
         return Reading(Stance.CONSIDERING)
-    if tentative or obliged:
+    if obliged:
+        return Reading(Stance.CONSIDERING, needs_voice=True, needs_own_voice=True)
+    if tentative:
         return Reading(Stance.CONSIDERING, needs_voice=True)
     if committed:
         return Reading(Stance.COMMITTED)

@@ -23,6 +23,7 @@ from kg.resolve.model import ActorMention, Speaker
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 _LOOKBACK = 3
+_GROUP_LOOKBACK = 6
 
 
 @dataclass
@@ -182,10 +183,22 @@ class ReferenceResolver:
                     found = self._they(index, history, token, sent)
                 elif token.lemma_.lower() in lex.government_nouns and token.pos_ == "NOUN":
                     found = self._government(token, speaker, outside_we, index, history)
+                elif self._definite_group(token):
+                    # "the ministers", "the two leaders": the group named last, a while back too
+                    found = self._they(index, history, within=_GROUP_LOOKBACK)
                 if found:
                     self.refers_to[token.i] = found
             self._remember(sent, index, history)
         return self.refers_to
+
+    def _definite_group(self, token: Token) -> bool:
+        """ "The ministers", "the two presidents": people named together before."""
+        return (
+            token.tag_ == "NNS"
+            and token.lemma_.lower() in self.lex.participant_nouns
+            and any(c.lower_ == "the" for c in token.children)
+            and not any(c.dep_ in ("prep", "poss", "amod", "compound") for c in token.children)
+        )
 
     def _we(
         self, token: Token, speaker: Speaker | None, outside: tuple[Actor, ...]
@@ -217,7 +230,12 @@ class ReferenceResolver:
         return ()
 
     def _they(
-        self, index: int, history: _History, token: Token | None = None, sent: Span | None = None
+        self,
+        index: int,
+        history: _History,
+        token: Token | None = None,
+        sent: Span | None = None,
+        within: int = 1,
     ) -> tuple[Actor, ...]:
         if token is not None and sent is not None:
             for earlier in reversed(list(sent)[: token.i - sent.start]):
@@ -226,7 +244,7 @@ class ReferenceResolver:
                     if len(states) > 1:
                         return states  # "the UK and France confirmed they would lead"
         for at, actors in reversed(history.plural_subjects):
-            if index - at <= 1:
+            if index - at <= within:
                 return actors
             break
         return ()
