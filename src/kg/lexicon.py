@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 from kg.records import ContributionType
@@ -371,12 +373,16 @@ class Lexicon:
         return self.words("non_leader_titles")
 
     @cached_property
-    def titles_longest_first(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
-        """Title phrases with their words, longest first ("prime minister" before
-        "minister")."""
-        return tuple(
-            (t, tuple(t.split())) for t in sorted(self.titles, key=lambda t: -len(t.split()))
-        )
+    def titles_by_words(self) -> Mapping[tuple[str, ...], tuple[int, str]]:
+        """Title phrases by their words, each with its rank (longer phrases rank first:
+        "prime minister" before "minister")."""
+        ordered = sorted(self.titles, key=lambda t: -len(t.split()))
+        return MappingProxyType({tuple(t.split()): (rank, t) for rank, t in enumerate(ordered)})
+
+    @cached_property
+    def title_lengths(self) -> tuple[int, ...]:
+        """The word counts of title phrases, longest first."""
+        return tuple(sorted({len(words) for words in self.titles_by_words}, reverse=True))
 
     @cached_property
     def title_words(self) -> frozenset[str]:

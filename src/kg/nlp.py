@@ -41,14 +41,16 @@ def mark_paragraphs(doc: Doc) -> Doc:
     """Start a sentence after every line break the cleaner left between paragraphs (and not
     again at its second word); a middle initial ("Antony J. Blinken") never ends one."""
     for token in doc[:-1]:
-        following = doc[token.i + 1]
-        if token.is_space and "\n" in token.text:
+        text = token.text
+        if token.is_space and "\n" in text:
+            following = doc[token.i + 1]
             following.is_sent_start = True
             second = token.i + 2
             if second < len(doc) and not doc[second].is_space and not following.is_punct:
                 doc[second].is_sent_start = False  # no sentence of one word at a paragraph's start
-        elif _INITIAL.match(token.text) and following.is_title and token.i > 0:
-            if doc[token.i - 1].is_title:
+        elif len(text) == 2 and _INITIAL.match(text) and token.i > 0:
+            following = doc[token.i + 1]
+            if following.is_title and doc[token.i - 1].is_title:
                 following.is_sent_start = False
     return doc
 

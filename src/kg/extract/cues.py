@@ -240,19 +240,19 @@ class CueReader:
                         found.add(kind)
         return found
 
-    def _amounts(self, sent: Span) -> list[Span]:
+    def _amounts(self, sent: Span, tokens: list[Token]) -> list[Span]:
         """Amounts of money: MONEY entities, and a currency word, code or sign next to a
         number that the entity recogniser missed ("DKK 600,000", "2 billion kronor")."""
-        amounts = [ent for ent in sent.ents if ent.label_ == "MONEY"]
-        covered = {i for ent in amounts for i in range(ent.start, ent.end)}
         units = self.lex.money_units
+        named = any(t.ent_type_ == "MONEY" for t in tokens)
+        unit_words = [t for t in tokens if t.lower_ in units or t.lemma_.lower() in units]
+        if not named and not unit_words:
+            return []
+        amounts = [ent for ent in sent.ents if ent.label_ == "MONEY"] if named else []
+        covered = {i for ent in amounts for i in range(ent.start, ent.end)}
         doc = sent.doc
-        for token in sent:
-            if (
-                token.i in covered
-                or token.lower_ not in units
-                and token.lemma_.lower() not in units
-            ):
+        for token in unit_words:
+            if token.i in covered:
                 continue
             numbers = [
                 t
@@ -269,11 +269,11 @@ class CueReader:
                 covered.update(range(start, end))
         return amounts
 
-    def _money(self, sent: Span) -> list[Token]:
-        """Roots of the amounts of money a sentence offers."""
+    def _money(self, sent: Span, tokens: list[Token]) -> list[Token]:
+        """Roots of the amounts of money a sentence (of ``tokens``) offers."""
         found: list[Token] = []
         lex = self.lex
-        for ent in self._amounts(sent):
+        for ent in self._amounts(sent, tokens):
             root = ent.root
             before = sent.doc[ent.start - 1] if ent.start > sent.start else None
             if before is not None and before.lower_ in lex.money_value_preps:
@@ -287,7 +287,9 @@ class CueReader:
             found.append(root)
         return found
 
-    def _activity(self, token: Token) -> set[ContributionType]:
+    def _activity(self, token: Token, lemmas: set[str]) -> set[ContributionType]:
+        """The contribution a verb names ("train", "lend"), given the lemmas of its
+        sentence."""
         lex = self.lex
         kind = lex.activity_verbs.get(token.lemma_.lower())
         if kind is None or token.pos_ != "VERB":
@@ -308,7 +310,7 @@ class CueReader:
                 watched |= {c.lemma_.lower() for c in obj.children if c.dep_ == "compound"}
             return {lex.patrol_objects[w] for w in watched if w in lex.patrol_objects}
         assert isinstance(kind, ContributionType)
-        if not self._in_context(kind, token, {t.lemma_.lower() for t in token.sent}):
+        if not self._in_context(kind, token, lemmas):
             return set()
         if (
             kind is T.TRAINING
@@ -337,16 +339,18 @@ class CueReader:
 
     def sentence_cues(self, sent: Span, spans: list[Span]) -> list[Cue]:
         """The cues of one sentence, merged per word, in order."""
-        context = {t.lemma_.lower() for t in sent} | {t.lower_ for t in sent}
+        tokens = list(sent)
+        lemmas = {t.lemma_.lower() for t in tokens}
+        context = lemmas | {t.lower_ for t in tokens}
         by_token: dict[int, set[ContributionType]] = {}
         for span in spans:
             types = self._labelled_types(span, context)
             if types:
                 by_token.setdefault(span.root.i, set()).update(types)
-        for root in self._money(sent):
+        for root in self._money(sent, tokens):
             by_token.setdefault(root.i, set()).add(T.FUNDING)
-        for token in sent:
-            types = self._activity(token)
+        for token in tokens:
+            types = self._activity(token, lemmas)
             if types:
                 by_token.setdefault(token.i, set()).update(types)
         cues: list[Cue] = []

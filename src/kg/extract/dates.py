@@ -39,6 +39,69 @@ _DAY_RANGE = re.compile(
     r"\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|\u2013|to|and)\s*\d{1,2}(?:st|nd|rd|th)?\b"
 )
 
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = "(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + ")"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?:,?\s+(?P<year>(?:19|20)\d{2}))?"
+_LEADING_WEEKDAY = r"(?:(?:" + "|".join(_WEEKDAYS) + r"),?\s+)?"
+# The day forms of news and official texts, read without the general parser: "6 January",
+# "Jan 6, 2026", "Thursday 27 March", "2026-01-06".
+_CALENDAR_DAY = (
+    re.compile(rf"^{_LEADING_WEEKDAY}{_DAY}\s+(?:of\s+)?{_MONTH}{_YEAR}$", re.IGNORECASE),
+    re.compile(rf"^{_LEADING_WEEKDAY}{_MONTH}\s+{_DAY}{_YEAR}$", re.IGNORECASE),
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})$"),
+)
+
+
+def _calendar_fields(text: str) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of a plain calendar expression; None for another form."""
+    for pattern in _CALENDAR_DAY:
+        found = pattern.match(text)
+        if found is not None:
+            month = found.group("month").lower()
+            year = found.group("year")
+            return (
+                int(year) if year else None,
+                int(month) if month.isdigit() else _MONTHS[month],
+                int(found.group("day")),
+            )
+    return None
+
+
+def _calendar_day(fields: tuple[int | None, int, int], reference: date | None) -> date | None:
+    """The day of calendar fields; a day without a year falls in the year up to
+    ``reference``; None for a day that does not exist."""
+    year, month, day = fields
+    try:
+        if year is not None:
+            return date(year, month, day)
+        if reference is None:
+            return None
+        named = date(reference.year, month, day)
+        return named if named <= reference else date(reference.year - 1, month, day)
+    except ValueError:
+        return None
+
 
 @lru_cache(maxsize=64)
 def _parser(base: date) -> Any:
@@ -72,11 +135,18 @@ def resolve_date(text: str, reference: date | None) -> date | None:
         return None
     if reference is None and not _HAS_YEAR.search(cleaned):
         return None
-    data = _parser(reference or date.today()).get_date_data(cleaned)
-    found = getattr(data, "date_obj", None)
-    if found is None or getattr(data, "period", "day") != "day":
+    cleaned = " ".join(cleaned.split())
+    fields = _calendar_fields(cleaned)
+    if fields is not None:
+        resolved = _calendar_day(fields, reference)
+    else:
+        data = _parser(reference or date.today()).get_date_data(cleaned)
+        found = getattr(data, "date_obj", None)
+        if found is None or getattr(data, "period", "day") != "day":
+            return None
+        resolved = found.date()
+    if resolved is None:
         return None
-    resolved: date = found.date()
     if reference is not None and not _HAS_YEAR.search(cleaned):
         # A day without a year that lands in the future, or nearly a year back, most likely
         # speaks of days to come ("talks will follow on Jan. 7" in a Jan. 6 article).

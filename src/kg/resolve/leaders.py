@@ -109,9 +109,10 @@ class LeaderFinder:
         for span in doc.spans[SPANS_KEY]:
             if span.label_ == "LEADER":
                 start = span.start
+                sent_start = span.sent.start
                 # A first name or initial the gazetteer's variant left out ("Antony J.").
                 while (
-                    start > span.sent.start
+                    start > sent_start
                     and doc[start - 1].pos_ == "PROPN"
                     and (
                         doc[start - 1].ent_type_ == "PERSON"
@@ -170,9 +171,10 @@ class LeaderFinder:
         doc = span.doc
         run: list[Token] = []
         i = span.start - 1
-        while i >= span.sent.start and len(run) < 12:
+        sent_start = span.sent.start
+        while i >= sent_start and len(run) < 12:
             token = doc[i]
-            if token.lower_ in _APOSTROPHES and run == [] and i > span.sent.start:
+            if token.lower_ in _APOSTROPHES and run == [] and i > sent_start:
                 run.insert(0, token)  # "Italy's Giorgia Meloni"
                 i -= 1
                 continue
@@ -207,10 +209,15 @@ class LeaderFinder:
     def _title_in(self, words: list[Token]) -> tuple[str | None, int]:
         """The longest known title phrase in a run of words, and where it starts."""
         lowered = [w.lower_ for w in words]
-        for phrase, parts in self.lex.titles_longest_first:
-            for start in range(0, len(lowered) - len(parts) + 1):
-                if tuple(lowered[start : start + len(parts)]) == parts:
-                    return phrase, start
+        by_words = self.lex.titles_by_words
+        for length in self.lex.title_lengths:
+            best: tuple[int, str, int] | None = None
+            for start in range(0, len(lowered) - length + 1):
+                found = by_words.get(tuple(lowered[start : start + length]))
+                if found is not None and (best is None or found[0] < best[0]):
+                    best = (found[0], found[1], start)
+            if best is not None:
+                return best[1], best[2]
         for start, word in enumerate(lowered):
             if (
                 word in self.lex.generic_titles
@@ -234,10 +241,11 @@ class LeaderFinder:
     def _run_after(self, span: Span) -> list[Token]:
         """An apposition after the name: "X, Spain's prime minister," / "X, a defence analyst"."""
         doc = span.doc
-        if span.end >= span.sent.end or doc[span.end].text != ",":
+        sent_end = span.sent.end
+        if span.end >= sent_end or doc[span.end].text != ",":
             return []
         run: list[Token] = []
-        for token in doc[span.end + 1 : min(span.sent.end, span.end + 14)]:
+        for token in doc[span.end + 1 : min(sent_end, span.end + 14)]:
             if token.is_punct and token.text not in (".", "'s", "\u2019s"):
                 break
             if token.pos_ in ("VERB", "AUX") and token.lower_ not in self.lex.title_words:
@@ -293,14 +301,13 @@ class LeaderFinder:
                     role_text = " ".join(t.text for t in after[start:])
         if title is None:
             title, run = self._title_it_stands_for(span, run)
-        before_words = {
-            t.lower_ for t in self.doc[max(span.sent.start, span.start - 4) : span.start]
-        }
+        sent = span.sent
+        before_words = {t.lower_ for t in self.doc[max(sent.start, span.start - 4) : span.start]}
         if (lex.non_leader_titles & after_lowered) and title is None:
             candidate.excluded = True
         elif lex.non_leader_titles & before_words and title is None:
             candidate.excluded = True
-        right = self.doc[span.end : min(span.sent.end, span.end + 5)]
+        right = self.doc[span.end : min(sent.end, span.end + 5)]
         if right and right[0].lemma_ == "be" and lex.non_leader_titles & {t.lower_ for t in right}:
             candidate.excluded = True
         candidate.title = title
@@ -400,6 +407,8 @@ class LeaderFinder:
         by_surname: dict[str, str] = {}
         for name in self.found.records:
             by_surname.setdefault(fold(name.split()[-1]), name)
+        if not by_surname:
+            return
         for token in self.doc:
             if token.i in self.found.at or token.pos_ not in ("PROPN", "NOUN", "ADJ"):
                 continue
@@ -414,6 +423,8 @@ class LeaderFinder:
         Denmark", "the Ukrainian President", "the Secretary", "The Head of State"."""
         doc = self.doc
         lex = self.lex
+        if not any(record.role for record in self.found.records.values()):
+            return
         last_seen: dict[str, int] = {}
         for token in doc:
             name = self.found.at.get(token.i)

@@ -56,10 +56,6 @@ class ReferenceResolver:
         self.aggregates = aggregates
         self.person_at: dict[int, str] = {}
         self.refers_to: dict[int, tuple[Actor, ...]] = {}
-        self.sentence_of: dict[int, int] = {}
-        for index, sent in enumerate(doc.sents):
-            for token in sent:
-                self.sentence_of[token.i] = index
 
     # --- helpers -------------------------------------------------------------------------
 
@@ -106,7 +102,7 @@ class ReferenceResolver:
                     name = self._person_antecedent(token, sent, index, history)
                     if name is not None:
                         self.person_at[token.i] = name
-            self._remember(sent, index, history)
+            self._remember(sent, index, history, states=False)
         return self.person_at
 
     def _person_antecedent(
@@ -130,7 +126,9 @@ class ReferenceResolver:
             break
         return None
 
-    def _remember(self, sent: Span, index: int, history: _History) -> None:
+    def _remember(self, sent: Span, index: int, history: _History, *, states: bool = True) -> None:
+        """Note the leaders a sentence names and, with ``states``, the states its subjects
+        name."""
         for token in sent:
             name = self.leader_at.get(token.i) or self.person_at.get(token.i)
             if name is not None:
@@ -138,13 +136,12 @@ class ReferenceResolver:
                 if _is_subject(token):
                     history.leader_subjects.append((index, name))
                 continue
-            if _is_subject(token):
-                actors = self.phrase_actors(token)
-                states = tuple(a for a in actors if a.is_state)
-                if len(states) > 1:
-                    history.plural_subjects.append((index, states))
-                elif len(states) == 1 and self.actor_at.get(token.i) is not None:
-                    history.state_subjects.append((index, states[0]))
+            if states and _is_subject(token):
+                named = tuple(a for a in self.phrase_actors(token) if a.is_state)
+                if len(named) > 1:
+                    history.plural_subjects.append((index, named))
+                elif len(named) == 1 and self.actor_at.get(token.i) is not None:
+                    history.state_subjects.append((index, named[0]))
 
     # --- states, groups and "we" ----------------------------------------------------------
 

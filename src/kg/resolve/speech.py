@@ -22,6 +22,8 @@ from kg.resolve.model import Speaker
 _OPENING = frozenset({"\u201c", "\u2018", "\u00ab"})
 _CLOSING = frozenset({"\u201d", "\u2019", "\u00bb"})
 _TOGGLE = frozenset({'"', "'", "``", "''"})
+# Characters without which a paragraph holds no quotation.
+_QUOTE_MARKS = frozenset("\u201c\u201d\u201e\u2018\u2019\u201a\u00ab\u00bb\u2039\u203a\"'`")
 # "SECRETARY BLINKEN:", "MR PRICE:", "Q:", "STUBB (through translator):", "Minister Sybiha:"
 _LABEL = re.compile(
     r"^([A-Z][A-Z.\u2019' -]{0,60}|[A-Z][a-z]+(?: [A-Z][\w.\u2019'-]+){0,4})"
@@ -31,16 +33,26 @@ _LABEL = re.compile(
 SpeakerOf = Callable[[Token], Speaker | None]
 
 
+_PARAGRAPHS_KEY = "kg.paragraphs"
+
+
 def paragraphs(doc: Doc) -> Iterator[Span]:
-    """The paragraphs of a document (the cleaner separates them with line breaks)."""
-    start = 0
-    for token in doc:
-        if token.is_space and "\n" in token.text:
-            if token.i > start:
-                yield doc[start : token.i]
-            start = token.i + 1
-    if start < len(doc):
-        yield doc[start : len(doc)]
+    """The paragraphs of a document (the cleaner separates them with line breaks); found once
+    per document, kept in its user data."""
+    bounds: list[tuple[int, int]] | None = doc.user_data.get(_PARAGRAPHS_KEY)
+    if bounds is None:
+        bounds = []
+        start = 0
+        for token in doc:
+            if token.is_space and "\n" in token.text:
+                if token.i > start:
+                    bounds.append((start, token.i))
+                start = token.i + 1
+        if start < len(doc):
+            bounds.append((start, len(doc)))
+        doc.user_data[_PARAGRAPHS_KEY] = bounds
+    for start, end in bounds:
+        yield doc[start:end]
 
 
 def quote_spans(paragraph: Span) -> list[tuple[int, int]]:
@@ -124,7 +136,8 @@ def find_speakers(
     turn: Speaker | None = None
     last: Speaker | None = None
     for paragraph in paragraphs(doc):
-        label = _LABEL.match(paragraph.text)
+        text = doc.text[paragraph.start_char : paragraph.end_char]
+        label = _LABEL.match(text)
         if label is not None:
             found = label_speaker(label.group(1))
             if found is not None:
@@ -132,6 +145,8 @@ def find_speakers(
         if turn is not None:
             for token in paragraph:
                 speakers[token.i] = turn
+            continue
+        if not any(mark in text for mark in _QUOTE_MARKS):
             continue
         for first, end in quote_spans(paragraph):
             inside = range(first, end + 1)

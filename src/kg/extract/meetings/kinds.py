@@ -20,6 +20,10 @@ PRESS = "press conference"
 CALL = "call"
 VISIT = "visit"
 _MODIFIER_DEPS = frozenset({"compound", "amod", "nmod"})
+# Verbs that can report a meeting, besides the lexicon's receiving and visit verbs.
+_VERB_LEMMAS = frozenset(
+    {"speak", "talk", "confer", "call", "phone", "telephone", "meet", "convene", "gather"}
+)
 
 
 class KindReader:
@@ -53,6 +57,13 @@ class KindReader:
     def _noun_kind(self, token: Token) -> str | None:
         lex, words = self.lex, self.words
         lemma = token.lemma_.lower()
+        if (
+            lemma not in lex.meeting_nouns
+            and lemma not in words.press_nouns
+            and lemma not in ("talk", "call", "conversation", "conference")
+            and token.lower_ != "talks"
+        ):
+            return None
         modifiers = {c.lower_ for c in token.children if c.dep_ in _MODIFIER_DEPS}
         if token.lower_ == "talks" or lemma == "talk" and token.tag_ == "NNS":
             return "talks"
@@ -78,6 +89,12 @@ class KindReader:
     def _verb_kind(self, token: Token) -> str | None:
         lex, words = self.lex, self.words
         lemma = token.lemma_.lower()
+        if (
+            lemma not in _VERB_LEMMAS
+            and lemma not in words.receiving_verbs
+            and lemma not in words.visit_verbs
+        ):
+            return None
         children = list(token.children)
         if lemma in ("speak", "talk", "confer"):
             means = {
