@@ -200,6 +200,14 @@ def strip_markdown(line: str) -> str:
     return stripped
 
 
+def _first_piece(line: str) -> int:
+    """The length of what a wrapper could have kept on the line before: the first word, or
+    its part up to a hyphen ("air-" of "air-defence")."""
+    word = line.split(maxsplit=1)[0]
+    head, hyphen, _ = word.partition("-")
+    return len(head) + len(hyphen) if head else len(word)
+
+
 def unwrap(text: str) -> list[str]:
     """Paragraphs of a text, with hard-wrapped lines joined again.
 
@@ -215,6 +223,8 @@ def unwrap(text: str) -> list[str]:
     >>> unwrap("Allies pledge more air defence\\nSweden will send two more systems, the "
     ...     "minister said.")
     ['Allies pledge more air defence', 'Sweden will send two more systems, the minister said.']
+    >>> unwrap("Norway pledges money for the grid\\nOslo said it would pay this year.")
+    ['Norway pledges money for the grid', 'Oslo said it would pay this year.']
     """
     paragraphs: list[str] = []
     for block in re.split(r"\n\s*\n", text):
@@ -230,7 +240,10 @@ def unwrap(text: str) -> list[str]:
         for index, (previous, line) in enumerate(zip(lines, lines[1:], strict=False)):
             open_end = not previous.endswith(_TERMINAL)
             goes_on = open_end and line[:1].islower()
-            if full[index] and (open_end or wrapped_block) or goes_on:
+            # A wrapper moves a word down only when it does not fit: a line with room left
+            # for the next line's first word was ended on purpose.
+            room = len(previous) + 1 + _first_piece(line) <= width
+            if full[index] and not room and (open_end or wrapped_block) or goes_on:
                 hyphenated = previous.endswith("-") and previous[-2:-1].isalpha()
                 current += line if hyphenated and line[:1].isalpha() else " " + line
             else:

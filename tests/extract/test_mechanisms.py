@@ -25,6 +25,10 @@ ExtractText = Callable[[str], Extraction]
         ("Jan. 7", date(2026, 1, 6), None),  # still to come: not a past day
         ("last month", date(2026, 1, 6), None),  # no single day
         ("next week", date(2026, 1, 6), None),
+        ("Monday, 5 January 2026", date(2026, 1, 9), date(2026, 1, 5)),
+        ("2026-01-05", None, date(2026, 1, 5)),
+        ("the 3rd of January", date(2026, 1, 6), date(2026, 1, 3)),
+        ("30 February", date(2026, 3, 6), None),  # no such day
     ],
 )
 def test_dates_resolve_against_the_article(

@@ -71,6 +71,47 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("PT", C, T.EQUIPMENT)},
     ),
     (
+        "participle with an agent on the cue",
+        "Mortars donated by Belgium and Greece arrived at the front in March.",
+        {("BE", C, T.EQUIPMENT), ("GR", C, T.EQUIPMENT)},
+    ),
+    (
+        "participle with an agent, the main clause negated",
+        "The rocket launchers supplied by Norway have not yet been used.",
+        {("NO", C, T.EQUIPMENT)},
+    ),
+    (
+        "participle with an agent from a party to the war",
+        "Drones built by Ukraine struck a depot.",
+        set(),
+    ),
+    (
+        "an unnamed official of a government named after the noun",
+        "No decision on sending soldiers has been taken, a spokesman for the Czech government "
+        "said.",
+        {("CZ", K, T.GROUND_TROOPS)},
+    ),
+    (
+        "a guess voiced by an official named after the noun",
+        "A spokeswoman for the Dutch defence ministry said the Netherlands could send a frigate.",
+        {("NL", K, T.MARITIME)},
+    ),
+    (
+        "saying no to giving",
+        "Austria says no to supplying artillery shells.",
+        {("AT", D, T.EQUIPMENT)},
+    ),
+    (
+        "saying yes to giving",
+        "Estonia said yes to sending a frigate to the mission.",
+        {("EE", C, T.MARITIME)},
+    ),
+    (
+        "an opening no is no answer to the contribution",
+        "No, Latvia will send instructors, the minister said.",
+        {("LV", C, T.TRAINING)},
+    ),
+    (
         "nominal agent",
         "The minister welcomed the provision of mortars by Slovenia.",
         {("SI", C, T.EQUIPMENT)},

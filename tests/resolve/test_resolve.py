@@ -47,6 +47,29 @@ def test_titles_before_and_after_the_name(
     assert leaders(res).get(name) == state
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The defence ministers of Croatia and Slovenia, Ivan Babic and Mojca Zupan, spoke first.",
+        "Ivan Babic and Mojca Zupan, the defence ministers of Croatia and Slovenia, spoke first.",
+        "The Croatian and Slovenian defence ministers, Ivan Babic and Mojca Zupan, spoke first.",
+        "Ivan Babic and Mojca Zupan, the Croatian and Slovenian defence ministers, spoke first.",
+    ],
+)
+def test_one_plural_title_shares_out_over_a_list_of_names(resolve_text: Resolve, text: str) -> None:
+    _, res = resolve_text(text)
+    assert leaders(res) == {"Ivan Babic": "HR", "Mojca Zupan": "SI"}
+    assert {r.role for r in res.leaders.values()} == {"Defence Minister"}
+
+
+def test_a_plural_title_over_lists_that_do_not_pair_off_names_nobody(resolve_text: Resolve) -> None:
+    _, res = resolve_text(
+        "The defence ministers of Croatia and Slovenia, Ivan Babic, Mojca Zupan and Ana Kos, "
+        "spoke first."
+    )
+    assert leaders(res) == {}
+
+
 def test_a_title_names_the_state_it_serves_not_where_it_serves(resolve_text: Resolve) -> None:
     _, res = resolve_text("Jan Kowalski, the Polish Ambassador to Ireland, spoke first.")
     assert leaders(res) == {"Jan Kowalski": "PL"}

@@ -83,7 +83,21 @@ def _speaker_from_subject(subject: Token, res: Resolution, lex: Lexicon) -> Spea
         actor = res.leader_actor(names[0])
         return Speaker(names[0], (actor,) if actor else ())
     actors, _ = phrase_actors(subject, res, lex)
+    if not actors and subject.lemma_.lower() in lex.official_nouns:
+        actors = _served(subject, res, lex)
     return Speaker(None, actors) if actors else None
+
+
+def _served(official: Token, res: Resolution, lex: Lexicon) -> tuple[Actor, ...]:
+    """ "a spokesman for the Czech government", "an official of the Finnish ministry": the
+    state an unnamed official serves, named after the noun."""
+    for prep in official.children:
+        if prep.dep_ == "prep" and prep.lower_ in ("for", "of", "from", "at"):
+            for obj in prep.children:
+                if obj.dep_ == "pobj":
+                    actors, _ = phrase_actors(obj, res, lex)
+                    return tuple(a for a in actors if a.is_state)
+    return ()
 
 
 def _according_to(sent: Span, res: Resolution, lex: Lexicon) -> Speaker | None:
@@ -224,6 +238,10 @@ class ClauseFinder:
         full = ancestors_path(cue)
         owner = owner_actor(cue, res) if cue.pos_ in ("NOUN", "PROPN") else None
         quoted = res.speakers.get(cue.i)
+        giver = self._participle_agent(cue)
+        if giver is not None:
+            verb, giver_phrase, givers = giver
+            return self._finish(sent, full, 1, givers, [cue, verb], giver_phrase, "agent")
         for index, token in enumerate(full):
             if index > 0 and _is_reporting(token, lex) and _reports_clause(full, index):
                 # The clause under the report named nobody: the owner, then the speaker.
@@ -294,6 +312,26 @@ class ClauseFinder:
     def _cannot_give(self, actors: tuple[Actor, ...]) -> bool:
         """Parties to the war are never the givers of a contribution."""
         return all(a.is_state and a.key in self.lex.belligerents for a in actors)
+
+    def _participle_agent(self, cue: Token) -> tuple[Token, Token, tuple[Actor, ...]] | None:
+        """ "Howitzers delivered by Portugal and Greece": a past participle on the cue with
+        an agent of its own names the givers, whatever the sentence says of the cue after
+        (the participle, its agent and the actors)."""
+        noun = cue
+        while noun.dep_ in ("compound", "amod") and noun.head.pos_ in ("NOUN", "PROPN"):
+            noun = noun.head  # "rocket launchers delivered by ..."
+        for verb in noun.children:
+            if verb.dep_ != "acl" or verb.tag_ != "VBN":
+                continue
+            for child in verb.children:
+                if child.dep_ != "agent":
+                    continue
+                for obj in child.children:
+                    if obj.dep_ == "pobj":
+                        actors, _ = phrase_actors(obj, self.res, self.lex, owned=False)
+                        if actors and not self._cannot_give(actors):
+                            return verb, obj, actors
+        return None
 
     def _nominal_agent(self, noun: Token) -> tuple[Actor, ...]:
         """ "the provision of financial assistance by Portugal": the giver of a noun of

@@ -36,7 +36,7 @@ _WEEKDAY = re.compile(
 )
 # "15-16 December", "December 15-16", "15 to 16 December": the first day, the range kept apart.
 _DAY_RANGE = re.compile(
-    r"\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|\u2013|to|and)\s*\d{1,2}(?:st|nd|rd|th)?\b"
+    r"(?<![\d-])\b(\d{1,2})(?:st|nd|rd|th)?\s*(?:-|\u2013|to|and)\s*\d{1,2}(?:st|nd|rd|th)?\b"
 )
 
 _MONTHS = {

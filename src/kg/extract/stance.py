@@ -50,7 +50,7 @@ def _words(path: tuple[Token, ...], lex: Lexicon) -> list[Token]:
     for token in path:
         found.append(token)
         for child in token.children:
-            if child.dep_ in _STANCE_DEPS:
+            if child.dep_ in _STANCE_DEPS or _answer(child) is not None:
                 found.append(child)
             elif child.dep_ in ("dobj", "nsubj", "nsubjpass") and (
                 child.lemma_.lower() in lex.consider_nouns
@@ -62,6 +62,15 @@ def _words(path: tuple[Token, ...], lex: Lexicon) -> list[Token]:
                 found.append(child)
                 found.extend(g for g in child.children if g.dep_ in ("det", "neg", "amod"))
     return found
+
+
+def _answer(token: Token) -> str | None:
+    """ "says no to sending jets", "said yes to the mission": the answer a verb gives."""
+    lowered = token.lower_
+    if lowered not in ("no", "yes") or token.dep_ not in ("intj", "dobj", "npadvmod"):
+        return None
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return lowered if following is not None and following.lower_ == "to" else None
 
 
 def _hypothetical(cue: Cue, path: tuple[Token, ...], lex: Lexicon) -> bool:
@@ -154,9 +163,15 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
     committed = False
     tentative = False  # could, might, may, should
     obliged = False  # must, ought to, needs to
+    answered = False
     for token in words:
         lemma = token.lemma_.lower()
         pos = token.pos_
+        answer = _answer(token)
+        if answer is not None:
+            answered = True
+            declined = declined or answer == "no"
+            committed = committed or answer == "yes"
         if pos == "VERB" and lemma in lex.decline_verbs:
             particles = lex.decline_particles.get(lemma)
             if particles is None or any(c.lower_ in particles for c in token.children):
@@ -213,6 +228,7 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
         or considered
         or tentative
         or cue.anaphoric
+        or answered
         or any(_speaks_of_contributing(t, lex) for t in words)
         or any(t.lemma_.lower() in lex.role_verbs and _in_role(t, cue.token) for t in words)
     )

@@ -17,6 +17,7 @@ from kg.lexicon import Lexicon
 from kg.nlp import SPANS_KEY
 from kg.records import Actor, LeaderRecord
 from kg.resolve.model import ActorMention
+from kg.resolve.title_lists import TitleLists
 
 _APOSTROPHES = ("'s", "\u2019s", "'", "\u2019")
 
@@ -74,6 +75,7 @@ class LeaderFinder:
         self.actor_at = actor_at
         self.publisher_state = publisher_state
         self.found = LeaderFinding()
+        self.listed = TitleLists(doc, lexicon, actor_at).titled_names()
 
     # --- candidates ------------------------------------------------------------------
 
@@ -126,6 +128,10 @@ class LeaderFinder:
                 spans[(start, span.end)] = doc[start : span.end]
                 known[(start, span.end)] = span.kb_id_
         covered = {i for (s, e) in spans for i in range(s, e)}
+        for start, end in self.listed:  # names a plural title shares out
+            if not any(i in covered for i in range(start, end)):
+                spans[(start, end)] = doc[start:end]
+                covered.update(range(start, end))
         for ent in doc.ents:
             if ent.label_ != "PERSON":
                 continue
@@ -339,10 +345,14 @@ class LeaderFinder:
             )
         full_names: dict[str, str] = {}
         records = self.found.records
+        listed = self.listed
         # Full names first, so surnames resolve against them.
         for candidate in sorted(candidates, key=lambda c: (-len(c.span), c.span.start)):
             self.describe(candidate)
             span = candidate.span
+            shared = listed.get((span.start, span.end))
+            if shared is not None and candidate.title is None:
+                candidate.title, candidate.actor = shared
             if candidate.excluded:
                 self.found.not_leaders.update(range(span.start, span.end))
                 continue
