@@ -50,6 +50,7 @@ class MeetingWords:
     not_participant_prepositions: frozenset[str]
     time_prepositions: frozenset[str]
     topic_prepositions: frozenset[str]
+    subject_prepositions: frozenset[str]
     attendance_verbs: frozenset[str]
     receiving_verbs: frozenset[str]
     travel_verbs: frozenset[str]
@@ -217,6 +218,12 @@ class Lexicon:
     @cached_property
     def consider_particles(self) -> frozenset[str]:
         return self.words("consider", "particles")
+
+    @cached_property
+    def shared_deliberation(self) -> frozenset[str]:
+        """Deliberation words that, held between states, name a topic of talks rather than
+        one state's own deliberation."""
+        return self.words("consider", "shared")
 
     @cached_property
     def pending_adverbs(self) -> frozenset[str]:

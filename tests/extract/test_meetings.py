@@ -37,6 +37,13 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Riga", D("2026-03-03"), frozenset({"LV", "UA"}))},
     ),
     (
+        "talks on a state are about it, not held there",
+        "2026-03-10",
+        "Belgian Prime Minister Bart De Wever received Irish Taoiseach Micheál Martin in "
+        "Brussels on 4 March for talks on Moldova.",
+        {("Brussels", D("2026-03-04"), frozenset({"BE", "IE"}))},
+    ),
+    (
         "a weekday of the article's own day",
         "2026-03-10",  # a Tuesday
         "Polish Prime Minister Donald Tusk met Lithuanian President Gitanas Nausėda in Vilnius "

@@ -112,6 +112,31 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LV", C, T.TRAINING)},
     ),
     (
+        "a discussion between states is a topic, not a position",
+        "The Czech and Slovak prime ministers met in Bratislava to discuss sending howitzers.",
+        set(),
+    ),
+    (
+        "a discussion with another state's leader is a topic",
+        "The Dutch prime minister discussed the deployment of troops with the Polish president.",
+        set(),
+    ),
+    (
+        "a state's own discussion is deliberation",
+        "Croatia is debating whether to send troops, its defence minister said.",
+        {("HR", K, T.GROUND_TROOPS)},
+    ),
+    (
+        "coordinated demonyms own a noun together",
+        "Belgian and Dutch minehunters will be deployed off Odesa.",
+        {("BE", C, T.DEMINING), ("NL", C, T.DEMINING)},
+    ),
+    (
+        "a plural possessive of several states",
+        "Norway and Iceland said their engineers would rebuild the bridges.",
+        {("NO", C, T.RECONSTRUCTION), ("IS", C, T.RECONSTRUCTION)},
+    ),
+    (
         "nominal agent",
         "The minister welcomed the provision of mortars by Slovenia.",
         {("SI", C, T.EQUIPMENT)},

@@ -25,6 +25,7 @@ from kg.extract.syntax import (
     leaders_of_phrase,
     own_subject,
     owner_actor,
+    owner_actors,
     phrase_actors,
     subject_of,
     token_actors,
@@ -236,7 +237,7 @@ class ClauseFinder:
         position at all)."""
         res, lex = self.res, self.lex
         full = ancestors_path(cue)
-        owner = owner_actor(cue, res) if cue.pos_ in ("NOUN", "PROPN") else None
+        owner = owner_actors(cue, res) if cue.pos_ in ("NOUN", "PROPN") else ()
         quoted = res.speakers.get(cue.i)
         giver = self._participle_agent(cue)
         if giver is not None:
@@ -246,8 +247,8 @@ class ClauseFinder:
             if index > 0 and _is_reporting(token, lex) and _reports_clause(full, index):
                 # The clause under the report named nobody: the owner, then the speaker.
                 path = full[:index]
-                if owner is not None:
-                    return self._finish(sent, full, index, (owner,), path, None, "owner")
+                if owner:
+                    return self._finish(sent, full, index, owner, path, None, "owner")
                 subject = subject_of(token, self.lex.object_control_verbs)
                 speaker = _speaker_from_subject(subject, res, lex) if subject is not None else None
                 official = subject is not None and subject.lemma_.lower() in lex.official_nouns
@@ -287,8 +288,8 @@ class ClauseFinder:
                     path.append(climbed)
             top = max(full.index(t) for t in path if t in full) + 1
             return self._finish(sent, full, top, actors, path, subject, mechanism)
-        if owner is not None:
-            return self._finish(sent, full, len(full), (owner,), full, None, "owner")
+        if owner:
+            return self._finish(sent, full, len(full), owner, full, None, "owner")
         voice = quoted or self._author_voice()
         if voice is not None and voice.actors and not voice.acts_for_nobody:
             return self._finish(sent, full, len(full), voice.actors, full, None, "voice", voice)
@@ -372,7 +373,7 @@ class ClauseFinder:
         return Speaker(author, (actor,) if actor else ())
 
     def _predicate_actor(
-        self, token: Token, cue: Token, owner: Actor | None
+        self, token: Token, cue: Token, owner: tuple[Actor, ...]
     ) -> tuple[tuple[Actor, ...], Token | None, str] | None:
         """The actors a predicate gives the cue, (() when an unnamed group), or None to look
         higher."""
@@ -396,11 +397,11 @@ class ClauseFinder:
         if subject is None:
             return None
         if _inside_subject(cue, subject):
-            if owner is not None:
-                return (owner,), None, "owner"
+            if owner:
+                return owner, None, "owner"
             return None  # "troops could be deployed": the actor is higher up
         if subject.dep_ == "expl":
-            return ((owner,), None, "owner") if owner is not None else None
+            return (owner, None, "owner") if owner else None
         actors, unnamed = phrase_actors(subject, res, lex)
         if not actors and subject.lemma_.lower() in lex.government_nouns:
             actors = self._reporter_state(token)  # "X said the government would ..."
@@ -411,8 +412,8 @@ class ClauseFinder:
             return actors, subject, "subject"
         if unnamed:
             return (), subject, "group"
-        if token.lemma_.lower() in lex.arrival_verbs and owner is not None:
-            return (owner,), None, "owner"
+        if token.lemma_.lower() in lex.arrival_verbs and owner:
+            return owner, None, "owner"
         return None
 
     def _finish(

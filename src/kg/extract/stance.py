@@ -64,6 +64,19 @@ def _words(path: tuple[Token, ...], lex: Lexicon) -> list[Token]:
     return found
 
 
+def _between_states(token: Token, clause: Clause) -> bool:
+    """A discussion held by several states, or with another state or its leader ("discussed
+    air defence with the Finnish president")."""
+    if len(clause.actors) > 1:
+        return True
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ in ("with", "between", "among")
+        and any(t.ent_type_ in ("PERSON", "GPE", "NORP") for t in prep.subtree)
+        for prep in token.subtree
+    )
+
+
 def _answer(token: Token) -> str | None:
     """ "says no to sending jets", "said yes to the mission": the answer a verb gives."""
     lowered = token.lower_
@@ -164,6 +177,7 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
     tentative = False  # could, might, may, should
     obliged = False  # must, ought to, needs to
     answered = False
+    topic = False
     for token in words:
         lemma = token.lemma_.lower()
         pos = token.pos_
@@ -182,6 +196,8 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
             declined = True
         if _decision_pending(token, lex):
             considered = True
+        elif lemma in lex.shared_deliberation and _between_states(token, clause):
+            topic = True  # "the two presidents met to discuss air defence": no position
         elif pos == "VERB" and lemma in lex.consider_verbs:
             if lemma != "look" or any(c.lower_ in lex.consider_particles for c in token.children):
                 considered = True
@@ -223,6 +239,8 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
             committed = True
     if _needs_approval(path, lex) or undecided:
         considered = True
+    if topic and not (negated or declined):
+        return None
     lexical = (
         declined
         or considered

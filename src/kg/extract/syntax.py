@@ -118,6 +118,31 @@ def owner_actor(token: Token, res: Resolution) -> Actor | None:
     return None
 
 
+def owner_actors(token: Token, res: Resolution) -> tuple[Actor, ...]:
+    """Every owner a noun's coordinated modifiers name: "the Czech and Slovak prime
+    ministers", "Spanish and Italian troops", "their troops" of several states; else the one
+    owner of :func:`owner_actor`."""
+    for child in token.children:
+        if child.dep_ == "poss" and child.pos_ == "PRON":
+            referred = res.refers_to.get(child.i, ())
+            if len(referred) > 1:
+                return tuple(referred)
+        if child.dep_ not in ("amod", "compound", "nmod"):
+            continue
+        parts = [child, *(c for c in child.subtree if c.dep_ == "conj" and c.i < token.i)]
+        if len(parts) < 2:
+            continue
+        found: list[Actor] = []
+        for part in parts:
+            actor = res.actor_of_token(part.i, allow_capital=False)
+            if actor is not None and actor not in found:
+                found.append(actor)
+        if len(found) > 1:
+            return tuple(found)
+    owner = owner_actor(token, res)
+    return (owner,) if owner is not None else ()
+
+
 def token_actors(token: Token, res: Resolution) -> tuple[Actor, ...]:
     """The actors a head token stands for by itself: a state or organization named, a leader's
     state, or what a pronoun, government noun or definite title refers to."""
@@ -149,12 +174,12 @@ def phrase_actors(
     for token in conjuncts(head):
         actors = token_actors(token, res)
         if not actors:
-            owner = owner_actor(token, res) if owned else None
+            owners = owner_actors(token, res) if owned else ()
             lemma = token.lemma_.lower()
             if lemma in lex.private_nouns:
                 unnamed = True  # "Slovak companies": not the state, nobody's pledge
-            elif owner is not None and token.pos_ in ("NOUN", "PROPN"):
-                actors = (owner,)
+            elif owners and token.pos_ in ("NOUN", "PROPN"):
+                actors = owners
             elif token.lower_ in lex.quantifier_pronouns and _of_members(token, res, lex, True):
                 actors = _of_members(token, res, lex, True)  # "none of us", "both of them"
             elif lemma in lex.government_nouns and token.tag_ in ("NN", "NNP"):

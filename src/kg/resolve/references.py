@@ -79,7 +79,9 @@ class ReferenceResolver:
         for token in _conjuncts(head):
             actor = self.direct_actor(token) or self.refers_to.get(token.i, (None,))[0]
             if actor is None:
-                actor = _owner(token, self)
+                owners = _coordinated_owners(token, self)
+                found.extend(a for a in owners[1:] if a not in found)
+                actor = owners[0] if owners else _owner(token, self)
             if actor is None:
                 for prep in token.children:
                     if prep.dep_ == "prep" and prep.lower_ == "of":
@@ -296,6 +298,22 @@ def _conjuncts(head: Token) -> list[Token]:
         found.append(token)
         stack.extend(c for c in token.children if c.dep_ in ("conj", "appos"))
     return sorted(found, key=lambda t: t.i)
+
+
+def _coordinated_owners(token: Token, resolver: ReferenceResolver) -> tuple[Actor, ...]:
+    """ "the Czech and Slovak prime ministers": the owners that coordinated modifiers name
+    (empty unless there are several)."""
+    for child in token.children:
+        if child.dep_ not in ("amod", "compound", "nmod"):
+            continue
+        found: list[Actor] = []
+        for part in (child, *(c for c in child.subtree if c.dep_ == "conj" and c.i < token.i)):
+            mention = resolver.actor_at.get(part.i)
+            if mention is not None and mention.actor.is_state and mention.actor not in found:
+                found.append(mention.actor)
+        if len(found) > 1:
+            return tuple(found)
+    return ()
 
 
 def _owner(token: Token, resolver: ReferenceResolver) -> Actor | None:

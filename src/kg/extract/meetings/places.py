@@ -223,6 +223,9 @@ class PlaceFinder:
         sidelines: Place | None = None
         for prep in self._attached_preps(token):
             lowered = prep.lower_
+            if prep.head.i == token.i and token.pos_ == "NOUN":
+                if lowered in words.subject_prepositions:
+                    continue  # "talks on Ukraine": what they are about
             travelling = prep.head.lemma_.lower() in words.travel_verbs
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 if (
