@@ -137,6 +137,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("NO", C, T.RECONSTRUCTION), ("IS", C, T.RECONSTRUCTION)},
     ),
     (
+        "a weapon system named by its name alone",
+        "Luxembourg will finance two more NASAMS batteries for Kyiv.",
+        {("LU", C, T.EQUIPMENT), ("LU", C, T.FUNDING)},
+    ),
+    (
         "nominal agent",
         "The minister welcomed the provision of mortars by Slovenia.",
         {("SI", C, T.EQUIPMENT)},
