@@ -145,6 +145,7 @@ class CueComponent:
         for lemma in lex.sea_platforms:
             self.by_lemma.setdefault(lemma, []).append(PLATFORM_SEA)
         self.air_designations = lex.air_designations
+        self.phrase_types = lex.phrase_types
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
@@ -153,6 +154,7 @@ class CueComponent:
             spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
             phrase_tokens.update(range(start, end))
         named = {i for span in doc.spans.get(SPANS_KEY, []) for i in range(span.start, span.end)}
+        spans += self._coordinated_phrases(doc, phrase_tokens)
         for token in doc:
             # Verbs name contributions by their own lists (see kg.extract.cues); a noun's
             # lemma on a verb ("forced to flee") is no cue.
@@ -166,6 +168,29 @@ class CueComponent:
                 spans.append(Span(doc, token.i, token.i + 1, label=label))
         doc.spans[self.spans_key] = spans
         return doc
+
+    def _coordinated_phrases(self, doc: Doc, taken: set[int]) -> list[Span]:
+        """ "military, financial and humanitarian assistance": each coordinated modifier makes
+        a cue phrase with the noun ("military assistance", "financial assistance"); the noun is
+        marked with each phrase's type."""
+        found: list[Span] = []
+        for token in doc:
+            if token.pos_ != "NOUN" or token.i in taken:
+                continue
+            labels: set[str] = set()
+            for modifier in token.children:
+                if modifier.dep_ not in ("amod", "compound", "nmod") or modifier.i > token.i:
+                    continue
+                conjoined = [c for c in modifier.subtree if c.dep_ == "conj" and c.i < token.i]
+                if not conjoined:
+                    continue  # one modifier: the phrase matcher has read it
+                for word in (modifier, *conjoined):
+                    for noun in (token.lower_, token.lemma_.lower()):
+                        kind = self.phrase_types.get(f"{word.lower_} {noun}")
+                        if kind is not None:
+                            labels.add(kind.value)
+            found += [Span(doc, token.i, token.i + 1, label=label) for label in sorted(labels)]
+        return found
 
 
 @Language.factory("kg_cues", assigns=["doc.spans"], default_config={"spans_key": CUES_KEY})

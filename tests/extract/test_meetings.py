@@ -44,6 +44,27 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Brussels", D("2026-03-04"), frozenset({"BE", "IE"}))},
     ),
     (
+        "a meeting prepared for is still to come",
+        "2026-03-10",
+        "The two foreign ministers discussed preparations for the summit in Vilnius.",
+        set(),
+    ),
+    (
+        "a meeting in the run-up to another: only the one held",
+        "2026-03-10",
+        "In the run-up to the summit in Vilnius, Latvian Foreign Minister Baiba Braže met "
+        "Lithuanian Foreign Minister Kęstutis Budrys in Riga on Monday.",
+        {("Riga", D("2026-03-09"), frozenset({"LV", "LT"}))},
+    ),
+    (
+        "'spoke with' in the body is the call of the title",
+        "2026-03-10",
+        "Readout of the Prime Minister's Call with the President of Finland\n\n"
+        "Prime Minister Donald Tusk of Poland spoke today with President Alexander Stubb of "
+        "Finland about air defence.",
+        {("telephone", D("2026-03-10"), frozenset({"PL", "FI"}))},
+    ),
+    (
         "a weekday of the article's own day",
         "2026-03-10",  # a Tuesday
         "Polish Prime Minister Donald Tusk met Lithuanian President Gitanas Nausėda in Vilnius "

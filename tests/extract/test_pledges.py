@@ -142,6 +142,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LU", C, T.EQUIPMENT), ("LU", C, T.FUNDING)},
     ),
     (
+        "coordinated modifiers each make a cue phrase with their noun",
+        "Slovenia will keep providing humanitarian, financial and military assistance.",
+        {("SI", C, T.FUNDING), ("SI", C, T.EQUIPMENT)},
+    ),
+    (
         "nominal agent",
         "The minister welcomed the provision of mortars by Slovenia.",
         {("SI", C, T.EQUIPMENT)},

@@ -117,10 +117,18 @@ class CueReader:
         )
 
     def _excluded_aid(self, token: Token) -> bool:
+        """Help with no contribution type ("humanitarian aid"), unless a modifier coordinated
+        with it names one ("humanitarian and military assistance")."""
         lex = self.lex
         for child in token.children:
             if child.dep_ in ("amod", "compound") and child.lower_ in lex.excluded_aid_modifiers:
-                return True
+                coordinated = [c for c in child.subtree if c.dep_ == "conj" and c.i < token.i]
+                if not any(
+                    f"{word.lower_} {noun}" in lex.phrase_types
+                    for word in coordinated
+                    for noun in (token.lower_, token.lemma_.lower())
+                ):
+                    return True
         return token.lemma_.lower() in lex.excluded_aid_nouns
 
     def _foreign(self, token: Token) -> bool:

@@ -244,7 +244,9 @@ class MeetingExtractor:
             )
             bare = not mention.participants and not mention.leaders
             same_day = mention.dated is None or mention.dated == last.date
-            if mention.anaphoric or same_day and (shared or bare):
+            # an undated meeting takes the day of a later mention of the same parties
+            undated = last.date is None and shared
+            if mention.anaphoric or same_day and (shared or bare) or undated:
                 if mention.kind != CALL or last.kind == CALL:
                     return last
         if mention.place is None and mention.dated is not None:

@@ -105,7 +105,14 @@ class KindReader:
             }
             if means & (lex.phone_markers | lex.virtual_markers):
                 return CALL
-            return "talks" if lemma == "confer" else None
+            if lemma != "confer" and not any(
+                c.dep_ == "prep"
+                and c.lower_ == "with"
+                and any(self.names_people(g) or g.i in self.res.actor_at for g in c.children)
+                for c in children
+            ):
+                return None  # "spoke about", "talked to reporters"
+            return "talks"  # "spoke with the Prime Minister": where, the text says elsewhere
         if lemma in ("call", "phone", "telephone"):
             if lemma == "call" and any(
                 c.dep_ == "prep" and c.lower_ in ("for", "on") for c in children
@@ -185,8 +192,8 @@ class KindReader:
             return False
         head = token.head
         return not (
-            head.lower_ == "to" and head.head.lemma_.lower() in ("prior", "ahead", "before")
-        )
+            head.lower_ == "to" and head.head.lemma_.lower() in ("prior", "ahead", "before", "up")
+        )  # "ahead of", "prior to", "in the run-up to", "leading up to" the meeting
 
     def topic(self, token: Token) -> bool:
         """A meeting word that is what something else is about ("the progress of the
