@@ -147,6 +147,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("SI", C, T.FUNDING), ("SI", C, T.EQUIPMENT)},
     ),
     (
+        "a headline's actor parsed as the head of its infinitive",
+        "Dutch to send more drones, Belgium weighs fighter jets",
+        {("NL", C, T.EQUIPMENT), ("BE", K, T.AIR_POWER)},
+    ),
+    (
         "nominal agent",
         "The minister welcomed the provision of mortars by Slovenia.",
         {("SI", C, T.EQUIPMENT)},

@@ -22,6 +22,7 @@ from spacy.tokens import Span, Token
 from kg.extract.syntax import (
     PREDICATE_POS,
     ancestors_path,
+    is_headline_actor,
     leaders_of_phrase,
     own_subject,
     owner_actor,
@@ -57,7 +58,7 @@ def _inherit_chain(verb: Token, control: frozenset[str]) -> list[Token]:
     subject, the verb someone else's)."""
     chain: list[Token] = []
     token = verb
-    while own_subject(token) is None:
+    while own_subject(token) is None and not is_headline_actor(token):
         if token.dep_ in ("xcomp", "advcl", "conj", "ccomp") and token.head.pos_ in PREDICATE_POS:
             head = token.head
             if (

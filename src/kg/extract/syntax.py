@@ -46,6 +46,18 @@ def controller(verb: Token) -> Token | None:
     return None
 
 
+def is_headline_actor(verb: Token) -> bool:
+    """ "Dutch to send drones", "Spain to deploy": the parser made the headline's state the
+    head of the infinitive; it is the infinitive's subject."""
+    head = verb.head
+    return (
+        verb.dep_ == "xcomp"
+        and head.i < verb.i
+        and head.ent_type_ in ("NORP", "GPE")
+        and own_subject(head) is None
+    )
+
+
 def subject_of(verb: Token, control: frozenset[str] = frozenset()) -> Token | None:
     """The grammatical subject of a verb: its own, a relative pronoun's antecedent, the
     object of an object-control verb ("urged Germany to send"), or the subject of the verb it
@@ -57,7 +69,8 @@ def subject_of(verb: Token, control: frozenset[str] = frozenset()) -> Token | No
         return child
     head = controller(verb)
     if head is not None:
-        if verb.dep_ in ("xcomp", "pcomp") and head.lemma_.lower() in control:
+        if is_headline_actor(verb):
+            return head  # "Dutch to send drones": a headline's actor parsed as the verb's head
             for child in head.children:
                 if child.dep_ in _OBJECT_CONTROL_DEPS and child.pos_ in ("PROPN", "NOUN", "PRON"):
                     return child
