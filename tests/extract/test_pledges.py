@@ -152,6 +152,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("NL", C, T.EQUIPMENT), ("BE", K, T.AIR_POWER)},
     ),
     (
+        "a wish for others that names no state is nobody's pledge",
+        "The Estonian prime minister urged Europe to send more air-defence systems.",
+        set(),
+    ),
+    (
         "nominal agent",
         "The minister welcomed the provision of mortars by Slovenia.",
         {("SI", C, T.EQUIPMENT)},

@@ -71,6 +71,7 @@ def subject_of(verb: Token, control: frozenset[str] = frozenset()) -> Token | No
     if head is not None:
         if is_headline_actor(verb):
             return head  # "Dutch to send drones": a headline's actor parsed as the verb's head
+        if verb.dep_ in ("xcomp", "pcomp") and head.lemma_.lower() in control:
             for child in head.children:
                 if child.dep_ in _OBJECT_CONTROL_DEPS and child.pos_ in ("PROPN", "NOUN", "PRON"):
                     return child
