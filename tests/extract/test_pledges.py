@@ -157,6 +157,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         set(),
     ),
     (
+        "what a state outside the war receives is no contribution to it",
+        "Lithuania received 200 million euros from the EU to house refugees.",
+        set(),
+    ),
+    (
         "nominal agent",
         "The minister welcomed the provision of mortars by Slovenia.",
         {("SI", C, T.EQUIPMENT)},

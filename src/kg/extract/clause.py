@@ -311,6 +311,17 @@ class ClauseFinder:
                 return ()
         return ()
 
+    def _third_state_receives(self, verb: Token) -> bool:
+        """ "Poland received funds from the EU to house refugees": the receiver is a state
+        outside the war, so what it receives is no contribution to it."""
+        subject = subject_of(verb, self.lex.object_control_verbs)
+        if subject is None:
+            return False
+        receivers, _ = phrase_actors(subject, self.res, self.lex)
+        return bool(receivers) and all(
+            a.is_state and a.key not in self.lex.belligerents for a in receivers
+        )
+
     def _cannot_give(self, actors: tuple[Actor, ...]) -> bool:
         """Parties to the war are never the givers of a contribution."""
         return all(a.is_state and a.key in self.lex.belligerents for a in actors)
@@ -393,6 +404,8 @@ class ClauseFinder:
                         if obj.dep_ == "pobj":
                             actors, _ = phrase_actors(obj, res, lex)
                             if actors:
+                                if self._third_state_receives(token):
+                                    return (), obj, "group"  # help to a bystander state
                                 return actors, obj, "source"
         subject = subject_of(token, self.lex.object_control_verbs)
         if subject is None:
