@@ -70,6 +70,14 @@ def test_a_plural_title_over_lists_that_do_not_pair_off_names_nobody(resolve_tex
     assert leaders(res) == {}
 
 
+def test_a_first_name_the_recogniser_left_out_joins_the_surname(resolve_text: Resolve) -> None:
+    _, res = resolve_text(
+        "Deputy Head of the Office of the President of Croatia Ivo Kralj said it went well."
+    )
+    assert leaders(res) == {"Ivo Kralj": "HR"}
+    assert res.leaders["Ivo Kralj"].role == "Deputy Head of the Office of the President of Croatia"
+
+
 def test_a_title_names_the_state_it_serves_not_where_it_serves(resolve_text: Resolve) -> None:
     _, res = resolve_text("Jan Kowalski, the Polish Ambassador to Ireland, spoke first.")
     assert leaders(res) == {"Jan Kowalski": "PL"}

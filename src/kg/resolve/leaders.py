@@ -104,6 +104,25 @@ class LeaderFinder:
             return None
         return cleaned
 
+    def _with_first_name(self, name: Span, covered: set[int]) -> Span:
+        """A surname the entity recogniser took alone, with the first name it left out before
+        it ("Ihor Zhovkva" tagged "Zhovkva")."""
+        doc = self.doc
+        before = name.start - 1
+        if len(name) != 1 or before < name.sent.start:
+            return name
+        first = doc[before]
+        if (
+            first.pos_ == "PROPN"
+            and first.ent_type_ == ""
+            and first.is_title
+            and first.lower_ not in self.lex.title_words
+            and first.i not in self.actor_at
+            and first.i not in covered
+        ):
+            return doc[before : name.end]
+        return name
+
     def candidates(self) -> list[_Candidate]:
         doc = self.doc
         spans: dict[tuple[int, int], Span] = {}
@@ -138,6 +157,7 @@ class LeaderFinder:
             cleaned = self._clean_person(ent)
             if cleaned is None or any(i in covered for i in range(cleaned.start, cleaned.end)):
                 continue
+            cleaned = self._with_first_name(cleaned, covered)
             if any(self.actor_at.get(i) is not None for i in range(cleaned.start, cleaned.end)):
                 continue
             spans[(cleaned.start, cleaned.end)] = cleaned
@@ -242,6 +262,18 @@ class LeaderFinder:
         role_text = (
             " ".join(t.text for t in role_words) if title in self.lex.generic_titles else None
         )
+        office = next(
+            (
+                i
+                for i, t in enumerate(run[:start])
+                if t.lower_ in self.lex.title_words and t.lower_ not in ("of", "the")
+            ),
+            None,
+        )
+        if office is not None and "of" in (t.lower_ for t in run[max(0, start - 2) : start]):
+            # "Deputy Head of the Office of the President": the title found names the office
+            # the person serves in, not the person; the role runs from the first title word.
+            role_text = " ".join(t.text for t in run[office:] if t.lower_ not in _APOSTROPHES)
         return title, role_text, run
 
     def _run_after(self, span: Span) -> list[Token]:
