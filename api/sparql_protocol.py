@@ -25,6 +25,7 @@ from urllib.parse import parse_qsl
 
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Triple, serialize
 
+from api.outbound import outbound_operation
 from api.results import (
     GRAPHS,
     RESULTS,
@@ -36,12 +37,10 @@ from api.results import (
 from api.runner import ChunkWriter, ConsumerGoneError, Deadline, QueryTimeoutError
 from api.sparql_text import (
     DatasetConflictError,
-    OutboundCheckError,
     apply_using,
-    check_nesting,
+    check_structure,
     dataset_clauses,
     has_relative_iri,
-    outbound_operation,
 )
 from kg.rdf import KGR, PREFIXES
 from kg.store import GraphStore, StoreError
@@ -209,18 +208,15 @@ def _parser_message(error: SyntaxError, shifted: bool) -> str:
 
 
 def _refuse_unsafe(text: str, *, update: bool, allow: bool) -> None:
-    """A 400 for text nested too deep for the engine's parser; a 403 for SERVICE or LOAD
-    unless ``allow``."""
+    """A 400 for text too large in structure for the engine's parser; a 403 for SERVICE or
+    LOAD unless ``allow``."""
     try:
-        check_nesting(text)
+        check_structure(text)
     except ValueError as exc:
         raise ProtocolError(400, str(exc)) from None
     if allow:
         return
-    try:
-        found = outbound_operation(text, update=update)
-    except OutboundCheckError as exc:
-        raise ProtocolError(400, str(exc)) from None
+    found = outbound_operation(text, update=update)
     if found:
         what = "SERVICE (federated queries)" if found == "SERVICE" else "LOAD"
         raise ProtocolError(
