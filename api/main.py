@@ -13,12 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
 
 from api.deps import LookupCache, Pools
+from api.evaluation import timeout_message
+from api.lanes import WorkersBusyError
 from api.middleware import AccessLogMiddleware, LimitsMiddleware
 from api.routes import (
     countries,
@@ -33,8 +38,7 @@ from api.routes import (
     sources,
     sparql,
 )
-from api.runner import QueryTimeoutError, WorkersBusyError
-from api.sparql_protocol import timeout_message
+from api.runner import QueryTimeoutError
 from kg.config import Settings, get_settings
 from kg.store import GraphStore, StoreError, open_store
 
@@ -63,7 +67,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store is None
         app.state.store = store if store is not None else open_store(settings)
-        app.state.pools = Pools.for_settings(settings)
+        app.state.pools = await Pools.start(settings, app.state.store)
         app.state.cache = LookupCache()
         try:
             yield
@@ -97,6 +101,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def _store(request: Request, exc: StoreError) -> JSONResponse:
         log.error("store error: %s", exc)
         return JSONResponse({"detail": "the store is not available"}, status_code=503)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # As FastAPI answers, but with non-ASCII escaped: the input it echoes may hold an
+        # unpaired surrogate, which is no UTF-8.
+        detail = jsonable_encoder(exc.errors())
+        body = json.dumps({"detail": detail}, ensure_ascii=True, default=str)
+        return Response(body, status_code=422, media_type="application/json")
 
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:

@@ -78,7 +78,24 @@ class Settings(BaseSettings):
         100_000, ge=100, description="Longest SPARQL query or update text accepted."
     )
     query_workers: int = Field(
-        4, ge=1, le=64, description="Threads that run SPARQL queries in the server."
+        4,
+        ge=1,
+        le=64,
+        description="Worker processes that evaluate SPARQL queries (each killed and replaced "
+        "when a query passes its time limit).",
+    )
+    query_memory_mb: int = Field(
+        256,
+        ge=32,
+        le=1_000_000,
+        description="Memory one SPARQL query may use, in MiB, on top of what its worker process "
+        "needs to start; a query that needs more is stopped with a 503.",
+    )
+    lookup_workers: int = Field(
+        4, ge=1, le=64, description="Threads that run REST lookups (/countries, /pledges, ...)."
+    )
+    export_workers: int = Field(
+        2, ge=1, le=64, description="Threads that write downloads (/export, /graph)."
     )
     max_article_bytes: int = Field(
         20_000_000, ge=1024, description="Largest article file `kg ingest` reads, in bytes."
