@@ -21,6 +21,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.responses import Response
 
+from api.connections import guarded_protocol
 from api.deps import LookupCache, Pools
 from api.evaluation import timeout_message
 from api.lanes import WorkersBusyError
@@ -242,7 +243,8 @@ def run(settings: Settings) -> None:
             host=settings.host,
             port=settings.port,
             loop="uvloop",
-            http="httptools",
+            http=guarded_protocol(settings),
+            timeout_keep_alive=settings.idle_timeout,
             access_log=False,
             log_config=log_config(),
             proxy_headers=False,

@@ -97,6 +97,39 @@ class Settings(BaseSettings):
     export_workers: int = Field(
         2, ge=1, le=64, description="Threads that write downloads (/export, /graph)."
     )
+    header_timeout: float = Field(
+        10.0,
+        gt=0,
+        le=600,
+        description="Seconds a client may take to send a request line and headers; a "
+        "connection that sends nothing is closed after this long too.",
+    )
+    body_timeout: float = Field(
+        30.0, gt=0, le=3600, description="Seconds a client may take to send a request body."
+    )
+    idle_timeout: int = Field(
+        5,
+        ge=1,
+        le=600,
+        description="Seconds an idle keep-alive connection stays open between requests.",
+    )
+    send_timeout: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="Seconds a response may wait on a client that does not read it; then the "
+        "connection is dropped and the work behind it stopped.",
+    )
+    max_connections: int = Field(
+        256,
+        ge=8,
+        le=100_000,
+        description="Most connections open at once (lowered to fit the open-file limit); more "
+        "are closed as soon as they open.",
+    )
+    max_client_connections: int = Field(
+        64, ge=1, le=100_000, description="Most connections one client address may have open."
+    )
     max_article_bytes: int = Field(
         20_000_000, ge=1024, description="Largest article file `kg ingest` reads, in bytes."
     )
