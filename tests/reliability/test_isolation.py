@@ -126,15 +126,16 @@ def test_a_query_that_needs_gigabytes_dies_alone(
 
 
 def test_pinned_workers_are_freed_at_the_deadline(server: Server) -> None:
-    """Four COUNTs over a cross product get their 503 at the limit; 8 s later (and during,
-    for another client) an ASK answers within 3 s, also for the client that sent them."""
+    """Four COUNTs over a cross product, twice, get their 503 at the limit; 8 s later (and
+    during, for another client) an ASK answers within 3 s, also for the client that sent
+    them."""
     before = server.workers()
     with watched(server):
-        started = time.monotonic()
-        answers = send_all(server, [CROSS_COUNT] * 4)
-        for response in answers:
-            assert response.status_code == 503, response.text[:300]
-        assert time.monotonic() - started < QUERY_SECONDS + 10
+        for _ in range(2):
+            started = time.monotonic()
+            for response in send_all(server, [CROSS_COUNT] * 4):
+                assert response.status_code == 503, response.text[:300]
+            assert time.monotonic() - started < QUERY_SECONDS + 10
         time.sleep(8)
         with attacker_client(server) as client:
             asked = time.monotonic()
