@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,37 +17,92 @@ from typing import Annotated, Any, TypeVar
 from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from api.checkpoints import Checkpoints
 from api.lookups import StateEntry, StateIndex, unknown_country_message
+from api.query_workers import QueryWorkers
 from api.runner import QueryTimeoutError, WorkerPool
 from kg.config import Settings
-from kg.store import GraphStore
+from kg.store import EmbeddedStore, GraphStore
 
 T = TypeVar("T")
+log = logging.getLogger("api")
 STATE_INDEX_TTL = 300.0
 # A shared lookup may outlive its first caller's deadline by this factor, for later callers.
 SHARED_SLACK = 10.0
+HEALTH_WORKERS = 2
+# The writer parses updates, which recurses per level of the text: a deep stack keeps the
+# structure limits of api.sparql_text far below what would overflow it.
+WRITER_STACK_BYTES = 256 * 1024 * 1024
 
 
 @dataclass
 class Pools:
-    """Worker threads: user SPARQL, REST lookups (so runaway SPARQL cannot starve them), and
-    one writer that serialises updates and ingestion."""
+    """The lanes of the server, each bounded and fair on its own, so that filling one leaves
+    the others free: health checks, REST lookups, downloads, one writer that serialises
+    updates and ingestion (threads), and the SPARQL query workers (processes)."""
 
-    sparql: WorkerPool
+    health: WorkerPool
     lookups: WorkerPool
+    exports: WorkerPool
     writes: WorkerPool
+    queries: QueryWorkers
+    checkpoints: Checkpoints | None = None
 
     @staticmethod
-    def for_settings(settings: Settings) -> Pools:
+    async def start(settings: Settings, store: GraphStore) -> Pools:
+        """The lanes for ``settings``, with the query workers running (reading a first
+        checkpoint of an embedded store)."""
+        checkpoints = Checkpoints(store) if isinstance(store, EmbeddedStore) else None
+        view = checkpoints.make() if checkpoints else None
+        if checkpoints and view:
+            checkpoints.publish(view)
+        queries = QueryWorkers(settings, view, checkpoints.sweep if checkpoints else None)
+        await queries.start()
         return Pools(
-            sparql=WorkerPool("sparql", settings.query_workers),
-            lookups=WorkerPool("lookup", settings.query_workers),
-            writes=WorkerPool("write", 1),
+            health=WorkerPool("health", HEALTH_WORKERS),
+            lookups=WorkerPool("lookup", settings.lookup_workers),
+            exports=WorkerPool("export", settings.export_workers),
+            writes=WorkerPool("write", 1, stack_bytes=WRITER_STACK_BYTES),
+            queries=queries,
+            checkpoints=checkpoints,
         )
 
+    async def write(self, fn: Callable[[], T], client: str, timeout: float) -> T:
+        """Run ``fn`` (a write) on the writer, then checkpoint the store in the same job, so
+        that queries started after the write read a checkpoint that holds it. A write that
+        outlives its time limit still gets its checkpoint when it ends."""
+        loop = asyncio.get_running_loop()
+        checkpoints = self.checkpoints
+
+        def job() -> T:
+            try:
+                return fn()
+            finally:
+                if checkpoints is not None:
+                    try:
+                        path = checkpoints.make()
+                    except OSError as exc:
+                        log.error("no checkpoint after a write (queries read older data): %s", exc)
+                    else:
+                        loop.call_soon_threadsafe(self._publish, path)
+
+        return await self.writes.call(job, client, timeout)
+
+    def _publish(self, path: str) -> None:
+        assert self.checkpoints is not None
+        self.checkpoints.publish(path)
+        self.queries.publish(path)
+
+    def busy(self) -> dict[str, int]:
+        lanes = (self.health, self.lookups, self.exports, self.writes)
+        return {"sparql": self.queries.busy, **{p.name: p.busy for p in lanes}}
+
     def shutdown(self) -> None:
-        for pool in (self.sparql, self.lookups, self.writes):
+        self.queries.shutdown()
+        for pool in (self.health, self.lookups, self.exports, self.writes):
             pool.shutdown()
+        if self.checkpoints is not None:
+            self.checkpoints.close()
 
 
 @dataclass
@@ -100,10 +156,11 @@ class Lookup:
     pool: WorkerPool
     timeout: float
     cache: LookupCache
+    client: str
 
     async def run(self, fn: Callable[[GraphStore], T]) -> T:
         store = self.store
-        return await self.pool.call(lambda: fn(store), self.timeout)
+        return await self.pool.call(lambda: fn(store), self.client, self.timeout)
 
     async def states(self) -> StateIndex:
         cache = self.cache
@@ -132,7 +189,9 @@ class Lookup:
 
             async def compute() -> T:
                 try:
-                    found = await self.pool.call(lambda: fn(store), self.timeout * SHARED_SLACK)
+                    found = await self.pool.call(
+                        lambda: fn(store), self.client, self.timeout * SHARED_SLACK
+                    )
                 finally:
                     cache.inflight.pop(key, None)
                 if generation == cache.generation:
@@ -147,7 +206,7 @@ class Lookup:
         try:
             result: T = await asyncio.wait_for(asyncio.shield(task), timeout=self.timeout)
         except TimeoutError:
-            raise QueryTimeoutError(self.timeout, still_running=True) from None
+            raise QueryTimeoutError(self.timeout) from None
         return result
 
     async def country(self, code: str) -> StateEntry:
@@ -160,8 +219,15 @@ class Lookup:
         return entry
 
 
-def get_lookup(settings: SettingsDep, store: StoreDep, pools: PoolsDep, cache: CacheDep) -> Lookup:
-    return Lookup(store, pools.lookups, settings.lookup_timeout, cache)
+def client_of(request: Request) -> str:
+    """Who sent a request, for fairness between clients: its address."""
+    return request.client.host if request.client else "-"
+
+
+def get_lookup(
+    request: Request, settings: SettingsDep, store: StoreDep, pools: PoolsDep, cache: CacheDep
+) -> Lookup:
+    return Lookup(store, pools.lookups, settings.lookup_timeout, cache, client_of(request))
 
 
 LookupDep = Annotated[Lookup, Depends(get_lookup)]

@@ -3,23 +3,32 @@ uvicorn (``kg serve``)."""
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 import importlib.metadata
 import json
 import logging
 import os
+import re
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
+from starlette.responses import Response
 
+from api.connections import guarded_protocol
 from api.deps import LookupCache, Pools
-from api.middleware import AccessLogMiddleware, LimitsMiddleware
+from api.evaluation import timeout_message
+from api.lanes import WorkersBusyError
+from api.middleware import CONTENT_SECURITY_POLICY, AccessLogMiddleware, LimitsMiddleware
 from api.routes import (
     countries,
     export,
@@ -33,8 +42,7 @@ from api.routes import (
     sources,
     sparql,
 )
-from api.runner import QueryTimeoutError, WorkersBusyError
-from api.sparql_protocol import timeout_message
+from api.runner import QueryTimeoutError
 from kg.config import Settings, get_settings
 from kg.store import GraphStore, StoreError, open_store
 
@@ -63,7 +71,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         opened = store is None
         app.state.store = store if store is not None else open_store(settings)
-        app.state.pools = Pools.for_settings(settings)
+        app.state.pools = await Pools.start(settings, app.state.store)
         app.state.cache = LookupCache()
         try:
             yield
@@ -98,6 +106,14 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         log.error("store error: %s", exc)
         return JSONResponse({"detail": "the store is not available"}, status_code=503)
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        # As FastAPI answers, but with non-ASCII escaped: the input it echoes may hold an
+        # unpaired surrogate, which is no UTF-8.
+        detail = jsonable_encoder(exc.errors())
+        body = json.dumps({"detail": detail}, ensure_ascii=True, default=str)
+        return Response(body, status_code=422, media_type="application/json")
+
     @app.exception_handler(Exception)
     async def _internal(request: Request, exc: Exception) -> JSONResponse:
         return JSONResponse({"detail": "internal server error"}, status_code=500)
@@ -120,13 +136,15 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
     @app.get("/docs", include_in_schema=False)
     async def docs() -> HTMLResponse:
         vendor = "/static/vendor/swagger-ui"
-        return get_swagger_ui_html(
+        page = get_swagger_ui_html(
             openapi_url=app.openapi_url or "/openapi.json",
             title="pledgekg API",
             swagger_js_url=f"{vendor}/swagger-ui-bundle.js",
             swagger_css_url=f"{vendor}/swagger-ui.css",
             swagger_favicon_url=f"{vendor}/favicon-32x32.png",
         )
+        page.headers["Content-Security-Policy"] = inline_script_policy(bytes(page.body))
+        return page
 
     if STATIC_DIR.is_dir():
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
@@ -145,6 +163,22 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         )
     app.add_middleware(AccessLogMiddleware)
     return app
+
+
+def inline_script_policy(html: bytes) -> str:
+    """The Content-Security-Policy for a page whose inline scripts (those of the API docs)
+    may run, by their hashes, and nothing else from elsewhere.
+
+    >>> inline_script_policy(b"<script>go()</script>").split("; ")[1]
+    "script-src 'self' 'sha256-5KYv+PUboo5h+0+YAtGRPbwv5d/QxzHslP4YGnUaxRw='"
+    """
+    hashes = [
+        "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+        for script in re.findall(rb"<script>(.*?)</script>", html, re.DOTALL)
+    ]
+    return CONTENT_SECURITY_POLICY.replace(
+        "script-src 'self'", " ".join(["script-src 'self'", *hashes])
+    )
 
 
 def log_config() -> dict[str, Any]:
@@ -230,7 +264,8 @@ def run(settings: Settings) -> None:
             host=settings.host,
             port=settings.port,
             loop="uvloop",
-            http="httptools",
+            http=guarded_protocol(settings),
+            timeout_keep_alive=settings.idle_timeout,
             access_log=False,
             log_config=log_config(),
             proxy_headers=False,

@@ -224,8 +224,8 @@ class HealthPublic(Public):
     updates: bool = Field(description="Whether updates and ingestion are enabled (a token is set).")
     busy: dict[str, int] = Field(
         default_factory=dict,
-        description="Worker threads busy now, per pool (sparql, lookup, write); a query past "
-        "its time limit that pyoxigraph cannot stop keeps its thread busy until it ends.",
+        description="Slots taken now, per lane (sparql worker processes; health, lookup, "
+        "export and write threads).",
     )
 
 

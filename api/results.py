@@ -1,6 +1,6 @@
 """SPARQL result formats: choosing one from ``Accept`` or a ``format`` parameter, and writing
-SELECT solutions row by row (JSON, XML, CSV, TSV) so large results stream and can be cut at the
-row limit or the time limit.
+SELECT solutions row by row (JSON, XML, CSV, TSV), so that they can be cut at the row limit or
+the time limit.
 
 >>> pick(RESULTS, "application/sparql-results+xml;q=0.9, text/csv", None).name
 'csv'
@@ -15,10 +15,10 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 from pyoxigraph import (
     BlankNode,
@@ -89,6 +89,68 @@ GRAPHS: tuple[Format, ...] = (
 
 class NotAcceptableError(ValueError):
     """No format offered matches what the client accepts."""
+
+
+class NotRepresentableError(ValueError):
+    """The result holds something the chosen format cannot carry."""
+
+
+# Characters XML 1.0 cannot carry at all, not even as character references.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def check_xml_text(term: Term) -> None:
+    """:class:`NotRepresentableError` when ``term`` holds a character XML cannot carry.
+
+    >>> check_xml_text(Literal("bell\x07"))
+    Traceback (most recent call last):
+    api.results.NotRepresentableError: the result holds a control character (U+0007), which XML \
+cannot carry; ask for JSON, CSV, TSV, Turtle or N-Triples instead
+    """
+    if isinstance(term, Triple):
+        for part in term:
+            check_xml_text(part)
+        return
+    found = _NOT_XML.search(term.value)
+    if found:
+        raise NotRepresentableError(
+            f"the result holds a control character (U+{ord(found.group()):04X}), which XML "
+            "cannot carry; ask for JSON, CSV, TSV, Turtle or N-Triples instead"
+        )
+
+
+def checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterator[Triple]:
+    """``triples``, with :class:`NotRepresentableError` raised at the first one the format
+    cannot carry: a triple term in JSON-LD, a control character in RDF/XML."""
+    for triple in triples:
+        if rdf == RdfFormat.JSON_LD and any(isinstance(t, Triple) for t in triple):
+            raise NotRepresentableError(
+                "JSON-LD cannot carry triple terms; ask for Turtle, N-Triples, TriG or N-Quads"
+            )
+        if rdf == RdfFormat.RDF_XML:
+            for term in triple:
+                check_xml_text(term)
+        yield triple
+
+
+def unrepresentable(exc: BaseException) -> str | None:
+    """The message for a client when ``exc`` says the chosen format cannot carry the data
+    (ours, or the JSON-LD writer's own refusal of triple terms), else None."""
+    if isinstance(exc, NotRepresentableError):
+        return str(exc)
+    if isinstance(exc, OSError) and "JSON-LD does not support" in str(exc):
+        return "JSON-LD cannot carry triple terms; ask for Turtle, N-Triples, TriG or N-Quads"
+    return None
+
+
+def escape(text: str) -> str:
+    """Text as XML character data."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def quoteattr(text: str) -> str:
+    """Text as a double-quoted XML attribute value."""
+    return '"' + escape(text).replace('"', "&quot;") + '"'
 
 
 class UnknownFormatError(ValueError):
@@ -200,6 +262,7 @@ def term_json(term: Term) -> dict[str, Any]:
 
 
 def _term_xml(term: Term) -> str:
+    check_xml_text(term)
     if isinstance(term, NamedNode):
         return f"<uri>{escape(term.value)}</uri>"
     if isinstance(term, BlankNode):
@@ -247,17 +310,24 @@ class SolutionsWriter:
         self.variables = list(variables)
         self._first = True
 
-    def head(self) -> bytes:
+    def head(self, warning: str | None = None) -> bytes:
+        """The start of the result, with ``warning`` where the format has room for one."""
         name = self.fmt.name
         if name == "json":
+            warnings = f',"warnings":{json.dumps([warning])}' if warning else ""
             return (
-                '{"head":{"vars":' + json.dumps(self.variables) + '},"results":{"bindings":['
+                '{"head":{"vars":'
+                + json.dumps(self.variables)
+                + "}"
+                + warnings
+                + ',"results":{"bindings":['
             ).encode()
         if name == "xml":
             names = "".join(f"<variable name={quoteattr(v)}/>" for v in self.variables)
+            comment = f"<!-- {warning} -->" if warning else ""
             return (
                 '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head>{names}</head><results>"
+                f"<head>{names}</head>{comment}<results>"
             ).encode()
         if name == "csv":
             return self._csv(self.variables)

@@ -1,29 +1,18 @@
-"""Running blocking store work off the event loop: a fixed number of threads, a deadline per
-request, and a channel that carries a result's bytes back to the event loop as they are made.
+"""Running blocking store work off the event loop on threads: REST lookups, health checks,
+exports and the single writer. Each pool of threads is a fair lane (``api.lanes``), every
+request has a deadline, and a channel carries a result's bytes back to the event loop as they
+are made, with back-pressure.
 
-What pyoxigraph (0.5) allows, as measured by ``tests/api/test_timeouts.py``:
+Only work whose cost the server itself bounds runs here: the lookups' fixed queries, dumps, and
+writes. SPARQL queries from clients run in worker processes (``api.query_workers``), because a
+thread cannot be stopped: pyoxigraph has no way to cancel a query.
 
-- It has no way to cancel a query from Python.
-- Query evaluation releases the GIL: on a worker thread it leaves the event loop (and other
-  Python threads) running at most of their normal speed.
-- A query that can produce solutions one at a time (a plain SELECT or CONSTRUCT, DISTINCT
-  included, even over a cross product) returns from ``Store.query`` at once and computes each
-  row on ``next()``. These are stopped at the deadline: the worker checks the clock between
-  rows, stops iterating and frees its thread within one row's work.
-- A query that must see every solution first (ORDER BY, GROUP BY and aggregates) does all its
-  work inside ``Store.query``, and a lazy one whose filter rejects nearly everything does it
-  inside one ``next()``. Neither can be interrupted. At the deadline the client gets a 503,
-  but the thread stays busy until the evaluation ends on its own (sorting also holds its rows
-  in memory meanwhile); then the worker sees that nobody waits and drops the result. Threads
-  are capped and a request waits for a free one only until its own deadline (then it gets a
-  503 too), so runaway queries never pile up threads or queued work, nor block the event
-  loop: they can only keep their own threads busy (``/healthz`` shows how many).
-- Result objects are bound to the thread that made them (touching one from another thread
-  aborts the process), so one thread evaluates, iterates and serialises, and hands bytes on.
+Result objects of pyoxigraph are bound to the thread that made them (touching one from another
+thread aborts the process), so one thread evaluates, iterates and serialises, and hands bytes on.
 
 >>> pool = WorkerPool("doc", 1)
 >>> import asyncio
->>> asyncio.run(pool.call(lambda: 6 * 7, timeout=5.0))
+>>> asyncio.run(pool.call(lambda: 6 * 7, "client", timeout=5.0))
 42
 """
 
@@ -38,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any, TypeVar, cast
 
+from api.lanes import Lane
+
 T = TypeVar("T")
 log = logging.getLogger("api.runner")
 
@@ -48,17 +39,9 @@ CHANNEL_CAPACITY = 8
 class QueryTimeoutError(Exception):
     """The work did not finish within the time limit."""
 
-    def __init__(self, limit: float, still_running: bool = False) -> None:
+    def __init__(self, limit: float) -> None:
         self.limit = limit
-        self.still_running = still_running
         super().__init__(f"stopped after the time limit of {limit:g} s")
-
-
-class WorkersBusyError(Exception):
-    """Every worker thread stayed busy until the request's deadline."""
-
-    def __init__(self, name: str, size: int) -> None:
-        super().__init__(f"all {size} {name} workers are busy; try again later")
 
 
 class ConsumerGoneError(Exception):
@@ -89,32 +72,35 @@ class Deadline:
 
 
 class WorkerPool:
-    """A fixed set of daemon threads; at most ``size`` jobs run at once and none wait in line.
+    """A fixed set of daemon threads behind a fair lane of as many slots; a job holds its slot
+    until it returns.
 
-    Daemon threads, because a query that cannot be interrupted must not keep the process alive
-    at shutdown.
+    Daemon threads, because work that cannot be interrupted must not keep the process alive at
+    shutdown. ``stack_bytes`` gives the threads a larger stack than the default, for work that
+    recurses deeply (the writer parses updates).
     """
 
-    def __init__(self, name: str, size: int) -> None:
+    def __init__(self, name: str, size: int, stack_bytes: int | None = None) -> None:
         self.name = name
         self.size = size
+        self.lane = Lane(name, size)
+        self._stack = stack_bytes
         self._jobs: queue.SimpleQueue[Callable[[], None] | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
-        self._slots: asyncio.Semaphore | None = None
         self._lock = threading.Lock()
-
-    def _semaphore(self) -> asyncio.Semaphore:
-        if self._slots is None:
-            self._slots = asyncio.Semaphore(self.size)
-        return self._slots
 
     def _ensure_threads(self) -> None:
         with self._lock:
             while len(self._threads) < self.size:
-                thread = threading.Thread(
-                    target=self._work, name=f"{self.name}-{len(self._threads)}", daemon=True
-                )
-                thread.start()
+                previous = threading.stack_size(self._stack) if self._stack else None
+                try:
+                    thread = threading.Thread(
+                        target=self._work, name=f"{self.name}-{len(self._threads)}", daemon=True
+                    )
+                    thread.start()
+                finally:
+                    if previous is not None:
+                        threading.stack_size(previous)
                 self._threads.append(thread)
 
     def _work(self) -> None:
@@ -130,15 +116,13 @@ class WorkerPool:
     @property
     def busy(self) -> int:
         """How many slots are taken now."""
-        slots = self._slots
-        return 0 if slots is None else self.size - slots._value  # noqa: SLF001
+        return self.lane.busy
 
-    async def _acquire(self, deadline: Deadline) -> Callable[[], None]:
-        slots = self._semaphore()
-        try:
-            await asyncio.wait_for(slots.acquire(), timeout=deadline.remaining())
-        except TimeoutError:
-            raise WorkersBusyError(self.name, self.size) from None
+    async def submit(self, job: Callable[[], None], client: str, deadline: Deadline) -> None:
+        """Start ``job`` on a free thread, waiting for one until ``deadline``; the slot is
+        held until the job returns."""
+        await self.lane.acquire(client, deadline.remaining())
+        self._ensure_threads()
         loop = asyncio.get_running_loop()
         released = threading.Event()
 
@@ -147,17 +131,9 @@ class WorkerPool:
                 return
             released.set()
             try:
-                loop.call_soon_threadsafe(slots.release)
+                loop.call_soon_threadsafe(self.lane.release, client)
             except RuntimeError:  # the loop is closed: nobody waits for the slot any more
                 pass
-
-        return release
-
-    async def submit(self, job: Callable[[], None], deadline: Deadline) -> None:
-        """Start ``job`` on a free thread, waiting for one until ``deadline``; the slot is
-        held until the job returns."""
-        release = await self._acquire(deadline)
-        self._ensure_threads()
 
         def run() -> None:
             try:
@@ -167,7 +143,7 @@ class WorkerPool:
 
         self._jobs.put(run)
 
-    async def call(self, fn: Callable[[], T], timeout: float) -> T:
+    async def call(self, fn: Callable[[], T], client: str, timeout: float) -> T:
         """Run ``fn`` on a worker and return its result, or raise at the deadline."""
         deadline = Deadline.after(timeout)
         loop = asyncio.get_running_loop()
@@ -193,11 +169,11 @@ class WorkerPool:
             except RuntimeError:
                 pass
 
-        await self.submit(job, deadline)
+        await self.submit(job, client, deadline)
         try:
             return await asyncio.wait_for(asyncio.shield(future), timeout=deadline.remaining())
         except TimeoutError:
-            raise QueryTimeoutError(timeout, still_running=True) from None
+            raise QueryTimeoutError(timeout) from None
 
     def shutdown(self) -> None:
         """Ask idle threads to stop; busy daemon threads end with the process."""
@@ -280,7 +256,7 @@ class Channel:
         try:
             message = await asyncio.wait_for(self._queue.get(), timeout=timeout)
         except TimeoutError:
-            raise QueryTimeoutError(timeout, still_running=True) from None
+            raise QueryTimeoutError(timeout) from None
         self._credits.release()
         return message
 

@@ -1,5 +1,5 @@
-"""The SPARQL 1.1 Protocol: reading an operation from an HTTP request, and the worker jobs that
-run queries and updates against the store.
+"""The SPARQL 1.1 Protocol: reading an operation (a query or an update, with its dataset and
+result format) from an HTTP request. ``api.evaluation`` runs it.
 
 The default graph is the union of all graphs unless the request names a dataset
 (``default-graph-uri`` / ``named-graph-uri``, or the query's own FROM / FROM NAMED, the
@@ -16,43 +16,16 @@ they say ``USING`` / ``WITH`` or the request gives ``using-graph-uri`` /
 
 from __future__ import annotations
 
-import logging
-import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal as Kind
 from urllib.parse import parse_qsl
 
-from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Triple, serialize
+from pyoxigraph import NamedNode
 
-from api.results import (
-    GRAPHS,
-    RESULTS,
-    NotAcceptableError,
-    SolutionsWriter,
-    UnknownFormatError,
-    pick,
-)
-from api.runner import ChunkWriter, ConsumerGoneError, Deadline, QueryTimeoutError
-from api.sparql_text import (
-    DatasetConflictError,
-    OutboundCheckError,
-    apply_using,
-    check_nesting,
-    dataset_clauses,
-    has_relative_iri,
-    outbound_operation,
-)
-from kg.rdf import KGR, PREFIXES
-from kg.store import GraphStore, StoreError
-
-log = logging.getLogger("api.sparql")
-EMPTY_GRAPH = NamedNode(KGR + "graph/empty")
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
 MAX_FIELDS = 1000
-_POSITION = re.compile(r"\bat (\d+):(\d+)")
 
 
 class ProtocolError(Exception):
@@ -182,163 +155,3 @@ def check_length(operation: Operation, max_chars: int) -> None:
             status,
             f"the {operation.kind} is {len(operation.text)} characters; the limit is {max_chars}",
         )
-
-
-@dataclass(frozen=True)
-class Context:
-    """What a worker job needs to know about the request and the server's limits."""
-
-    base_iri: str | None
-    accept: str | None
-    deadline: Deadline
-    result_limit: int
-    allow_service: bool
-
-
-def _with_base(text: str, base: str | None) -> tuple[str, bool]:
-    if base and has_relative_iri(text):
-        return f"BASE <{base}>\n{text}", True
-    return text, False
-
-
-def _parser_message(error: SyntaxError, shifted: bool) -> str:
-    message = " ".join(str(error).split())
-    if shifted:
-        message = _POSITION.sub(lambda m: f"at {max(1, int(m.group(1)) - 1)}:{m.group(2)}", message)
-    return f"SPARQL syntax error: {message}"
-
-
-def _refuse_unsafe(text: str, *, update: bool, allow: bool) -> None:
-    """A 400 for text nested too deep for the engine's parser; a 403 for SERVICE or LOAD
-    unless ``allow``."""
-    try:
-        check_nesting(text)
-    except ValueError as exc:
-        raise ProtocolError(400, str(exc)) from None
-    if allow:
-        return
-    try:
-        found = outbound_operation(text, update=update)
-    except OutboundCheckError as exc:
-        raise ProtocolError(400, str(exc)) from None
-    if found:
-        what = "SERVICE (federated queries)" if found == "SERVICE" else "LOAD"
-        raise ProtocolError(
-            403, f"{what} is disabled on this server: it would send requests to other hosts"
-        )
-
-
-def _dataset(
-    operation: Operation, text: str, base: str | None
-) -> tuple[list[NamedNode] | None, list[NamedNode] | None]:
-    default, named = operation.default_graphs, operation.named_graphs
-    if not default and not named:
-        clauses = dataset_clauses(text, base)
-        if clauses is None:
-            return None, None
-        default, named = clauses
-        try:
-            [NamedNode(iri) for iri in (*default, *named)]
-        except ValueError:
-            raise ProtocolError(400, "a FROM clause names an invalid IRI") from None
-    return (
-        [NamedNode(g) for g in default] or [EMPTY_GRAPH],
-        [NamedNode(g) for g in named] or [EMPTY_GRAPH],
-    )
-
-
-def _limited(items: Iterator[Triple], limit: int, deadline: Deadline) -> Iterator[Triple]:
-    for index, item in enumerate(items):
-        if index >= limit:
-            return
-        deadline.check()
-        yield item
-
-
-def _stream_solutions(
-    result: QuerySolutions, out: ChunkWriter, writer: SolutionsWriter, context: Context
-) -> None:
-    out.write(writer.head())
-    for index, row in enumerate(result):
-        if index >= context.result_limit:
-            break
-        context.deadline.check()
-        out.write(writer.row(list(row)))
-    out.write(writer.tail())
-
-
-def run_query(store: GraphStore, operation: Operation, context: Context, out: ChunkWriter) -> None:
-    """Evaluate a query and write its result to ``out`` (worker thread)."""
-    try:
-        _refuse_unsafe(operation.text, update=False, allow=context.allow_service)
-        text, shifted = _with_base(operation.text, context.base_iri)
-        default, named = _dataset(operation, operation.text, context.base_iri)
-        try:
-            result = store.query(text, default_graphs=default, named_graphs=named)
-        except SyntaxError as exc:
-            raise ProtocolError(400, _parser_message(exc, shifted)) from None
-        context.deadline.check()
-        if isinstance(result, QueryBoolean):
-            fmt = pick(RESULTS, context.accept, operation.format)
-            assert fmt.results is not None
-            out.media_type = fmt.content_type
-            out.write(result.serialize(format=fmt.results) or b"")
-        elif isinstance(result, QuerySolutions):
-            fmt = pick(RESULTS, context.accept, operation.format)
-            out.media_type = fmt.content_type
-            writer = SolutionsWriter(fmt, [v.value for v in result.variables])
-            _stream_solutions(result, out, writer, context)
-        else:
-            fmt = pick(GRAPHS, context.accept, operation.format)
-            assert fmt.rdf is not None
-            out.media_type = fmt.content_type
-            triples = _limited(iter(result), context.result_limit, context.deadline)
-            serialize(triples, out.as_file(), fmt.rdf, prefixes=PREFIXES)
-        out.finish()
-    except ProtocolError as exc:
-        out.fail(exc.status, exc.message, exc.headers)
-    except NotAcceptableError as exc:
-        out.fail(406, str(exc))
-    except UnknownFormatError as exc:
-        out.fail(400, str(exc))
-    except QueryTimeoutError as exc:
-        out.fail(503, timeout_message(exc.limit))
-    except ConsumerGoneError:
-        return
-    except StoreError as exc:
-        log.error("store error: %s", exc)
-        out.fail(503, "the store is not available")
-    except RuntimeError as exc:
-        out.fail(400, f"query evaluation failed: {' '.join(str(exc).split())[:500]}")
-    except Exception as exc:
-        if isinstance(out.stopped, QueryTimeoutError):
-            out.fail(503, timeout_message(out.stopped.limit))
-        elif isinstance(out.stopped, ConsumerGoneError):
-            return
-        else:
-            out.fail(500, "internal server error")
-            raise exc
-
-
-def run_update(store: GraphStore, operation: Operation, context: Context) -> None:
-    """Apply an update atomically (worker thread); :class:`ProtocolError` when refused."""
-    _refuse_unsafe(operation.text, update=True, allow=context.allow_service)
-    try:
-        text = apply_using(operation.text, operation.default_graphs, operation.named_graphs)
-    except DatasetConflictError as exc:
-        raise ProtocolError(400, str(exc)) from None
-    text, shifted = _with_base(text, context.base_iri)
-    try:
-        store.update(text)
-    except SyntaxError as exc:
-        raise ProtocolError(400, _parser_message(exc, shifted)) from None
-    except RuntimeError as exc:
-        raise ProtocolError(400, f"update failed: {' '.join(str(exc).split())[:500]}") from None
-
-
-def timeout_message(limit: float) -> str:
-    """The 503 text for a query stopped at the time limit."""
-    return (
-        f"the query ran past the time limit of {limit:g} s and was stopped; "
-        "narrow it (LIMIT, more specific patterns) or ask the operator to raise KG_QUERY_TIMEOUT"
-    )

@@ -1,16 +1,13 @@
-"""Reading SPARQL text before it is run: refusing operations that reach other hosts (SERVICE,
-LOAD), finding a query's FROM clauses, and applying the protocol's ``using-graph-uri``.
+"""Reading SPARQL text before it is run: a bound on its structure (nesting and chains of
+operators, which the engine's parser and planner handle by recursion), finding a query's FROM
+clauses, and applying the protocol's ``using-graph-uri``. SERVICE and LOAD are found by
+``api.outbound``.
 
-A plain scan for the word ``SERVICE`` is not enough: where ``<`` starts an IRI and where it is
-"less than" depends on the grammar, and ``FILTER(1<2)SERVICE ex:s#>`` followed by a new line
-and a group runs a real SERVICE call while a lexer that reads ``<2)SERVICE ex:s#>`` as an IRI
-sees none. So the check parses the text with a real SPARQL grammar whenever the word occurs
-anywhere, and refuses what it cannot parse.
+Every reading here takes time linear in the text: the token pattern never scans ahead and then
+gives up on a long stretch (``ASK {} a.a.a.a...`` is one name, not a retry at every dot).
 
->>> outbound_operation("SELECT * WHERE { ?s ?p 'SERVICE <x>' }", update=False) is None
-True
->>> outbound_operation("SELECT * { SERVICE <http://h/> { ?s ?p ?o } }", update=False)
-'SERVICE'
+>>> [t.text for t in tokens("SELECT ?x # SERVICE\\n{ ?x ex:p 'a b' }")]
+['SELECT', '?x', '{', '?x', 'ex:p', "'a b'", '}']
 >>> dataset_clauses("PREFIX e: <http://e/> SELECT * FROM e:a FROM NAMED <http://e/b> {}", None)
 (['http://e/a'], ['http://e/b'])
 """
@@ -18,49 +15,45 @@ True
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 from urllib.parse import urljoin
 
-_PN_CHARS_BASE = (
+PN_CHARS_BASE = (
     "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
     "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff"
 )
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+PN_CHARS_U = PN_CHARS_BASE + "_"
+PN_CHARS = PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+VAR_CHARS = PN_CHARS_U + r"0-9\u00b7\u0300-\u036f\u203f-\u2040"
 _PLX = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
-_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_PN_LOCAL = (
-    f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
-)
+# A name is a prefixed name, a blank node label, a keyword or a number: one pattern that reads
+# to the end of the name (never ending on a dot, which then ends a triple).
+_NAME = f"(?:[{PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{PN_CHARS}.:]|{_PLX})*(?:[{PN_CHARS}:]|{_PLX}))?"
 
 _TOKEN = re.compile(
     rf"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\r\n]*)
-  | (?P<iri><[^<>"{{}}|^`\\\x00-\x20]*>)
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{{4}}|\\U[0-9A-Fa-f]{{8}})*>)
   | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|\\.))*'''|\"\"\"(?:(?:"|"")?(?:[^"\\]|\\.))*\"\"\"
               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-  | (?P<var>[?$][{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*)
-  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
-  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
-  | (?P<number>[0-9]+(?:\.[0-9]*)?(?:[eE][+-]?[0-9]+)?|\.[0-9]+(?:[eE][+-]?[0-9]+)?)
+  | (?P<var>[?$][{VAR_CHARS}]+)
   | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*)
-  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<name>_:(?:[{PN_CHARS_U}0-9](?:[{PN_CHARS}.]*[{PN_CHARS}])?)?|{_NAME})
   | (?P<punct>\^\^|<<|>>|\{{\||\|\}}|&&|\|\||!=|<=|>=|.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+_NUMBER = re.compile(r"[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?|[0-9]+\.")
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-_RDFLIB_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
 class Token:
-    """One lexical token: its kind (a group name of the pattern), text and offset."""
+    """One lexical token: its kind (``iri``, ``string``, ``var``, ``langtag``, ``pname``,
+    ``bnode``, ``number``, ``word``, ``punct``), text and offset."""
 
     kind: str
     text: str
@@ -72,122 +65,98 @@ class Token:
         return self.text.upper() if self.kind == "word" else ""
 
 
+def _name_kind(text: str) -> str:
+    if text.startswith("_:"):
+        return "bnode"
+    if ":" in text:
+        return "pname"
+    if _NUMBER.fullmatch(text):
+        return "number"
+    return "word" if _WORD.fullmatch(text) else "name"
+
+
 def tokens(text: str) -> Iterator[Token]:
     """The significant tokens of SPARQL text (no white space or comments).
 
-    >>> [t.text for t in tokens("SELECT ?x # SERVICE\\n{ ?x ex:p 'a b' }")]
-    ['SELECT', '?x', '{', '?x', 'ex:p', "'a b'", '}']
+    >>> [(t.kind, t.text) for t in tokens("?s a:b 1.5 . _:x")]
+    [('var', '?s'), ('pname', 'a:b'), ('number', '1.5'), ('punct', '.'), ('bnode', '_:x')]
     """
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "punct"
         if kind in ("ws", "comment"):
             continue
+        if kind == "name":
+            kind = _name_kind(match.group())
         yield Token(kind, match.group(), match.start())
 
 
 MAX_NESTING = 64
+MAX_ELEMENTS = 1000
+_OPENING, _CLOSING = frozenset("{(["), frozenset("})]")
+# Each of these adds a level to the engine's parse or plan: operators of a chain, triples of a
+# group, and the elements of a group pattern.
+_CHAIN_PUNCT = frozenset(
+    ["||", "&&", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "|", "^", "!", ".", ";"]
+)
+_CHAIN_WORDS = frozenset(
+    ["UNION", "OPTIONAL", "MINUS", "BIND", "FILTER", "GRAPH", "SERVICE", "VALUES", "IN", "NOT"]
+)
 
 
-def nesting_depth(text: str) -> int:
-    """How deep groups, brackets and parentheses nest in SPARQL text (strings, IRIs and
-    comments do not count). The query engine's parser recurses once per level, and very deep
-    nesting overflows its stack or takes it minutes, so the server refuses it up front.
+def structure(text: str) -> tuple[int, int]:
+    """How deep groups, brackets and parentheses nest (unary operators count as levels too),
+    and how many operators and group elements the text holds; strings, IRIs and comments do
+    not count.
 
-    >>> nesting_depth("SELECT * { ?s ?p [ ?q (1 2) ] FILTER((1 < 2)) }")
-    3
-    >>> nesting_depth("ASK { FILTER(!!!true) }")
-    5
+    >>> structure("SELECT ?s { ?s ?p [ ?q (1 2) ] FILTER((1 < 2)) }")
+    (3, 2)
+    >>> structure("ASK { FILTER(!!!true) }")
+    (5, 4)
     """
-    depth = deepest = run = 0
+    depth = deepest = run = elements = 0
     for token in tokens(text):
+        if token.kind == "word" and token.keyword in _CHAIN_WORDS:
+            elements += 1
         if token.kind != "punct":
             run = 0
             continue
+        if token.text in _CHAIN_PUNCT:
+            elements += 1
         if token.text in ("!", "-", "+"):
             run += 1  # "!!!!true": each unary operator is a level of the parser too
             deepest = max(deepest, depth + run)
             continue
         run = 0
-        if token.text in ("{", "(", "["):
+        if token.text in _OPENING:
             depth += 1
             deepest = max(deepest, depth)
-        elif token.text in ("}", ")", "]"):
+        elif token.text in _CLOSING:
             depth = max(0, depth - 1)
-    return deepest
+    return deepest, elements
 
 
-def check_nesting(text: str) -> None:
-    """ValueError, saying how deep, when the text nests deeper than ``MAX_NESTING``.
+def check_structure(text: str) -> None:
+    """ValueError, saying what is too large, when the text nests deeper than
+    ``MAX_NESTING`` or holds more than ``MAX_ELEMENTS`` operators and group elements. The
+    engine's parser and planner recurse once per level or element, and past a few thousand
+    the process runs out of stack; long before that, planning takes minutes.
 
-    >>> check_nesting("ASK {" * 70 + "}" * 70)
+    >>> check_structure("ASK {" * 70 + "}" * 70)
     Traceback (most recent call last):
     ValueError: the text nests 70 levels deep; at most 64 are accepted
+    >>> check_structure("ASK { FILTER(" + " || ".join(["true"] * 1001) + ") }")
+    ... # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ValueError: the text holds 1001 operators and group elements (...); at most 1000 are accepted
     """
-    depth = nesting_depth(text)
+    depth, elements = structure(text)
     if depth > MAX_NESTING:
         raise ValueError(f"the text nests {depth} levels deep; at most {MAX_NESTING} are accepted")
-
-
-class OutboundCheckError(ValueError):
-    """The text mentions an outbound operation in a way the grammar check could not parse."""
-
-
-def _walk(node: Any, names: set[str], depth: int = 0) -> str | None:
-    """The first parse-tree node whose name is in ``names``."""
-    if depth > 500:
-        return None
-    name = getattr(node, "name", None)
-    if isinstance(name, str) and name in names:
-        return name
-    if isinstance(node, dict):
-        for value in node.values():
-            found = _walk(value, names, depth + 1)
-            if found:
-                return found
-    elif isinstance(node, list | tuple) or type(node).__name__ == "ParseResults":
-        for value in node:
-            found = _walk(value, names, depth + 1)
-            if found:
-                return found
-    return None
-
-
-def _parse_tree(text: str, update: bool) -> Any:
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
-
-    with _RDFLIB_LOCK:  # the grammar's parse cache is shared between threads
-        return parseUpdate(text) if update else parseQuery(text)
-
-
-def outbound_operation(text: str, *, update: bool) -> str | None:
-    """``'SERVICE'`` or ``'LOAD'`` when running ``text`` would make the server send requests to
-    other hosts, None when it would not; :class:`OutboundCheckError` when the text mentions one
-    of them but cannot be parsed to tell.
-
-    >>> outbound_operation('LOAD <http://h/data.ttl>', update=True)
-    'LOAD'
-    >>> outbound_operation("INSERT DATA { <a:x> <a:p> 'download' }", update=True) is None
-    True
-    """
-    words = {"SERVICE": "ServiceGraphPattern"}
-    if update:
-        words["LOAD"] = "Load"
-    unescaped = _ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), text).upper()
-    mentioned = [word for word in words if word in text.upper() or word in unescaped]
-    if not mentioned:
-        return None
-    try:
-        tree = _parse_tree(text, update)
-    except Exception:  # noqa: BLE001 - any parser failure means "cannot tell"
-        bare = {t.keyword for t in tokens(text)} & set(mentioned)
-        if bare:
-            return sorted(bare)[0]
-        raise OutboundCheckError(
-            f"the text mentions {' and '.join(mentioned)} and could not be checked for "
-            f"{' or '.join(mentioned)} operations, which this server refuses"
-        ) from None
-    found = _walk(tree, {words[word] for word in mentioned})
-    return next((word for word, node in words.items() if node == found), None)
+    if elements > MAX_ELEMENTS:
+        raise ValueError(
+            f"the text holds {elements} operators and group elements (||, &&, +, UNION, "
+            f"OPTIONAL, FILTER, /, |, ...); at most {MAX_ELEMENTS} are accepted"
+        )
 
 
 def has_relative_iri(text: str) -> bool:

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
+from typing import IO
 
 from fastapi.responses import JSONResponse
 from starlette.responses import Response, StreamingResponse
 
 from api.middleware import StreamAbortedError
+from api.results import unrepresentable
 from api.runner import (
     Abort,
     Channel,
@@ -28,18 +30,36 @@ GRACE = 0.1
 """Seconds past the deadline to wait for the worker to report it itself."""
 
 
-async def stream_job(
+async def stream_download(
     pool: WorkerPool,
-    job: Callable[[ChunkWriter], None],
+    write: Callable[[IO[bytes]], None],
+    client: str,
     deadline: Deadline,
-    media_type: str = "application/octet-stream",
+    media_type: str,
     headers: dict[str, str] | None = None,
 ) -> Response:
-    """Run ``job`` on ``pool`` writing into a :class:`ChunkWriter`, and answer with what it
-    writes."""
+    """Run ``write`` on ``pool`` (a thread) writing a file into a :class:`ChunkWriter`, and
+    answer with what it writes: a 406 when the format cannot carry the data, a 503 when the
+    time limit passed or the client left, a cut connection when it fails part-way."""
     channel = Channel(asyncio.get_running_loop())
     out = ChunkWriter(channel, deadline, media_type, headers)
-    await pool.submit(lambda: job(out), deadline)
+
+    def job() -> None:
+        try:
+            write(out.as_file())
+            out.finish()
+        except Exception as exc:  # noqa: BLE001 - reported to the client, logged by the pool
+            if out.stopped is not None:
+                out.fail(503, "stopped: it ran past its time limit or the client left")
+                return
+            message = unrepresentable(exc)
+            if message is not None:
+                out.fail(406, message)
+                return
+            out.fail(500, "the download failed")
+            raise
+
+    await pool.submit(job, client, deadline)
     return await respond(channel, deadline)
 
 
@@ -48,7 +68,7 @@ async def respond(channel: Channel, deadline: Deadline) -> Response:
         first = await channel.get(deadline.remaining() + GRACE)
     except QueryTimeoutError:
         channel.close()
-        raise QueryTimeoutError(deadline.limit, still_running=True) from None
+        raise QueryTimeoutError(deadline.limit) from None
     if isinstance(first, Failure):
         channel.close()
         return JSONResponse(

@@ -14,9 +14,9 @@ from starlette.responses import Response
 from api import lookups
 from api.deps import LookupDep, PoolsDep, SettingsDep
 from api.models import ErrorPublic
-from api.results import body_schema
-from api.runner import ChunkWriter, Deadline
-from api.streaming import stream_job
+from api.results import body_schema, checked
+from api.runner import Deadline
+from api.streaming import stream_download
 from kg.rdf import PREFIXES
 from kg.store import DATASET_FORMATS, FORMATS, GraphStore
 
@@ -79,10 +79,12 @@ def _write(
     if state is None:
         store.export(out, fmt.value, NamedNode(graph) if graph else None)
     elif fmt.value in DATASET_FORMATS:
-        serialize(state_quads(store, state), out, rdf_format, prefixes=PREFIXES)
+        quads = list(state_quads(store, state))
+        list(checked((q.triple for q in quads), rdf_format))
+        serialize(quads, out, rdf_format, prefixes=PREFIXES)
     else:
         triples = {Triple(q.subject, q.predicate, q.object) for q in state_quads(store, state)}
-        serialize(sorted(triples, key=str), out, rdf_format, prefixes=PREFIXES)
+        serialize(checked(sorted(triples, key=str), rdf_format), out, rdf_format, prefixes=PREFIXES)
 
 
 @router.get(
@@ -133,14 +135,11 @@ async def export(
     store = lookup.store
     deadline = Deadline.after(max(settings.query_timeout, EXPORT_SECONDS))
 
-    def job(out: ChunkWriter) -> None:
-        try:
-            _write(store, format, state, graph, out.as_file())
-            out.finish()
-        except Exception as exc:  # noqa: BLE001 - reported to the client, logged below
-            if out.stopped is None:
-                out.fail(500, "the export failed")
-                raise exc
-            out.fail(503, "the export was stopped: it ran past its time limit or the client left")
-
-    return await stream_job(pools.lookups, job, deadline, media, headers)
+    return await stream_download(
+        pools.exports,
+        lambda out: _write(store, format, state, graph, out),
+        lookup.client,
+        deadline,
+        media,
+        headers,
+    )

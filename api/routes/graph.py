@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import IO, Annotated
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from pyoxigraph import NamedNode, RdfFormat, serialize
@@ -10,9 +10,16 @@ from starlette.responses import Response
 
 from api.deps import LookupDep, PoolsDep, SettingsDep
 from api.models import ErrorPublic
-from api.results import GRAPHS, NotAcceptableError, UnknownFormatError, body_schema, pick
-from api.runner import ChunkWriter, Deadline
-from api.streaming import stream_job
+from api.results import (
+    GRAPHS,
+    NotAcceptableError,
+    UnknownFormatError,
+    body_schema,
+    checked,
+    pick,
+)
+from api.runner import Deadline
+from api.streaming import stream_download
 from kg.rdf import PREFIXES
 from kg.store import GraphStore
 
@@ -22,11 +29,11 @@ EXPORT_SECONDS = 600.0
 
 
 def _write_graph(
-    store: GraphStore, graph: NamedNode | None, rdf: RdfFormat, out: ChunkWriter
+    store: GraphStore, graph: NamedNode | None, rdf: RdfFormat, out: IO[bytes]
 ) -> None:
     where = f"GRAPH {graph} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
     triples = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
-    serialize(triples, out.as_file(), rdf, prefixes=PREFIXES)
+    serialize(checked(triples, rdf), out, rdf, prefixes=PREFIXES)
 
 
 @router.head("/graph", include_in_schema=False)
@@ -80,15 +87,12 @@ async def get_graph(
     store = lookup.store
     deadline = Deadline.after(max(settings.query_timeout, EXPORT_SECONDS))
 
-    def job(out: ChunkWriter) -> None:
-        try:
-            assert fmt.rdf is not None
-            _write_graph(store, node, fmt.rdf, out)
-            out.finish()
-        except Exception as exc:  # noqa: BLE001 - reported to the client, logged below
-            if out.stopped is None:
-                out.fail(500, "reading the graph failed")
-                raise exc
-            out.fail(503, "stopped: it ran past its time limit or the client left")
-
-    return await stream_job(pools.lookups, job, deadline, fmt.content_type)
+    rdf = fmt.rdf
+    assert rdf is not None
+    return await stream_download(
+        pools.exports,
+        lambda out: _write_graph(store, node, rdf, out),
+        lookup.client,
+        deadline,
+        fmt.content_type,
+    )

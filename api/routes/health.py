@@ -23,15 +23,18 @@ def _ping(store: GraphStore) -> None:
     responses={503: {"model": ErrorPublic}},
 )
 async def healthz(settings: SettingsDep, lookup: LookupDep, pools: PoolsDep) -> HealthPublic:
+    """The store answers a trivial query, on a lane of its own; ``busy`` counts the taken
+    slots of every lane."""
+    store = lookup.store
     try:
-        await lookup.run(_ping)
+        await pools.health.call(lambda: _ping(store), lookup.client, settings.lookup_timeout)
     except StoreError:
         raise HTTPException(status_code=503, detail="the store is not reachable") from None
     return HealthPublic(
         status="ok",
         store="remote" if settings.is_remote else "embedded",
         updates=settings.updates_enabled,
-        busy={p.name: p.busy for p in (pools.sparql, pools.lookups, pools.writes)},
+        busy=pools.busy(),
     )
 
 

@@ -3,9 +3,9 @@ token."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
-from api.deps import CacheDep, PoolsDep, SettingsDep, StoreDep, TokenDep
+from api.deps import CacheDep, PoolsDep, SettingsDep, StoreDep, TokenDep, client_of
 from api.models import ErrorPublic, IngestError, IngestIn, IngestPublic
 from kg.pipeline import ingest_articles
 from kg.records import Article
@@ -48,14 +48,21 @@ def to_articles(body: IngestIn) -> tuple[list[Article], list[SourceError]]:
     responses={401: {"model": ErrorPublic}, 403: {"model": ErrorPublic}},
 )
 async def ingest(
-    body: IngestIn, settings: SettingsDep, store: StoreDep, pools: PoolsDep, cache: CacheDep
+    request: Request,
+    body: IngestIn,
+    settings: SettingsDep,
+    store: StoreDep,
+    pools: PoolsDep,
+    cache: CacheDep,
 ) -> IngestPublic:
     """Each article's facts replace its source's named graph in one atomic write; articles
     that fail are listed with the reason and leave nothing behind."""
     articles, refused = to_articles(body)
     try:
-        summary = await pools.writes.call(
-            lambda: ingest_articles(articles, store, settings, workers=1), INGEST_SECONDS
+        summary = await pools.write(
+            lambda: ingest_articles(articles, store, settings, workers=1),
+            client_of(request),
+            INGEST_SECONDS,
         )
     finally:
         cache.invalidate()

@@ -9,18 +9,11 @@ from fastapi.responses import JSONResponse
 from pyoxigraph import NamedNode
 from starlette.responses import Response
 
-from api.deps import CacheDep, PoolsDep, SettingsDep, StoreDep, check_token
+from api.deps import CacheDep, PoolsDep, SettingsDep, StoreDep, check_token, client_of
+from api.evaluation import run_update
 from api.results import body_schema
-from api.runner import ChunkWriter, Deadline, QueryTimeoutError
-from api.sparql_protocol import (
-    Context,
-    ProtocolError,
-    check_length,
-    parse_operation,
-    run_query,
-    run_update,
-)
-from api.streaming import stream_job
+from api.runner import Deadline, QueryTimeoutError
+from api.sparql_protocol import ProtocolError, check_length, parse_operation
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -70,11 +63,15 @@ _RESPONSES: dict[int | str, dict[str, Any]] = {
     400: {"description": "Not a valid SPARQL request; the parser's message says why."},
     401: {"description": "An update without a bearer token."},
     403: {"description": "Updates are off, the token is wrong, or SERVICE/LOAD was asked for."},
-    406: {"description": "No acceptable result format."},
+    406: {"description": "No acceptable result format, or one that cannot carry the result."},
     413: {"description": "The body or the query text is too large."},
     414: {"description": "The query string or the query text is too long."},
     415: {"description": "Unsupported Content-Type or charset."},
-    503: {"description": "The query ran past the time limit, or every worker is busy."},
+    502: {"description": "A SERVICE request (when allowed) failed."},
+    503: {
+        "description": "The query ran past the time limit or its memory limit and was stopped, "
+        "or every worker is busy."
+    },
 }
 
 
@@ -131,7 +128,8 @@ async def sparql(
     ``application/sparql-query`` / ``application/sparql-update``. The default graph is the
     union of all graphs unless ``default-graph-uri`` / ``named-graph-uri`` (or FROM) say
     otherwise. Updates need ``Authorization: Bearer <token>``; SERVICE and LOAD are refused
-    unless the server allows them. Results stop at the server's row limit."""
+    unless the server allows them. Results stop at the server's row limit, and then say so
+    (``X-Result-Truncated: true``, and a warning in the body where the format has room)."""
     body = await request.body() if request.method == "POST" else b""
     try:
         operation = parse_operation(
@@ -143,18 +141,15 @@ async def sparql(
         check_length(operation, settings.max_query_chars)
     except ProtocolError as exc:
         return JSONResponse({"detail": exc.message}, status_code=exc.status, headers=exc.headers)
-    context = Context(
-        base_iri=endpoint_iri(request),
-        accept=request.headers.get("accept"),
-        deadline=Deadline.after(settings.query_timeout),
-        result_limit=settings.result_limit,
-        allow_service=settings.allow_service,
-    )
+    deadline = Deadline.after(settings.query_timeout)
     if operation.kind == "update":
         check_token(settings, request.headers.get("authorization"))
+        base = endpoint_iri(request)
         try:
-            await pools.writes.call(
-                lambda: run_update(store, operation, context), settings.query_timeout
+            await pools.write(
+                lambda: run_update(store, operation, base, settings.allow_service),
+                client_of(request),
+                settings.query_timeout,
             )
         except ProtocolError as exc:
             return JSONResponse(
@@ -171,8 +166,15 @@ async def sparql(
         finally:
             cache.invalidate()
         return Response(status_code=204)
-
-    def job(out: ChunkWriter) -> None:
-        run_query(store, operation, context, out)
-
-    return await stream_job(pools.sparql, job, context.deadline)
+    job = {
+        "text": operation.text,
+        "default_graphs": operation.default_graphs,
+        "named_graphs": operation.named_graphs,
+        "format": operation.format,
+        "accept": request.headers.get("accept"),
+        "base_iri": endpoint_iri(request),
+        "limit": settings.query_timeout,
+        "result_limit": settings.result_limit,
+        "allow_service": settings.allow_service,
+    }
+    return await pools.queries.run(job, client_of(request), deadline)

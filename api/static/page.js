@@ -10,7 +10,9 @@
  *   ?country=ES          open the country view on a state (alpha-2, alpha-3 or English name)
  *   ?view=country        open the country view
  *   ?example=<name>      open an example query (file name without .rq) in its tab
- *   ?run=<name>          open an example query and run it at once
+ * Nothing in the URL runs a query or names an endpoint: a link to this page (from any site)
+ * can only open a view or a shipped example, and a query runs when the user presses run. The
+ * editor's own URL reading (#query=...&endpoint=...) is switched off.
  * The body's data-status ("loading", "ready", "running", "results", "error") and
  * data-result-rows attributes tell scripts and tests when a query has been drawn.
  */
@@ -241,7 +243,7 @@
       ]);
       button.addEventListener("click", function () {
         openExample(example);
-        updateUrl({ example: example.name, run: null, view: null, country: null });
+        updateUrl({ example: example.name, view: null, country: null });
       });
       list.appendChild(el("li", null, [button]));
     });
@@ -305,6 +307,8 @@
     Yasgui.defaults.requestConfig.endpoint = SPARQL_ENDPOINT;
 
     yasgui = new Yasgui(container, {
+      // Never take a query or an endpoint from the URL, nor run one on load.
+      populateFromUrl: false,
       persistenceId: "pledgekg",
       tabName: "Query",
       copyEndpointOnNewTab: true,
@@ -355,7 +359,7 @@
 
     setPageStatus("ready");
     loadExamples().then(function () {
-      var wanted = params.get("run") || params.get("example");
+      var wanted = params.get("example");
       var example = wanted ? findExample(wanted) : null;
       if (wanted && !example) {
         setStatus(status, 'No example query is named "' + wanted + '".', "error");
@@ -363,8 +367,7 @@
         return;
       }
       if (example) {
-        var tab = openExample(example);
-        if (params.get("run")) tab.query().catch(function () {});
+        openExample(example);
       } else {
         var current = yasgui.getTab();
         var match = current && examples.find(function (item) {
@@ -441,7 +444,7 @@
     query = query.trim();
     if (!query) return;
     document.getElementById("country-input").value = query;
-    updateUrl({ country: query, view: null, run: null, example: null });
+    updateUrl({ country: query, view: null, example: null });
     setStatus(status, "Looking up " + query + "…", "busy");
     setPageStatus("running");
     var result;

@@ -310,10 +310,10 @@ def query(
     """Run a SPARQL query over the union of all graphs."""
     settings = settings_for(store)
     text = _read_query(sparql)
-    from api.sparql_text import check_nesting
+    from api.sparql_text import check_structure
 
     try:
-        check_nesting(text)
+        check_structure(text)
     except ValueError as exc:
         fail(f"{exc}; simplify the query")
     graph_store = connect(settings, read_only=not settings.is_remote)

@@ -78,7 +78,57 @@ class Settings(BaseSettings):
         100_000, ge=100, description="Longest SPARQL query or update text accepted."
     )
     query_workers: int = Field(
-        4, ge=1, le=64, description="Threads that run SPARQL queries in the server."
+        4,
+        ge=1,
+        le=64,
+        description="Worker processes that evaluate SPARQL queries (each killed and replaced "
+        "when a query passes its time limit).",
+    )
+    query_memory_mb: int = Field(
+        256,
+        ge=32,
+        le=1_000_000,
+        description="Memory one SPARQL query may use, in MiB, on top of what its worker process "
+        "needs to start; a query that needs more is stopped with a 503.",
+    )
+    lookup_workers: int = Field(
+        4, ge=1, le=64, description="Threads that run REST lookups (/countries, /pledges, ...)."
+    )
+    export_workers: int = Field(
+        2, ge=1, le=64, description="Threads that write downloads (/export, /graph)."
+    )
+    header_timeout: float = Field(
+        10.0,
+        gt=0,
+        le=600,
+        description="Seconds a client may take to send a request line and headers; a "
+        "connection that sends nothing is closed after this long too.",
+    )
+    body_timeout: float = Field(
+        30.0, gt=0, le=3600, description="Seconds a client may take to send a request body."
+    )
+    idle_timeout: int = Field(
+        5,
+        ge=1,
+        le=600,
+        description="Seconds an idle keep-alive connection stays open between requests.",
+    )
+    send_timeout: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="Seconds a response may wait on a client that does not read it; then the "
+        "connection is dropped and the work behind it stopped.",
+    )
+    max_connections: int = Field(
+        256,
+        ge=8,
+        le=100_000,
+        description="Most connections open at once (lowered to fit the open-file limit); more "
+        "are closed as soon as they open.",
+    )
+    max_client_connections: int = Field(
+        64, ge=1, le=100_000, description="Most connections one client address may have open."
     )
     max_article_bytes: int = Field(
         20_000_000, ge=1024, description="Largest article file `kg ingest` reads, in bytes."

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterable, Iterator
 from datetime import date
 
@@ -132,8 +133,17 @@ def pledge_iri(pledge: PledgeRecord, source_id: str) -> NamedNode:
     return NamedNode(f"{KGR}pledge/{hashlib.sha256(basis.encode()).hexdigest()[:16]}")
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def string(value: str) -> Literal:
-    return Literal(value)
+    """A plain literal; control characters (other than tab and line breaks) become spaces,
+    since XML formats cannot carry them.
+
+    >>> string("a\x07b").value
+    'a b'
+    """
+    return Literal(_CONTROL.sub(" ", value))
 
 
 def date_literal(value: date) -> Literal:

@@ -183,15 +183,20 @@ class EmbeddedStore(GraphStore):
 
     With ``read_only`` the store must exist, no process may be writing it (else
     :class:`StoreBusyError`), and it is opened without taking the write lock, so that several
-    readers can run side by side.
+    readers can run side by side. A ``checkpoint`` (:meth:`backup`), which no process ever
+    writes, is opened read-only at once.
     """
 
-    def __init__(self, path: Path | None, *, read_only: bool = False) -> None:
+    def __init__(
+        self, path: Path | None, *, read_only: bool = False, checkpoint: bool = False
+    ) -> None:
         self.location = str(path) if path else ":memory:"
-        self.read_only = read_only
+        self.read_only = read_only or checkpoint
         try:
             if path is None:
                 self._store = Store()
+            elif checkpoint:
+                self._store = Store.read_only(str(path))
             elif read_only:
                 if not (path / "CURRENT").is_file():
                     raise StoreError(
@@ -207,6 +212,11 @@ class EmbeddedStore(GraphStore):
                 self._store = Store(str(path))
         except OSError as exc:
             raise _open_error(path, exc) from None
+
+    def backup(self, target: Path) -> None:
+        """Write a checkpoint of the store to ``target`` (which must not exist): hard links to
+        the store's immutable files when on the same file system, so it is cheap."""
+        self._store.backup(str(target))
 
     def replace_graph(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
         if not self._store.contains_named_graph(graph):

@@ -8,6 +8,7 @@ import csv
 import io
 import json
 import threading
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import TYPE_CHECKING
@@ -187,17 +188,28 @@ def test_syntax_error_position_is_the_clients_own(client: httpx.Client) -> None:
     assert "error at 2:" in response.json()["detail"]
 
 
-def test_rows_stop_at_the_limit(client: httpx.Client) -> None:
+def test_rows_stop_at_the_limit_and_say_so(client: httpx.Client) -> None:
     everything = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }"})
     assert len(everything.json()["results"]["bindings"]) == ROW_LIMIT
+    assert everything.headers["x-result-truncated"] == "true"
+    assert everything.headers["x-result-limit"] == str(ROW_LIMIT)
+    assert f"limit of {ROW_LIMIT} rows" in everything.json()["warnings"][0]
     as_csv = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }", "format": "csv"})
     assert len(list(csv.reader(io.StringIO(as_csv.text)))) == ROW_LIMIT + 1
+    assert as_csv.headers["x-result-truncated"] == "true"
+    as_xml = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o }", "format": "xml"})
+    assert ET.fromstring(as_xml.content).tag.endswith("sparql")  # the warning is a comment
+    assert b"<!-- the result was cut" in as_xml.content
     triples = client.get(
         "/sparql", params={"query": "CONSTRUCT WHERE { ?s ?p ?o }", "format": "ntriples"}
     )
-    assert len([line for line in triples.text.splitlines() if line.strip()]) == ROW_LIMIT
+    lines = [line for line in triples.text.splitlines() if line.strip()]
+    assert len([line for line in lines if not line.startswith("#")]) == ROW_LIMIT
+    assert lines[-1].startswith("# the result was cut")
+    assert triples.headers["x-result-truncated"] == "true"
     small = client.get("/sparql", params={"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 7"})
     assert len(small.json()["results"]["bindings"]) == 7
+    assert "x-result-truncated" not in small.headers and "warnings" not in small.json()
 
 
 def test_default_graph_is_the_union_and_from_is_honoured(client: httpx.Client) -> None:

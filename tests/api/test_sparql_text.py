@@ -1,5 +1,5 @@
-"""Reading SPARQL text: the SERVICE / LOAD check, FROM clauses, ``using-graph-uri`` rewriting
-and content negotiation."""
+"""Reading SPARQL text: structure limits, FROM clauses, ``using-graph-uri`` rewriting and
+content negotiation."""
 
 from __future__ import annotations
 
@@ -9,58 +9,28 @@ from pyoxigraph import NamedNode, Quad, Store
 from api.results import GRAPHS, RESULTS, NotAcceptableError, UnknownFormatError, pick
 from api.sparql_text import (
     DatasetConflictError,
-    OutboundCheckError,
     apply_using,
+    check_structure,
     dataset_clauses,
-    outbound_operation,
+    structure,
+    tokens,
 )
 
-REFUSED = [
-    "SELECT * WHERE { SERVICE <http://h/> { ?s ?p ?o } }",
-    "SELECT * WHERE { service silent ?svc { ?s ?p ?o } }",
-    "PREFIX e: <http://h/> SELECT * WHERE { FILTER(1<2)SERVICE e:x#>\n{ ?s ?p ?o } }",
-    "SELECT * WHERE { { SELECT * WHERE { SERVICE <http://h/> { ?s ?p ?o } } } }",
-    "ASK { FILTER EXISTS { SERVICE <http://h/> { ?s ?p ?o } } }",
-]
-ALLOWED = [
-    "SELECT * WHERE { ?s ?p 'SERVICE <http://h/> { }' }",
-    'SELECT * WHERE { ?s ?p """\nSERVICE <http://h/> {} """ }',
-    "SELECT * WHERE { ?s <http://h/SERVICE> ?o } # SERVICE <http://h/> {}",
-    "PREFIX service: <http://h/> SELECT * WHERE { ?s service:p ?service }",
-    "SELECT ?serviceType WHERE { ?x <https://schema.org/serviceType> ?serviceType }",
-]
+
+def test_structure_counts_levels_and_chain_elements() -> None:
+    assert structure("ASK { ?s ?p 'a || b' } # || &&") == (1, 0)
+    assert structure("ASK { {} UNION {} UNION {} }") == (2, 2)
+    assert structure("ASK { ?s <p:a>/<p:b>|<p:c> ?o }") == (1, 2)
+    with pytest.raises(ValueError, match="at most 1000"):
+        check_structure("ASK { " + " UNION ".join(["{}"] * 1002) + " }")
+    check_structure("ASK { " + " UNION ".join(["{}"] * 999) + " }")
 
 
-@pytest.mark.parametrize("query", REFUSED)
-def test_service_found(query: str) -> None:
-    assert outbound_operation(query, update=False) == "SERVICE"
-
-
-@pytest.mark.parametrize("query", ALLOWED)
-def test_service_word_elsewhere_is_not_service(query: str) -> None:
-    assert outbound_operation(query, update=False) is None
-
-
-def test_bypass_regression_really_calls_service() -> None:
-    """Regression: the query a plain lexer misses does run SERVICE in pyoxigraph (here against
-    an address that refuses connections), which is why the check parses."""
-    query = (
-        "PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE { FILTER(1<2)SERVICE e:q#>\n{ ?s ?p ?o } }"
-    )
-    with pytest.raises(OSError):
-        list(Store().query(query))  # type: ignore[arg-type]
-    assert outbound_operation(query, update=False) == "SERVICE"
-
-
-def test_unparsable_text_that_mentions_service_is_refused() -> None:
-    with pytest.raises(OutboundCheckError):
-        outbound_operation("SELECT * WHERE { ?s ?p 'service' ", update=False)
-    assert outbound_operation("SELECT * WHERE { SERVICE <x:y> { ", update=False) == "SERVICE"
-
-
-def test_load_in_updates() -> None:
-    assert outbound_operation("LOAD <http://h/x.ttl> INTO GRAPH <http://g>", update=True) == "LOAD"
-    assert outbound_operation("INSERT DATA { <a:s> <a:p> 'upload, download' }", update=True) is None
+def test_tokens_take_linear_time_on_long_runs() -> None:
+    """``ASK {} a.a.a...`` once cost minutes (every dot restarted a scan to the end)."""
+    text = "ASK {} " + "a." * 50_000
+    assert [t.kind for t in tokens(text)][:3] == ["word", "punct", "punct"]
+    assert len(list(tokens(text))) == 5  # ASK { } a.a...a .
 
 
 def test_dataset_clauses() -> None:

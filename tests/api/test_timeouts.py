@@ -1,7 +1,6 @@
-"""The query time limit: what pyoxigraph allows (measured in-process), and what the server
-does with it (on a server with a one-second limit and two SPARQL workers).
-
-See ``api.runner`` for the behaviour these tests pin down.
+"""The query time limit on a server with a one-second limit and two SPARQL worker processes:
+a query past it gets a 503, its worker process is killed (the work really stops) and replaced,
+and the slot is free again at once. See ``api.query_workers``.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from pyoxigraph import QuerySolutions, Store
 
 if TYPE_CHECKING:
     from tests.api.conftest import Server
@@ -24,55 +22,8 @@ pytestmark = pytest.mark.slow
 LAZY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 """Billions of rows, produced one at a time."""
 BLOCKING = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . VALUES ?k { 1 2 3 4 5 6 } }"
-"""Tens of millions of rows counted inside one call: seconds of work that cannot be cut short,
-well past the one-second limit even on a fast idle machine (the bare cross product of the
-seed graph takes about 0.6 s there, too close to the limit)."""
-
-
-@pytest.fixture(scope="module")
-def seed(seed_store_dir: Path) -> Store:
-    return Store.read_only(str(seed_store_dir))
-
-
-def test_lazy_results_start_at_once(seed: Store) -> None:
-    started = time.monotonic()
-    result = seed.query(LAZY, use_default_graph_as_union=True)
-    assert isinstance(result, QuerySolutions)
-    next(iter(result))
-    assert time.monotonic() - started < 0.5
-
-
-def test_aggregates_do_their_work_inside_query(seed: Store) -> None:
-    started = time.monotonic()
-    seed.query(BLOCKING, use_default_graph_as_union=True)
-    assert time.monotonic() - started > 1.5
-
-
-def test_evaluation_releases_the_gil(seed: Store) -> None:
-    """Python keeps running on another thread while pyoxigraph evaluates."""
-
-    def spin(seconds: float) -> int:
-        count, end = 0, time.monotonic() + seconds
-        while time.monotonic() < end:
-            count += 1
-        return count
-
-    baseline = spin(0.3) / 0.3
-    done = threading.Event()
-
-    def evaluate() -> None:
-        seed.query(BLOCKING, use_default_graph_as_union=True)
-        done.set()
-
-    worker = threading.Thread(target=evaluate)
-    started = time.monotonic()
-    worker.start()
-    count = 0
-    while not done.is_set():
-        count += spin(0.05)
-    rate = count / (time.monotonic() - started)
-    worker.join()
-    assert rate > 0.2 * baseline, (rate, baseline)
+"""Tens of millions of rows counted inside one call to the engine: seconds of work that
+pyoxigraph cannot cut short, well past the one-second limit even on a fast idle machine."""
 
 
 def busy(client: httpx.Client) -> int:
@@ -88,11 +39,21 @@ def wait_idle(client: httpx.Client, seconds: float = 60) -> float:
     return time.monotonic() - started
 
 
-def test_blocking_query_gets_503_at_the_deadline_and_others_are_served(
+def workers(server: Server) -> set[int]:
+    """The process ids of the server's query workers (its children)."""
+    found: set[int] = set()
+    for task in Path(f"/proc/{server.process.pid}/task").iterdir():
+        children = (task / "children").read_text().split()
+        found.update(int(pid) for pid in children)
+    return found
+
+
+def test_blocking_query_is_killed_at_the_deadline_and_others_are_served(
     limits_server: Server,
 ) -> None:
     with limits_server.client() as client:
         wait_idle(client)
+        before = workers(limits_server)
         results: dict[str, object] = {}
 
         def slow() -> None:
@@ -113,26 +74,32 @@ def test_blocking_query_gets_503_at_the_deadline_and_others_are_served(
         thread.join()
         assert results["status"] == 503
         assert "time limit of 1 s" in str(results["detail"])
-        assert 0.9 < float(results["seconds"]) < 3.0  # type: ignore[arg-type]
-        assert latencies and max(latencies) < 1.0, latencies
-        # the evaluation cannot be interrupted: its thread is freed only when it ends
-        wait_idle(client)
+        assert 0.9 < float(results["seconds"]) < 5.0  # type: ignore[arg-type]
+        assert latencies and max(latencies) < 2.0, latencies
+        # The slot is free at once, and the process that ran the query is gone.
+        assert wait_idle(client, 5) < 1.0
+        deadline = time.monotonic() + 30
+        while before <= workers(limits_server) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not before <= workers(limits_server), "no worker was replaced"
+        gone = before - workers(limits_server)
+        assert gone and not any(Path(f"/proc/{pid}").exists() for pid in gone)
 
 
-def test_lazy_query_is_stopped_and_its_worker_freed(limits_server: Server) -> None:
+def test_lazy_query_gets_a_503_not_half_an_answer(limits_server: Server) -> None:
     with limits_server.client() as client:
         wait_idle(client)
         started = time.monotonic()
-        with pytest.raises(httpx.HTTPError):  # noqa: PT012 - the cut comes while reading
-            with client.stream("POST", "/sparql", data={"query": LAZY}) as response:
-                assert response.status_code == 200
-                for _ in response.iter_bytes():
-                    pass
+        response = client.post("/sparql", data={"query": LAZY})
+        assert response.status_code == 503, response.text[:200]
+        assert "time limit" in response.json()["detail"]
         assert time.monotonic() - started < 5
         assert wait_idle(client, 5) < 1.5
 
 
-def test_busy_workers_give_503_and_rest_still_answers(limits_server: Server) -> None:
+def test_pinned_workers_are_free_again_after_the_deadline(limits_server: Server) -> None:
+    """Two queries that pin both workers get their 503s, and right after, an ordinary query
+    is answered: the 503 means the work stopped."""
     with limits_server.client() as client:
         wait_idle(client)
         with ThreadPoolExecutor(2) as pool:
@@ -140,10 +107,9 @@ def test_busy_workers_give_503_and_rest_still_answers(limits_server: Server) -> 
                 pool.submit(client.post, "/sparql", data={"query": BLOCKING}) for _ in range(2)
             ]
             time.sleep(0.3)
-            queued = client.get("/sparql", params={"query": "ASK {}"})
             assert client.get("/countries/ES").status_code == 200
             assert [b.result().status_code for b in blockers] == [503, 503]
-        assert queued.status_code == 503
-        assert "busy" in queued.json()["detail"]
-        wait_idle(client)
-        assert client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        started = time.monotonic()
+        answer = client.get("/sparql", params={"query": "ASK {}"})
+        assert answer.status_code == 200, answer.text
+        assert time.monotonic() - started < 3.0

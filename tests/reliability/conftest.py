@@ -7,8 +7,10 @@ test ends, so a hung ingest or server cannot outlive the test that started it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import resource
 import shutil
 import signal
 import subprocess
@@ -239,10 +241,19 @@ class Server:
 
     def rss_kib(self) -> int:
         """The server's resident memory now, from the kernel's process status."""
-        status = Path(f"/proc/{self.process.pid}/status").read_text()
-        match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
-        assert match, status
-        return int(match.group(1))
+        return _rss_kib(self.process.pid) or 0
+
+    def workers(self) -> set[int]:
+        """The process ids of the server's query workers (its children)."""
+        found: set[int] = set()
+        for task in Path(f"/proc/{self.process.pid}/task").iterdir():
+            with contextlib.suppress(OSError):
+                found.update(int(pid) for pid in (task / "children").read_text().split())
+        return found
+
+    def tree_rss_kib(self) -> int:
+        """Resident memory of the server and its query workers together."""
+        return self.rss_kib() + sum(_rss_kib(pid) or 0 for pid in self.workers())
 
     def output(self) -> str:
         return self.log.read_text("utf-8", errors="replace")
@@ -258,6 +269,15 @@ class Server:
                 self.process.wait(timeout=20)
 
 
+def _rss_kib(pid: int) -> int | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:  # the process has just ended
+        return None
+    match = re.search(r"^VmRSS:\s+(\d+) kB", status, re.MULTILINE)
+    return int(match.group(1)) if match else None
+
+
 def count_through(server: Server, query: str) -> int:
     """The ``?n`` of a one-row COUNT query, asked through the server (the store is its own)."""
     response = httpx.get(
@@ -270,11 +290,23 @@ def count_through(server: Server, query: str) -> int:
     return int(response.json()["results"]["bindings"][0]["n"]["value"])
 
 
-def start_server(store: Path, log_dir: Path, *, args: Sequence[str] = (), **env: str) -> Server:
-    """Start `kg serve` on ``store`` (with exactly the KG_ settings in ``env``) and wait until
-    it answers ``/healthz``."""
+def start_server(
+    store: Path,
+    log_dir: Path,
+    *,
+    args: Sequence[str] = (),
+    open_files: int | None = None,
+    **env: str,
+) -> Server:
+    """Start `kg serve` on ``store`` (with exactly the KG_ settings in ``env``, and at most
+    ``open_files`` descriptors when given) and wait until it answers ``/healthz``."""
     port = free_port()
     log = log_dir / f"server-{port}.log"
+
+    def limit_files() -> None:
+        if open_files is not None:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (open_files, open_files))
+
     with log.open("wb") as handle:
         process = subprocess.Popen(
             [*KG_COMMAND, "serve", "--store", str(store), "--port", str(port), *args],
@@ -283,6 +315,7 @@ def start_server(store: Path, log_dir: Path, *, args: Sequence[str] = (), **env:
             stderr=subprocess.STDOUT,
             env=clean_env(**env),
             start_new_session=True,
+            preexec_fn=limit_files,  # noqa: PLW1509 - only setrlimit, before exec
         )
     server = Server(f"http://127.0.0.1:{port}", port, process, store, log)
     deadline = time.monotonic() + SERVER_STARTUP_SECONDS
@@ -304,8 +337,10 @@ def serve(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     """Start servers for one test (``serve(store, **KG_settings)``); all stopped at its end."""
     servers: list[Server] = []
 
-    def start(store: Path, *, args: Sequence[str] = (), **env: str) -> Server:
-        server = start_server(store, tmp_path, args=args, **env)
+    def start(
+        store: Path, *, args: Sequence[str] = (), open_files: int | None = None, **env: str
+    ) -> Server:
+        server = start_server(store, tmp_path, args=args, open_files=open_files, **env)
         servers.append(server)
         return server
 

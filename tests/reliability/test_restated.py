@@ -93,9 +93,12 @@ def servers(
     log_dir = tmp_path_factory.mktemp("restated-logs")
     seed_copy = log_dir / "seed-store"
     shutil.copytree(seed_store_dir, seed_copy)
-    limits = {"KG_QUERY_TIMEOUT": LIMIT_SECONDS, "KG_LOOKUP_TIMEOUT": LIMIT_SECONDS}
-    seeds = start_server(seed_copy, log_dir, **limits)
-    restated = start_server(restated_store, log_dir, **limits)
+    seeds = start_server(
+        seed_copy, log_dir, KG_QUERY_TIMEOUT=LIMIT_SECONDS, KG_LOOKUP_TIMEOUT=LIMIT_SECONDS
+    )
+    restated = start_server(
+        restated_store, log_dir, KG_QUERY_TIMEOUT=LIMIT_SECONDS, KG_LOOKUP_TIMEOUT=LIMIT_SECONDS
+    )
     yield seeds, restated
     for server in (seeds, restated):
         server.stop()
