@@ -118,7 +118,6 @@ class Gazetteer:
     _exact_names: dict[str, str] = field(default_factory=dict)
     _demonyms: dict[str, str] = field(default_factory=dict)
     _capitals: dict[str, str] = field(default_factory=dict)
-    _orgs: dict[str, str] = field(default_factory=dict)
     _leaders: dict[str, LeaderInfo] = field(default_factory=dict)
     _surnames: dict[str, list[LeaderInfo]] = field(default_factory=dict)
 
@@ -133,10 +132,6 @@ class Gazetteer:
                 self._demonyms.setdefault(demonym.lower(), state.alpha2)
             for capital in state.capitals:
                 self._capitals.setdefault(capital.lower(), state.alpha2)
-        for org in self.organizations.values():
-            for alias in (org.label, *org.aliases):
-                key = alias if _is_abbreviation(alias) else alias.lower()
-                self._orgs.setdefault(key, org.slug)
         for leader in self.leaders:
             for variant in (leader.name, *leader.variants):
                 self._leaders.setdefault(fold(variant), leader)
@@ -155,25 +150,10 @@ class Gazetteer:
         """The alpha-2 code of the state an adjective or demonym points to ("Spanish")."""
         return self._demonyms.get(text.strip().lower())
 
-    def state_for_capital(self, text: str) -> str | None:
-        """The alpha-2 code of the state whose capital is ``text`` ("Moscow")."""
-        for cleaned in _forms(text):
-            if cleaned.lower() in self._capitals:
-                return self._capitals[cleaned.lower()]
-        return None
-
     @property
     def aggregate_orgs(self) -> frozenset[str]:
         """Slugs of organizations that stand for unnamed groups of states."""
         return frozenset(o.slug for o in self.organizations.values() if o.aggregate)
-
-    def organization_for(self, text: str) -> str | None:
-        """The slug of an organization named ``text`` ("EU", "coalition of the willing")."""
-        for cleaned in _forms(text):
-            found = self._orgs.get(cleaned) or self._orgs.get(cleaned.lower())
-            if found:
-                return found
-        return None
 
     def venue_city(self, text: str) -> str | None:
         """The city a venue or seat of government is in ("Elysee Palace" -> "Paris")."""

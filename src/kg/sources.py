@@ -446,8 +446,3 @@ def read_paths(
             yield [], [SourceError(str(path), "no such file or folder")]
             continue
         yield read_file(path, max_bytes)
-
-
-def with_origin(article: Article, origin: str) -> Article:
-    """The same article attributed to another origin (e.g. an upload's file name)."""
-    return replace(article, origin=origin)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -272,10 +272,6 @@ class EmbeddedStore(GraphStore):
 
     def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
         self._store.dump(out, rdf_format, prefixes=PREFIXES)
-
-    def bulk_add(self, quads: Iterable[Quad]) -> None:
-        """Load many quads without holding them in memory (for reference data)."""
-        self._store.bulk_extend(quads)
 
     def flush(self) -> None:
         self._store.flush()
