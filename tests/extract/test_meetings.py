@@ -65,6 +65,13 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("telephone", D("2026-03-10"), frozenset({"PL", "FI"}))},
     ),
     (
+        "a guest's relative clause says where the talks were",
+        "2026-03-10",
+        "The Hungarian prime minister held talks with Prime Minister of Slovakia Robert Fico, "
+        "who is in Hungary on a working visit, on 5 March.",
+        {("Hungary", D("2026-03-05"), frozenset({"HU", "SK"}))},
+    ),
+    (
         "a weekday of the article's own day",
         "2026-03-10",  # a Tuesday
         "Polish Prime Minister Donald Tusk met Lithuanian President Gitanas Nausėda in Vilnius "

@@ -251,7 +251,11 @@ class PlaceFinder:
                         return inner
         if sidelines is not None:
             return sidelines
-        place = self._place_in_participants(token) or self._named_place_below(token)
+        place = (
+            self._place_in_participants(token)
+            or (token.dep_ == "dobj" and self._place_in_participants(token.head))  # "held talks"
+            or self._named_place_below(token)
+        )
         if place is not None:
             return place
         if kind == VISIT:
