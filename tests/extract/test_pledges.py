@@ -162,6 +162,14 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         set(),
     ),
     (
+        "a bare yes or no answers the question before, for the one who answers",
+        "Interview with Latvian Prime Minister Evika Siliņa\n\n"
+        "Q: Will Latvia send instructors to Ukraine?\n\nA: Yes.\n\n"
+        "Q: Would you deploy a frigate?\n\nA: No.\n\n"
+        "Q: And will Lithuania send soldiers?\n\nA: No.",
+        {("LV", C, T.TRAINING), ("LV", D, T.MARITIME)},
+    ),
+    (
         "nominal agent",
         "The minister welcomed the provision of mortars by Slovenia.",
         {("SI", C, T.EQUIPMENT)},

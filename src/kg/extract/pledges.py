@@ -9,6 +9,7 @@ state; a headline that restates a sentence of the body adds nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -22,6 +23,8 @@ from kg.lexicon import Lexicon
 from kg.records import Actor, ContributionType, PledgeRecord, Stance
 from kg.resolve import Resolution
 
+# "A:", "MR PRICE:", "PRIME MINISTER X:" opening a transcript turn
+_TRANSCRIPT_LABEL = re.compile(r"^\s*[A-Z][A-Za-z .'\u2019-]{0,40}:\s")
 SPECIFIC = frozenset(t for t in ContributionType if t is not ContributionType.UNSPECIFIED_MILITARY)
 _ORDER = {t: i for i, t in enumerate(ContributionType)}
 
@@ -119,6 +122,43 @@ class PledgeExtractor:
         self.cues = CueReader(res, lex)
         self.clauses = ClauseFinder(res, lex)
         self.spans = cues_by_sentence(doc)
+        self.sentences = list(doc.sents)
+
+    def _answer(
+        self, index: int, sent: Span, previous: frozenset[ContributionType]
+    ) -> list[PledgeRecord]:
+        """ "Q: Will Portugal send soldiers? A: No.": a bare yes or no answers the question
+        before, for the state of who answers when the question asked about it (or "you")."""
+        words = [t for t in sent if not t.is_punct and not t.is_space]
+        label = _TRANSCRIPT_LABEL.match(sent.text)
+        if label is not None:
+            words = [t for t in words if t.idx >= sent.start_char + label.end()]
+        if not previous or index == 0 or len(words) != 1:
+            return []
+        answer = words[0].lower_
+        if answer not in ("no", "yes"):
+            return []
+        question = self.sentences[index - 1]
+        speaker = self.res.speakers.get(words[0].i)
+        if not question.text.rstrip().endswith("?") or speaker is None:
+            return []
+        if speaker.acts_for_nobody or not speaker.actors:
+            return []
+        asked = {self.res.actor_at[t.i].actor for t in question if t.i in self.res.actor_at}
+        addressed = any(t.lower_ == "you" for t in question)
+        stance = Stance.DECLINED if answer == "no" else Stance.COMMITTED
+        return [
+            PledgeRecord(
+                actor=actor,
+                stance=stance,
+                types=tuple(sorted(previous, key=_ORDER.__getitem__)),
+                evidence=f"{question.text.strip()} {sent.text.strip()}",
+                sentence_index=index,
+                announced_by=speaker.leader,
+            )
+            for actor in speaker.actors
+            if actor.is_state and (actor in asked or addressed)
+        ]
 
     def _anaphoric(self, sent: Span, previous: frozenset[ContributionType]) -> list[Cue]:
         """ "We will not do it", "ready to work on this": the types of the sentence before."""
@@ -148,6 +188,9 @@ class PledgeExtractor:
         """The pledges of one sentence, and the types it named (for "it" in the next);
         ``before`` holds the previous sentence's pledges, which a detailing sentence ("In
         particular, howitzers will be provided") adds to."""
+        answered = self._answer(index, sent, previous)
+        if answered:
+            return answered, previous
         cues = self.cues.sentence_cues(sent, self.spans.get(index, []))
         named = frozenset(t for c in cues for t in c.types)
         if not cues:

@@ -114,14 +114,15 @@ def _subject_of_report(verb: Token) -> Token | None:
 def interviewee(doc: Doc, leader_at: Mapping[int, str], lex: Lexicon) -> str | None:
     """The leader an interview is with: the first one its title or opening names, when it
     says it is an interview."""
-    for number, paragraph in enumerate(paragraphs(doc)):
-        if number >= 3:
-            break
-        lowered = paragraph.text.lower()
-        if any(marker in lowered for marker in lex.interview_markers):
-            names = [leader_at[t.i] for t in paragraph if t.i in leader_at]
-            if names:
-                return names[0]
+    opening = [p for _, p in zip(range(3), paragraphs(doc), strict=False)]
+    if not any(any(m in p.text.lower() for m in lex.interview_markers) for p in opening):
+        return None
+    # the leader named where it says so, else the first one its opening names
+    marked = sorted(opening, key=lambda p: not any(m in p.text.lower() for m in lex.interview_markers))
+    for paragraph in marked:
+        names = [leader_at[t.i] for t in paragraph if t.i in leader_at]
+        if names:
+            return names[0]
     return None
 
 
