@@ -115,10 +115,14 @@ def interviewee(doc: Doc, leader_at: Mapping[int, str], lex: Lexicon) -> str | N
     """The leader an interview is with: the first one its title or opening names, when it
     says it is an interview."""
     opening = [p for _, p in zip(range(3), paragraphs(doc), strict=False)]
-    if not any(any(m in p.text.lower() for m in lex.interview_markers) for p in opening):
+
+    def says_interview(paragraph: Span) -> bool:
+        return any(m in paragraph.text.lower() for m in lex.interview_markers)
+
+    if not any(says_interview(p) for p in opening):
         return None
     # the leader named where it says so, else the first one its opening names
-    marked = sorted(opening, key=lambda p: not any(m in p.text.lower() for m in lex.interview_markers))
+    marked = sorted(opening, key=lambda p: not says_interview(p))
     for paragraph in marked:
         names = [leader_at[t.i] for t in paragraph if t.i in leader_at]
         if names:
