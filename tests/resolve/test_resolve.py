@@ -178,6 +178,18 @@ def test_answers_of_an_interview_are_the_interviewee_s(resolve_text: Resolve) ->
     assert res.refers_to[at(doc, res, "We")] == (Actor("state", "LT"),)
 
 
+def test_an_interview_title_without_a_name_takes_the_leader_its_opening_names(
+    resolve_text: Resolve,
+) -> None:
+    doc, res = resolve_text(
+        "Interview with the President of Lithuania\n"
+        "President Gitanas Nausėda received us in Vilnius.\n"
+        "Q: Will Lithuania send soldiers?\n"
+        "A: We are ready to send a company."
+    )
+    assert res.refers_to[at(doc, res, "We")] == (Actor("state", "LT"),)
+
+
 def test_we_of_a_joint_statement_is_every_signatory(resolve_text: Resolve) -> None:
     doc, res = resolve_text(
         "Joint statement of Norway and Iceland\nWe support a just peace.",
