@@ -170,6 +170,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LV", C, T.TRAINING), ("LV", D, T.MARITIME)},
     ),
     (
+        "money written short: a currency code and a number with its magnitude",
+        "Iceland will give EUR 2bn to Ukraine's energy company.",
+        {("IS", C, T.FUNDING)},
+    ),
+    (
         "nominal agent",
         "The minister welcomed the provision of mortars by Slovenia.",
         {("SI", C, T.EQUIPMENT)},

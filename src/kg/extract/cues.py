@@ -16,6 +16,7 @@ uses them:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -42,6 +43,10 @@ class Cue:
     types: frozenset[ContributionType]
     negated: bool = False
     anaphoric: bool = False  # "we will not do it": a pronoun for the contribution before
+
+
+# "2bn", "500m", "1.5tn": a number with its magnitude in one word
+_SHORT_AMOUNT = re.compile(r"^\d+(?:[.,]\d+)?(?:k|m|mn|bn|b|tn)$", re.IGNORECASE)
 
 
 def cues_by_sentence(doc: Doc) -> dict[int, list[Span]]:
@@ -268,7 +273,7 @@ class CueReader:
                     *token.children,
                     *(doc[i] for i in (token.i - 1, token.i + 1) if sent.start <= i < sent.end),
                 )
-                if t.like_num
+                if t.like_num or _SHORT_AMOUNT.match(t.text)
             ]
             if numbers:
                 start = min([token.i, *(n.i for n in numbers)])

@@ -37,13 +37,29 @@ class _Found:
     announcer: str | None = None
 
 
+# Magnitudes written after a number: "$500m", "EUR 2bn".
+_MAGNITUDES = frozenset({"m", "mn", "bn", "b", "k", "million", "billion", "trillion"})
+
+
+def _whole_amount(ent: Span) -> Span:
+    """A money entity with the currency sign before it and the magnitude after it that the
+    entity recogniser left out ("$" and "m" of "$500m")."""
+    doc = ent.doc
+    start, end = ent.start, ent.end
+    if start > 0 and doc[start - 1].is_currency:
+        start -= 1
+    if end < len(doc) and doc[end].lower_ in _MAGNITUDES:
+        end += 1
+    return doc[start:end]
+
+
 def quantity_of(cue: Token, lex: Lexicon) -> str | None:
     """The amount stated with the cue: "several thousand troops", "90 billion euros"."""
     doc = cue.doc
     if cue.ent_type_ == "MONEY":
         ent = next((e for e in doc.ents if e.start <= cue.i < e.end), None)
         if ent is not None:
-            return ent.text
+            return _whole_amount(ent).text
     numbers = [c for c in cue.children if c.dep_ in ("nummod", "quantmod") or c.like_num]
     if numbers:
         start = min(t.left_edge.i for t in numbers)
