@@ -423,3 +423,18 @@ def test_the_quantity_is_the_amount_as_written(extract_text: ExtractText) -> Non
     found_here = run(extract_text, "Finland will lend Ukraine roughly 100 million euros.")
     (pledge,) = found_here.pledges
     assert pledge.quantity is not None and "100 million euros" in pledge.quantity
+
+
+@pytest.mark.parametrize(
+    ("text", "quantity"),
+    [
+        ("Malta pledges $40m for the energy grid.", "$40m"),
+        ("Austria will lend Ukraine 2 billion euros.", "2 billion euros"),
+        ("Ireland announced a 90 million euro package for demining.", "90 million euro"),
+    ],
+)
+def test_the_quantity_of_money_is_the_whole_amount(
+    extract_text: ExtractText, text: str, quantity: str
+) -> None:
+    quantities = {p.quantity for p in run(extract_text, text).pledges}
+    assert quantity in quantities

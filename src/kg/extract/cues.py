@@ -43,6 +43,7 @@ class Cue:
     types: frozenset[ContributionType]
     negated: bool = False
     anaphoric: bool = False  # "we will not do it": a pronoun for the contribution before
+    amount: Span | None = None  # the amount of money the cue heads, as written
 
 
 # "2bn", "500m", "1.5tn": a number with its magnitude in one word
@@ -276,15 +277,15 @@ class CueReader:
                 if t.like_num or _SHORT_AMOUNT.match(t.text)
             ]
             if numbers:
-                start = min([token.i, *(n.i for n in numbers)])
+                start = min([token.i, *(n.left_edge.i for n in numbers)])
                 end = max([token.i, *(n.i for n in numbers)]) + 1
                 amounts.append(doc[start:end])
                 covered.update(range(start, end))
         return amounts
 
-    def _money(self, sent: Span, tokens: list[Token]) -> list[Token]:
-        """Roots of the amounts of money a sentence (of ``tokens``) offers."""
-        found: list[Token] = []
+    def _money(self, sent: Span, tokens: list[Token]) -> list[Span]:
+        """The amounts of money a sentence (of ``tokens``) offers."""
+        found: list[Span] = []
         lex = self.lex
         for ent in self._amounts(sent, tokens):
             root = ent.root
@@ -297,7 +298,7 @@ class CueReader:
                 continue
             if any(self._excluded_aid(a) for a in list(root.ancestors)[:3] if a.pos_ == "NOUN"):
                 continue  # "humanitarian aid worth ...", "the humanitarian package with ..."
-            found.append(root)
+            found.append(ent)
         return found
 
     def _activity(self, token: Token, lemmas: set[str]) -> set[ContributionType]:
@@ -360,8 +361,10 @@ class CueReader:
             types = self._labelled_types(span, context)
             if types:
                 by_token.setdefault(span.root.i, set()).update(types)
-        for root in self._money(sent, tokens):
-            by_token.setdefault(root.i, set()).add(T.FUNDING)
+        amounts: dict[int, Span] = {}
+        for amount in self._money(sent, tokens):
+            by_token.setdefault(amount.root.i, set()).add(T.FUNDING)
+            amounts[amount.root.i] = amount
         for token in tokens:
             types = self._activity(token, lemmas)
             if types:
@@ -380,5 +383,7 @@ class CueReader:
             if self._excluded_aid(token) or (token.pos_ == "NOUN" and self._foreign(token)):
                 continue
             if types:
-                cues.append(Cue(token, frozenset(types), self._negated(token)))
+                cues.append(
+                    Cue(token, frozenset(types), self._negated(token), amount=amounts.get(index))
+                )
         return cues

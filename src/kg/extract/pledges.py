@@ -41,14 +41,17 @@ class _Found:
 _MAGNITUDES = frozenset({"m", "mn", "bn", "b", "k", "million", "billion", "trillion"})
 
 
-def _whole_amount(ent: Span) -> Span:
-    """A money entity with the currency sign before it and the magnitude after it that the
-    entity recogniser left out ("$" and "m" of "$500m")."""
+def _whole_amount(ent: Span, units: frozenset[str]) -> Span:
+    """A money entity with the currency sign before it and the magnitude or currency after it
+    that the entity recogniser left out ("$" and "m" of "$500m", "euro" of "a 2.3 billion euro
+    package"), and without a name it took in ("lend Ukraine 3 billion dollars")."""
     doc = ent.doc
     start, end = ent.start, ent.end
+    while start < end - 1 and doc[start].pos_ == "PROPN" and doc[start].lower_ not in units:
+        start += 1
     if start > 0 and doc[start - 1].is_currency:
         start -= 1
-    if end < len(doc) and doc[end].lower_ in _MAGNITUDES:
+    if end < len(doc) and (doc[end].lower_ in _MAGNITUDES or doc[end].lemma_.lower() in units):
         end += 1
     return doc[start:end]
 
@@ -59,7 +62,7 @@ def quantity_of(cue: Token, lex: Lexicon) -> str | None:
     if cue.ent_type_ == "MONEY":
         ent = next((e for e in doc.ents if e.start <= cue.i < e.end), None)
         if ent is not None:
-            return _whole_amount(ent).text
+            return _whole_amount(ent, lex.money_units).text
     numbers = [c for c in cue.children if c.dep_ in ("nummod", "quantmod") or c.like_num]
     if numbers:
         start = min(t.left_edge.i for t in numbers)
@@ -234,7 +237,11 @@ class PledgeExtractor:
                     continue
                 entry = found.setdefault((actor, stance), _Found())
                 entry.types.update(cue.types)
-                amount = quantity_of(cue.token, self.lex)
+                amount = (
+                    _whole_amount(cue.amount, self.lex.money_units).text
+                    if cue.amount is not None
+                    else quantity_of(cue.token, self.lex)
+                )
                 if amount and (entry.quantity is None or len(amount) < len(entry.quantity)):
                     entry.quantity = amount
                 entry.condition = entry.condition or condition_of(clause.path, self.lex)
