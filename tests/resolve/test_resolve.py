@@ -190,6 +190,15 @@ def test_an_interview_title_without_a_name_takes_the_leader_its_opening_names(
     assert res.refers_to[at(doc, res, "We")] == (Actor("state", "LT"),)
 
 
+def test_the_country_in_narration_is_the_state_of_the_subject_before(
+    resolve_text: Resolve,
+) -> None:
+    doc, res = resolve_text(
+        "Latvia's parliament passed the budget on Monday. The country will also buy radars."
+    )
+    assert res.refers_to[at(doc, res, "country")] == (Actor("state", "LV"),)
+
+
 def test_we_of_a_joint_statement_is_every_signatory(resolve_text: Resolve) -> None:
     doc, res = resolve_text(
         "Joint statement of Norway and Iceland\nWe support a just peace.",

@@ -33,6 +33,7 @@ class _History:
     leader_subjects: list[tuple[int, str]] = field(default_factory=list)
     leader_mentions: list[tuple[int, str]] = field(default_factory=list)
     state_subjects: list[tuple[int, Actor]] = field(default_factory=list)
+    owned_subjects: list[tuple[int, Actor]] = field(default_factory=list)  # "Latvia's army"
     plural_subjects: list[tuple[int, tuple[Actor, ...]]] = field(default_factory=list)
 
 
@@ -144,6 +145,8 @@ class ReferenceResolver:
                     history.plural_subjects.append((index, named))
                 elif len(named) == 1 and self.actor_at.get(token.i) is not None:
                     history.state_subjects.append((index, named[0]))
+                elif len(named) == 1:
+                    history.owned_subjects.append((index, named[0]))
 
     # --- states, groups and "we" ----------------------------------------------------------
 
@@ -281,7 +284,20 @@ class ReferenceResolver:
         if any(c.lower_ == "the" for c in token.children) and token.tag_ == "NN":
             if speaker is not None and not speaker.acts_for_nobody:
                 return speaker.actors
+            if speaker is None:
+                return self._last_state_subject(index, history)  # "the country" in narration
         return ()
+
+    def _last_state_subject(self, index: int, history: _History) -> tuple[Actor, ...]:
+        """The state the latest sentence before, a few back at most, had as its subject or as
+        its subject's owner ("Latvia's parliament approved ... The country will ...")."""
+        found = [
+            (at, a) for at, a in (*history.state_subjects, *history.owned_subjects) if at < index
+        ]
+        if not found:
+            return ()
+        at, actor = max(found, key=lambda pair: pair[0])
+        return (actor,) if index - at <= _LOOKBACK else ()
 
 
 def _is_subject(token: Token) -> bool:
