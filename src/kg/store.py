@@ -17,7 +17,7 @@ care which one it talks to. Each source is one named graph, replaced in one atom
 from __future__ import annotations
 
 import io
-import time
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -38,6 +38,7 @@ from pyoxigraph import (
     serialize,
 )
 
+from kg import sharing
 from kg.config import Settings
 from kg.rdf import PREFIXES
 
@@ -149,42 +150,38 @@ class GraphStore(ABC):
         """Release the store."""
 
 
+def busy_error(path: Path) -> StoreBusyError:
+    """The store is held by another process: say by which, and what to do."""
+    url = sharing.server_url(path)
+    if url:
+        return StoreBusyError(
+            f"the store {path} is in use by another process, `kg serve` at {url}: write through "
+            f"it (`kg ingest --server {url} ...` with KG_API_TOKEN set, or a SPARQL update to "
+            f"{url}/sparql with the token), or stop it"
+        )
+    return StoreBusyError(
+        f"the store {path} is in use by another process (`kg ingest`, `kg remove`, or a "
+        "command reading it): try again when it ends; to write while `kg serve` runs, go "
+        "through the server (`kg ingest --server URL` with KG_API_TOKEN set)"
+    )
+
+
 def _open_error(path: Path | None, exc: OSError) -> StoreError:
     message = str(exc)
-    if "lock" in message.lower() or "resource temporarily unavailable" in message.lower():
-        return StoreBusyError(
-            f"the store {path} is in use by another process (a running `kg serve`?): stop it, "
-            "or go through the server (`kg ingest --server URL` with KG_API_TOKEN set, or its "
-            "SPARQL endpoint)"
-        )
+    lowered = message.lower()
+    if path and ("lock" in lowered or "resource temporarily unavailable" in lowered):
+        return busy_error(path)
     return StoreError(f"cannot open the store {path}: {' '.join(message.split())}")
-
-
-def _probe_write_lock(path: Path, attempts: int = 5) -> None:
-    """Raise StoreBusyError when another process holds the store open for writing.
-
-    Another reader's probe holds the lock for a moment too, hence a few quick retries.
-    """
-    for attempt in range(attempts):
-        try:
-            probe = Store(str(path))
-        except OSError as exc:
-            error = _open_error(path, exc)
-            if not isinstance(error, StoreBusyError) or attempt == attempts - 1:
-                raise error from None
-            time.sleep(0.05 * (attempt + 1))
-            continue
-        del probe
-        return
 
 
 class EmbeddedStore(GraphStore):
     """A pyoxigraph store on disk (or in memory when ``path`` is None).
 
-    With ``read_only`` the store must exist, no process may be writing it (else
-    :class:`StoreBusyError`), and it is opened without taking the write lock, so that several
-    readers can run side by side. A ``checkpoint`` (:meth:`backup`), which no process ever
-    writes, is opened read-only at once.
+    With ``read_only`` the store must exist; it is read under a shared lock that keeps writers
+    out while it is open, so several readers run side by side. While ``kg serve`` holds the
+    store, it is read through the newest checkpoint the server published (as of its last
+    whole write); while another process writes it, :class:`StoreBusyError`. A ``checkpoint``
+    (:meth:`backup`), which no process ever writes, is opened read-only at once.
     """
 
     def __init__(
@@ -192,26 +189,47 @@ class EmbeddedStore(GraphStore):
     ) -> None:
         self.location = str(path) if path else ":memory:"
         self.read_only = read_only or checkpoint
+        self.reading: Path | None = None
+        """With ``read_only``: the directory read, the store's or a server's checkpoint."""
+        self._lock: int | None = None
+        self._lease: sharing.Lease | None = None
         try:
             if path is None:
                 self._store = Store()
             elif checkpoint:
                 self._store = Store.read_only(str(path))
             elif read_only:
-                if not (path / "CURRENT").is_file():
-                    raise StoreError(
-                        f"no store at {path}: run `kg ingest` first, or point --store "
-                        "(KG_STORE) at an existing store"
-                    )
-                # Oxigraph's read-only mode takes no lock and reads undefined data while another
-                # process writes, so first make sure no process holds the store for writing.
-                _probe_write_lock(path)
-                self._store = Store.read_only(str(path))
+                self._store = self._open_reader(path)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = Store(str(path))
         except OSError as exc:
+            self._release()
             raise _open_error(path, exc) from None
+
+    def _open_reader(self, path: Path) -> Store:
+        if not (path / "CURRENT").is_file():
+            raise StoreError(
+                f"no store at {path}: run `kg ingest` first, or point --store "
+                "(KG_STORE) at an existing store"
+            )
+        # Oxigraph's read-only mode reads undefined data while another process writes, so a
+        # reader either keeps writers out or reads a checkpoint that nobody writes.
+        self._lock = sharing.read_lock(path)
+        if self._lock is None:
+            self._lease = sharing.lease_checkpoint(path)
+            if self._lease is None:
+                raise busy_error(path)
+        self.reading = self._lease.path if self._lease else path
+        return Store.read_only(str(self.reading))
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
 
     def backup(self, target: Path) -> None:
         """Write a checkpoint of the store to ``target`` (which must not exist): hard links to
@@ -281,6 +299,7 @@ class EmbeddedStore(GraphStore):
         if not self.read_only:
             self.flush()
         del self._store
+        self._release()
 
 
 class RemoteStore(GraphStore):
