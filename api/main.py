@@ -31,6 +31,7 @@ from api.lanes import WorkersBusyError
 from api.middleware import CONTENT_SECURITY_POLICY, AccessLogMiddleware, LimitsMiddleware
 from api.routes import (
     countries,
+    discovery,
     export,
     graph,
     health,
@@ -121,6 +122,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     for module in (
         health,
+        discovery,
         sparql,
         graph,
         countries,

@@ -40,6 +40,7 @@ from pyoxigraph import (
 
 from kg import sharing
 from kg.config import Settings
+from kg.endpoints import discover
 from kg.rdf import PREFIXES
 
 if TYPE_CHECKING:
@@ -133,7 +134,11 @@ class GraphStore(ABC):
         if fmt in DATASET_FORMATS:
             self.export_dataset(out, rdf_format)
         else:
-            serialize(self.construct(_UNION_CONSTRUCT), out, rdf_format, prefixes=PREFIXES)
+            serialize(self.union_triples(), out, rdf_format, prefixes=PREFIXES)
+
+    def union_triples(self) -> Iterator[Triple]:
+        """Every triple of the union of all graphs."""
+        return self.construct(_UNION_CONSTRUCT)
 
     def construct(self, sparql: str) -> Iterator[Triple]:
         """The triples a CONSTRUCT or DESCRIBE query gives; ValueError for other queries."""
@@ -145,6 +150,9 @@ class GraphStore(ABC):
     @abstractmethod
     def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
         """Write every quad with its graph."""
+
+    def check_writable(self) -> None:  # noqa: B027 - most stores take writes
+        """Raise StoreError, saying where to write instead, when this store takes no writes."""
 
     def close(self) -> None:  # noqa: B027 - most stores have nothing to release
         """Release the store."""
@@ -303,7 +311,9 @@ class EmbeddedStore(GraphStore):
 
 
 class RemoteStore(GraphStore):
-    """A SPARQL 1.1 server (Oxigraph server, Fuseki, GraphDB, ...) over HTTP.
+    """A SPARQL 1.1 server (Oxigraph server, Fuseki, GraphDB, ...) over HTTP, or this project's
+    own server (read only: it takes articles through ``kg ingest --server``); where its
+    endpoints are is found out first (:mod:`kg.endpoints`).
 
     The server must expose the union of its named graphs as the default graph
     (``oxigraph serve --union-default-graph``), as the embedded store does.
@@ -312,15 +322,32 @@ class RemoteStore(GraphStore):
     def __init__(self, settings: Settings) -> None:
         base = settings.store.rstrip("/")
         self.location = base
-        self.query_url = base + settings.store_query_path
-        self.update_url = base + settings.store_update_path
-        self.graph_url = base + settings.store_graph_path
         # Imported here: the HTTP client costs a tenth of a second to import, which every
         # command on an embedded store would otherwise pay.
         import httpx
 
         self._client = httpx.Client(timeout=settings.store_timeout)
         self._http_error = httpx.HTTPError
+        try:
+            self.endpoints = discover(self._client, settings)
+        except (httpx.HTTPError, ValueError) as exc:
+            self._client.close()
+            reason = f"cannot reach the store at {base}: {exc}"
+            raise StoreError(str(exc) if isinstance(exc, ValueError) else reason) from None
+        self.query_url = base + self.endpoints.query
+        self.update_url = base + self.endpoints.update
+        self.graph_url = base + self.endpoints.graph
+        self.dataset_url = base + self.endpoints.dataset
+        self.union_url = base + self.endpoints.union if self.endpoints.union else None
+
+    def check_writable(self) -> None:
+        if self.endpoints.ingest:
+            raise StoreError(
+                f"the store at {self.location} is a `kg serve`, which stores only what it is "
+                f"sent: add articles with `kg ingest --server {self.location} ...` "
+                f"(KG_API_TOKEN set to its token), or send a SPARQL update to {self.update_url} "
+                "with that token"
+            )
 
     def _send(
         self,
@@ -343,12 +370,18 @@ class RemoteStore(GraphStore):
             detail = response.text.strip().splitlines()[0][:300] if response.text.strip() else ""
             if response.status_code == 400 and sparql:
                 raise SyntaxError(detail or "bad request")
+            if response.status_code == 404:
+                detail = (
+                    f"no endpoint at {url}: set KG_STORE_QUERY_PATH, KG_STORE_UPDATE_PATH and "
+                    "KG_STORE_GRAPH_PATH to the paths of its endpoints"
+                )
             raise StoreError(
                 f"the store at {self.location} answered {response.status_code}: {detail}"
             )
         return response
 
     def replace_graph(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
+        self.check_writable()
         body = serialize((q.triple for q in quads), None, RdfFormat.N_TRIPLES) or b""
         self._send(
             "PUT",
@@ -359,6 +392,7 @@ class RemoteStore(GraphStore):
         )
 
     def remove_graph(self, graph: NamedNode) -> bool:
+        self.check_writable()
         response = self._send(
             "DELETE", self.graph_url, missing_ok=True, params={"graph": graph.value}
         )
@@ -394,12 +428,18 @@ class RemoteStore(GraphStore):
             content=sparql.encode("utf-8"),
             headers={"Content-Type": "application/sparql-query", "Accept": accept},
         )
+        if response.headers.get("x-result-truncated", "").lower() == "true":
+            raise StoreError(
+                f"the store at {self.location} cut the answer at its row limit: narrow the "
+                "query (LIMIT, FILTER), or raise the limit there (KG_RESULT_LIMIT)"
+            )
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         if kind == "application/n-triples":
             return _triples_of(response.content)
         return parse_query_results(response.content, QueryResultsFormat.JSON)
 
     def update(self, sparql: str) -> None:
+        self.check_writable()
         self._send(
             "POST",
             self.update_url,
@@ -426,7 +466,7 @@ class RemoteStore(GraphStore):
     def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
         try:
             with self._client.stream(
-                "GET", self.graph_url, headers={"Accept": "application/n-quads"}
+                "GET", self.dataset_url, headers={"Accept": "application/n-quads"}
             ) as response:
                 if response.status_code >= 400:
                     raise StoreError(
@@ -440,6 +480,12 @@ class RemoteStore(GraphStore):
         except self._http_error as exc:
             raise StoreError(f"cannot reach the store at {self.location}: {exc}") from None
         serialize(parse(data, RdfFormat.N_QUADS), out, rdf_format, prefixes=PREFIXES)
+
+    def union_triples(self) -> Iterator[Triple]:
+        if self.union_url is None:
+            return super().union_triples()
+        response = self._send("GET", self.union_url, headers={"Accept": "application/n-triples"})
+        return _triples_of(response.content)
 
     def close(self) -> None:
         self._client.close()
