@@ -8,21 +8,23 @@ that read it; queries still running keep their own checkpoint to the end, so a q
 store as it was when it started, never part of a write. A checkpoint is deleted once no worker
 has it open and a newer one exists, so there are at most as many as workers, plus one.
 
-They live in ``<store>/.kg-readers/`` and are removed when the server stops (and any left by a
-server that was killed, when the next one starts).
+They live in ``<store>/.kg-readers/``, where other processes read them too (``kg query``,
+``kg export`` ... while the server runs, through :mod:`kg.sharing`): the newest is named in
+``current``, and one a reader has leased is left until it lets go. They are removed when the
+server stops (and any left by a server that was killed, when the next one starts).
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
-import shutil
+import os
 from pathlib import Path
 
+from kg import sharing
 from kg.store import EmbeddedStore, StoreError
 
 log = logging.getLogger("api.checkpoints")
-FOLDER = ".kg-readers"
 
 
 class Checkpoints:
@@ -33,11 +35,13 @@ class Checkpoints:
         if store.location == ":memory:":
             raise StoreError("the server's query workers cannot read an in-memory store")
         self.store = store
-        self.root = Path(store.location) / FOLDER
-        self._numbers = itertools.count(1)
+        self.root = Path(store.location) / sharing.FOLDER
+        # Left by a server that was killed: gone before readers take this server for its maker.
+        (self.root / sharing.CURRENT).unlink(missing_ok=True)
+        self._hold = sharing.hold_folder(Path(store.location))
+        left = self._remove_all()
+        self._numbers = itertools.count(max(left, default=0) + 1)
         self.current: str | None = None
-        shutil.rmtree(self.root, ignore_errors=True)  # left by a server that was killed
-        self.root.mkdir()
 
     def make(self) -> str:
         """A new checkpoint of the store as it is now."""
@@ -46,18 +50,36 @@ class Checkpoints:
         return str(target)
 
     def publish(self, path: str) -> None:
-        """Make ``path`` the checkpoint new queries read."""
+        """Make ``path`` the checkpoint new queries (and other processes) read."""
         self.current = path
+        try:
+            sharing.publish(Path(path))
+        except OSError as exc:
+            log.error("cannot name the newest checkpoint for other readers: %s", exc)
 
     def sweep(self, held: set[str]) -> None:
-        """Delete the checkpoints older than the current one that are not in ``held`` (newer
-        ones may still be being made)."""
+        """Delete the checkpoints older than the current one that neither a worker (``held``)
+        nor another process has open (newer ones may still be being made)."""
         if self.current is None:
             return
         newest = int(Path(self.current).name)
         for path in self.root.iterdir():
             if path.name.isdigit() and int(path.name) < newest and str(path) not in held:
-                shutil.rmtree(path, ignore_errors=True)
+                sharing.remove_unleased(path)
+
+    def _remove_all(self) -> list[int]:
+        """Delete every checkpoint no reader holds; the numbers of those left."""
+        left: list[int] = []
+        for path in self.root.iterdir():
+            if path.is_dir() and not sharing.remove_unleased(path) and path.name.isdigit():
+                left.append(int(path.name))
+        return left
 
     def close(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        (self.root / sharing.CURRENT).unlink(missing_ok=True)
+        self._remove_all()
+        os.close(self._hold)
+        try:
+            self.root.rmdir()
+        except OSError:
+            pass  # a reader still holds a checkpoint: it deletes it when done

@@ -31,6 +31,7 @@ from api.lanes import WorkersBusyError
 from api.middleware import CONTENT_SECURITY_POLICY, AccessLogMiddleware, LimitsMiddleware
 from api.routes import (
     countries,
+    discovery,
     export,
     graph,
     health,
@@ -43,12 +44,13 @@ from api.routes import (
     sparql,
 )
 from api.runner import QueryTimeoutError
+from kg import sharing
 from kg.config import Settings, get_settings
 from kg.store import GraphStore, StoreError, open_store
 
 log = logging.getLogger("api")
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-MARKER = ".kg-server.json"
+MARKER = sharing.MARKER
 
 
 def _version() -> str:
@@ -120,6 +122,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
 
     for module in (
         health,
+        discovery,
         sparql,
         graph,
         countries,
@@ -235,7 +238,7 @@ def server_url(settings: Settings) -> str:
 @contextlib.contextmanager
 def _marker(settings: Settings) -> Iterator[None]:
     """While serving an embedded store, ``<store>/.kg-server.json`` tells other processes
-    (such as ``kg ingest``) where the server that holds it listens."""
+    where the server that holds it listens (``kg ingest`` names it when it is refused)."""
     if settings.is_remote:
         yield
         return

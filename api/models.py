@@ -267,3 +267,16 @@ class IngestPublic(Public):
 
 class ErrorPublic(Public):
     detail: str
+
+
+class EndpointsPublic(Public):
+    """Where this server's endpoints are, for clients that take only its base URL (such as
+    ``kg --store URL``)."""
+
+    service: Literal["pledgekg"]
+    query: str = Field(description="The SPARQL 1.1 query endpoint.")
+    update: str = Field(description="The SPARQL 1.1 update endpoint (with the bearer token).")
+    graph: str = Field(description="The Graph Store HTTP Protocol endpoint (read).")
+    dataset: str = Field(description="Every named graph, as N-Quads.")
+    union: str = Field(description="The union of all graphs, as N-Triples.")
+    ingest: str = Field(description="Where articles are sent (with the bearer token).")

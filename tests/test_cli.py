@@ -14,7 +14,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -41,8 +40,8 @@ from kg.cli import app
 from kg.rdf import KG, KGR, RDFS, REFERENCE_GRAPH, SOURCE_PREFIX, SPARQL_PREFIXES, source_iri
 from kg.sources import read_file, source_id
 from kg.store import EmbeddedStore
+from tests.commands import KG_COMMAND, assert_one_line_error, kg_process, start_holder
 
-KG_COMMAND = Path(sys.executable).parent / "kg"
 STATS_KEYS = {"sources", "states", "leaders", "pledges", "meetings", "quads"}
 SUMMARY = re.compile(
     r"^ingested (\d+) sources: (\d+) leaders, (\d+) pledges, (\d+) meetings, (\d+) triples"
@@ -63,31 +62,6 @@ runner = CliRunner()
 def kg(*args: str | Path) -> Result:
     """`kg ARGS` in this process."""
     return runner.invoke(app, [str(a) for a in args])
-
-
-def kg_process(
-    *args: str | Path, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """`kg ARGS` as its own process, with no KG_ settings inherited from the environment."""
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-    return subprocess.run(
-        [str(KG_COMMAND), *(str(a) for a in args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**clean, **(env or {})},
-        check=False,
-    )
-
-
-def assert_one_line_error(stderr: str, *needles: str) -> None:
-    """A failing command says why in one line of its own, and never shows a traceback."""
-    assert "Traceback" not in stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("kg: ")
-    for needle in needles:
-        assert needle in lines[0]
 
 
 def dataset(path: Path) -> dict[str, set[Quad]]:
@@ -127,21 +101,8 @@ def seed_graph(path: Path) -> NamedNode:
 @pytest.fixture()
 def held_store(seed_store_copy: Path) -> Iterator[Path]:
     """A copy of the seed store that another process holds open for writing."""
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys; from pathlib import Path; from kg.store import EmbeddedStore; "
-            "s = EmbeddedStore(Path(sys.argv[1])); print('holding', flush=True); "
-            "sys.stdin.read(); s.close()",
-            str(seed_store_copy),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdin is not None
-    assert holder.stdout.readline().strip() == "holding"
+    holder = start_holder(seed_store_copy)
+    assert holder.stdin is not None
     yield seed_store_copy
     holder.stdin.close()
     assert holder.wait(timeout=30) == 0
@@ -540,20 +501,7 @@ def test_a_store_held_by_another_process_is_refused_in_one_line(
 @pytest.mark.slow
 def test_after_the_holder_exits_the_store_works(seed_store_copy: Path) -> None:
     before = dataset(seed_store_copy)
-    holder = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); "
-            "print('holding', flush=True); sys.stdin.read()",
-            str(seed_store_copy),
-        ],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert holder.stdout is not None and holder.stdin is not None
-    assert holder.stdout.readline().strip() == "holding"
+    holder = start_holder(seed_store_copy)
     assert kg_process("stats", "--store", seed_store_copy).returncode == 1
     holder.kill()  # the harshest end: no close, no flush
     holder.wait(timeout=30)

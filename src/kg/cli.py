@@ -70,10 +70,18 @@ def settings_for(store: str | None) -> Settings:
 
 
 def connect(settings: Settings, *, read_only: bool = False) -> GraphStore:
+    """The store to read (or, unless ``read_only``, to write), or one line saying why not."""
     try:
-        return open_store(settings, read_only=read_only)
+        store = open_store(settings, read_only=read_only)
     except StoreError as exc:
         fail(str(exc))
+    if not read_only:
+        try:
+            store.check_writable()
+        except StoreError as exc:
+            store.close()
+            fail(str(exc))
+    return store
 
 
 @app.command()
@@ -316,7 +324,7 @@ def query(
         check_structure(text)
     except ValueError as exc:
         fail(f"{exc}; simplify the query")
-    graph_store = connect(settings, read_only=not settings.is_remote)
+    graph_store = connect(settings, read_only=True)
     try:
         result = graph_store.query(text)
         if isinstance(result, QueryBoolean):
@@ -384,7 +392,7 @@ def export(
     from pyoxigraph import NamedNode
 
     settings = settings_for(store)
-    graph_store = connect(settings, read_only=not settings.is_remote)
+    graph_store = connect(settings, read_only=True)
     target = NamedNode(graph) if graph else None
     try:
         if output is None:
@@ -434,7 +442,7 @@ def validate(store: StoreOption = None) -> None:
     from kg.validate import validate_store
 
     settings = settings_for(store)
-    graph_store = connect(settings, read_only=not settings.is_remote)
+    graph_store = connect(settings, read_only=True)
     try:
         conforms, report = validate_store(graph_store)
     except StoreError as exc:
@@ -455,7 +463,7 @@ def stats(
     from kg.statistics import store_stats
 
     settings = settings_for(store)
-    graph_store = connect(settings, read_only=not settings.is_remote)
+    graph_store = connect(settings, read_only=True)
     try:
         counts = store_stats(graph_store)
     except StoreError as exc:

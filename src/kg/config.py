@@ -24,16 +24,23 @@ class Settings(BaseSettings):
     store: str = Field(
         "data/store",
         description="Where the graph lives: a directory for the embedded Oxigraph store, "
-        "or the http(s) base URL of a SPARQL 1.1 server (e.g. `oxigraph serve`).",
+        "or the http(s) base URL of a SPARQL 1.1 server (e.g. `oxigraph serve`, or a "
+        "`kg serve`, whose endpoints are found from its base URL).",
     )
     store_query_path: str = Field(
-        "/query", description="Remote store: path of the SPARQL query endpoint."
+        "/query",
+        description="Remote store: path of the SPARQL query endpoint; when set, it overrides "
+        "the path found (a `kg serve` names its own).",
     )
     store_update_path: str = Field(
-        "/update", description="Remote store: path of the SPARQL update endpoint."
+        "/update",
+        description="Remote store: path of the SPARQL update endpoint; when set, it overrides "
+        "the path found.",
     )
     store_graph_path: str = Field(
-        "/store", description="Remote store: path of the Graph Store HTTP Protocol endpoint."
+        "/store",
+        description="Remote store: path of the Graph Store HTTP Protocol endpoint; when set, "
+        "it overrides the path found.",
     )
     store_timeout: float = Field(
         60.0, gt=0, description="Remote store: seconds to wait for one HTTP request."

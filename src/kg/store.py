@@ -17,7 +17,7 @@ care which one it talks to. Each source is one named graph, replaced in one atom
 from __future__ import annotations
 
 import io
-import time
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -38,7 +38,9 @@ from pyoxigraph import (
     serialize,
 )
 
+from kg import sharing
 from kg.config import Settings
+from kg.endpoints import discover
 from kg.rdf import PREFIXES
 
 if TYPE_CHECKING:
@@ -132,7 +134,11 @@ class GraphStore(ABC):
         if fmt in DATASET_FORMATS:
             self.export_dataset(out, rdf_format)
         else:
-            serialize(self.construct(_UNION_CONSTRUCT), out, rdf_format, prefixes=PREFIXES)
+            serialize(self.union_triples(), out, rdf_format, prefixes=PREFIXES)
+
+    def union_triples(self) -> Iterator[Triple]:
+        """Every triple of the union of all graphs."""
+        return self.construct(_UNION_CONSTRUCT)
 
     def construct(self, sparql: str) -> Iterator[Triple]:
         """The triples a CONSTRUCT or DESCRIBE query gives; ValueError for other queries."""
@@ -145,46 +151,45 @@ class GraphStore(ABC):
     def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
         """Write every quad with its graph."""
 
+    def check_writable(self) -> None:  # noqa: B027 - most stores take writes
+        """Raise StoreError, saying where to write instead, when this store takes no writes."""
+
     def close(self) -> None:  # noqa: B027 - most stores have nothing to release
         """Release the store."""
 
 
+def busy_error(path: Path) -> StoreBusyError:
+    """The store is held by another process: say by which, and what to do."""
+    url = sharing.server_url(path)
+    if url:
+        return StoreBusyError(
+            f"the store {path} is in use by another process, `kg serve` at {url}: write through "
+            f"it (`kg ingest --server {url} ...` with KG_API_TOKEN set, or a SPARQL update to "
+            f"{url}/sparql with the token), or stop it"
+        )
+    return StoreBusyError(
+        f"the store {path} is in use by another process (`kg ingest`, `kg remove`, or a "
+        "command reading it): try again when it ends; to write while `kg serve` runs, go "
+        "through the server (`kg ingest --server URL` with KG_API_TOKEN set)"
+    )
+
+
 def _open_error(path: Path | None, exc: OSError) -> StoreError:
     message = str(exc)
-    if "lock" in message.lower() or "resource temporarily unavailable" in message.lower():
-        return StoreBusyError(
-            f"the store {path} is in use by another process (a running `kg serve`?): stop it, "
-            "or go through the server (`kg ingest --server URL` with KG_API_TOKEN set, or its "
-            "SPARQL endpoint)"
-        )
+    lowered = message.lower()
+    if path and ("lock" in lowered or "resource temporarily unavailable" in lowered):
+        return busy_error(path)
     return StoreError(f"cannot open the store {path}: {' '.join(message.split())}")
-
-
-def _probe_write_lock(path: Path, attempts: int = 5) -> None:
-    """Raise StoreBusyError when another process holds the store open for writing.
-
-    Another reader's probe holds the lock for a moment too, hence a few quick retries.
-    """
-    for attempt in range(attempts):
-        try:
-            probe = Store(str(path))
-        except OSError as exc:
-            error = _open_error(path, exc)
-            if not isinstance(error, StoreBusyError) or attempt == attempts - 1:
-                raise error from None
-            time.sleep(0.05 * (attempt + 1))
-            continue
-        del probe
-        return
 
 
 class EmbeddedStore(GraphStore):
     """A pyoxigraph store on disk (or in memory when ``path`` is None).
 
-    With ``read_only`` the store must exist, no process may be writing it (else
-    :class:`StoreBusyError`), and it is opened without taking the write lock, so that several
-    readers can run side by side. A ``checkpoint`` (:meth:`backup`), which no process ever
-    writes, is opened read-only at once.
+    With ``read_only`` the store must exist; it is read under a shared lock that keeps writers
+    out while it is open, so several readers run side by side. While ``kg serve`` holds the
+    store, it is read through the newest checkpoint the server published (as of its last
+    whole write); while another process writes it, :class:`StoreBusyError`. A ``checkpoint``
+    (:meth:`backup`), which no process ever writes, is opened read-only at once.
     """
 
     def __init__(
@@ -192,26 +197,47 @@ class EmbeddedStore(GraphStore):
     ) -> None:
         self.location = str(path) if path else ":memory:"
         self.read_only = read_only or checkpoint
+        self.reading: Path | None = None
+        """With ``read_only``: the directory read, the store's or a server's checkpoint."""
+        self._lock: int | None = None
+        self._lease: sharing.Lease | None = None
         try:
             if path is None:
                 self._store = Store()
             elif checkpoint:
                 self._store = Store.read_only(str(path))
             elif read_only:
-                if not (path / "CURRENT").is_file():
-                    raise StoreError(
-                        f"no store at {path}: run `kg ingest` first, or point --store "
-                        "(KG_STORE) at an existing store"
-                    )
-                # Oxigraph's read-only mode takes no lock and reads undefined data while another
-                # process writes, so first make sure no process holds the store for writing.
-                _probe_write_lock(path)
-                self._store = Store.read_only(str(path))
+                self._store = self._open_reader(path)
             else:
                 path.mkdir(parents=True, exist_ok=True)
                 self._store = Store(str(path))
         except OSError as exc:
+            self._release()
             raise _open_error(path, exc) from None
+
+    def _open_reader(self, path: Path) -> Store:
+        if not (path / "CURRENT").is_file():
+            raise StoreError(
+                f"no store at {path}: run `kg ingest` first, or point --store "
+                "(KG_STORE) at an existing store"
+            )
+        # Oxigraph's read-only mode reads undefined data while another process writes, so a
+        # reader either keeps writers out or reads a checkpoint that nobody writes.
+        self._lock = sharing.read_lock(path)
+        if self._lock is None:
+            self._lease = sharing.lease_checkpoint(path)
+            if self._lease is None:
+                raise busy_error(path)
+        self.reading = self._lease.path if self._lease else path
+        return Store.read_only(str(self.reading))
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            os.close(self._lock)
+            self._lock = None
+        if self._lease is not None:
+            self._lease.release()
+            self._lease = None
 
     def backup(self, target: Path) -> None:
         """Write a checkpoint of the store to ``target`` (which must not exist): hard links to
@@ -281,10 +307,13 @@ class EmbeddedStore(GraphStore):
         if not self.read_only:
             self.flush()
         del self._store
+        self._release()
 
 
 class RemoteStore(GraphStore):
-    """A SPARQL 1.1 server (Oxigraph server, Fuseki, GraphDB, ...) over HTTP.
+    """A SPARQL 1.1 server (Oxigraph server, Fuseki, GraphDB, ...) over HTTP, or this project's
+    own server (read only: it takes articles through ``kg ingest --server``); where its
+    endpoints are is found out first (:mod:`kg.endpoints`).
 
     The server must expose the union of its named graphs as the default graph
     (``oxigraph serve --union-default-graph``), as the embedded store does.
@@ -293,15 +322,32 @@ class RemoteStore(GraphStore):
     def __init__(self, settings: Settings) -> None:
         base = settings.store.rstrip("/")
         self.location = base
-        self.query_url = base + settings.store_query_path
-        self.update_url = base + settings.store_update_path
-        self.graph_url = base + settings.store_graph_path
         # Imported here: the HTTP client costs a tenth of a second to import, which every
         # command on an embedded store would otherwise pay.
         import httpx
 
         self._client = httpx.Client(timeout=settings.store_timeout)
         self._http_error = httpx.HTTPError
+        try:
+            self.endpoints = discover(self._client, settings)
+        except (httpx.HTTPError, ValueError) as exc:
+            self._client.close()
+            reason = f"cannot reach the store at {base}: {exc}"
+            raise StoreError(str(exc) if isinstance(exc, ValueError) else reason) from None
+        self.query_url = base + self.endpoints.query
+        self.update_url = base + self.endpoints.update
+        self.graph_url = base + self.endpoints.graph
+        self.dataset_url = base + self.endpoints.dataset
+        self.union_url = base + self.endpoints.union if self.endpoints.union else None
+
+    def check_writable(self) -> None:
+        if self.endpoints.ingest:
+            raise StoreError(
+                f"the store at {self.location} is a `kg serve`, which stores only what it is "
+                f"sent: add articles with `kg ingest --server {self.location} ...` "
+                f"(KG_API_TOKEN set to its token), or send a SPARQL update to {self.update_url} "
+                "with that token"
+            )
 
     def _send(
         self,
@@ -324,12 +370,18 @@ class RemoteStore(GraphStore):
             detail = response.text.strip().splitlines()[0][:300] if response.text.strip() else ""
             if response.status_code == 400 and sparql:
                 raise SyntaxError(detail or "bad request")
+            if response.status_code == 404:
+                detail = (
+                    f"no endpoint at {url}: set KG_STORE_QUERY_PATH, KG_STORE_UPDATE_PATH and "
+                    "KG_STORE_GRAPH_PATH to the paths of its endpoints"
+                )
             raise StoreError(
                 f"the store at {self.location} answered {response.status_code}: {detail}"
             )
         return response
 
     def replace_graph(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
+        self.check_writable()
         body = serialize((q.triple for q in quads), None, RdfFormat.N_TRIPLES) or b""
         self._send(
             "PUT",
@@ -340,6 +392,7 @@ class RemoteStore(GraphStore):
         )
 
     def remove_graph(self, graph: NamedNode) -> bool:
+        self.check_writable()
         response = self._send(
             "DELETE", self.graph_url, missing_ok=True, params={"graph": graph.value}
         )
@@ -375,12 +428,18 @@ class RemoteStore(GraphStore):
             content=sparql.encode("utf-8"),
             headers={"Content-Type": "application/sparql-query", "Accept": accept},
         )
+        if response.headers.get("x-result-truncated", "").lower() == "true":
+            raise StoreError(
+                f"the store at {self.location} cut the answer at its row limit: narrow the "
+                "query (LIMIT, FILTER), or raise the limit there (KG_RESULT_LIMIT)"
+            )
         kind = response.headers.get("content-type", "").split(";")[0].strip()
         if kind == "application/n-triples":
             return _triples_of(response.content)
         return parse_query_results(response.content, QueryResultsFormat.JSON)
 
     def update(self, sparql: str) -> None:
+        self.check_writable()
         self._send(
             "POST",
             self.update_url,
@@ -407,7 +466,7 @@ class RemoteStore(GraphStore):
     def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
         try:
             with self._client.stream(
-                "GET", self.graph_url, headers={"Accept": "application/n-quads"}
+                "GET", self.dataset_url, headers={"Accept": "application/n-quads"}
             ) as response:
                 if response.status_code >= 400:
                     raise StoreError(
@@ -421,6 +480,12 @@ class RemoteStore(GraphStore):
         except self._http_error as exc:
             raise StoreError(f"cannot reach the store at {self.location}: {exc}") from None
         serialize(parse(data, RdfFormat.N_QUADS), out, rdf_format, prefixes=PREFIXES)
+
+    def union_triples(self) -> Iterator[Triple]:
+        if self.union_url is None:
+            return super().union_triples()
+        response = self._send("GET", self.union_url, headers={"Accept": "application/n-triples"})
+        return _triples_of(response.content)
 
     def close(self) -> None:
         self._client.close()

@@ -6,10 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -34,11 +31,11 @@ from kg.cli import app
 from kg.rdf import KG, REFERENCE_GRAPH, SOURCE_PREFIX, SPARQL_PREFIXES, source_iri
 from kg.sources import read_file, source_id
 from kg.store import RemoteStore, StoreError
+from tests.commands import assert_one_line_error, kg_process
 from tests.net import free_port
 
 from .conftest import OxigraphServer
 
-KG_COMMAND = Path(sys.executable).parent / "kg"
 EX = "http://example.org/"
 G1 = NamedNode(SOURCE_PREFIX + "0000000000000001")
 G2 = NamedNode(SOURCE_PREFIX + "0000000000000002")
@@ -53,27 +50,6 @@ runner = CliRunner()
 
 def kg(*args: str | Path) -> Result:
     return runner.invoke(app, [str(a) for a in args])
-
-
-def kg_process(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
-    return subprocess.run(
-        [str(KG_COMMAND), *(str(a) for a in args)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=clean,
-        check=False,
-    )
-
-
-def assert_one_line_error(stderr: str, *needles: str) -> None:
-    assert "Traceback" not in stderr
-    lines = [line for line in stderr.splitlines() if line.strip()]
-    assert len(lines) == 1, stderr
-    assert lines[0].startswith("kg: ")
-    for needle in needles:
-        assert needle in lines[0], lines[0]
 
 
 def by_graph(quads: list[Quad]) -> dict[str, set[Quad]]:
