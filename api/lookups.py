@@ -22,6 +22,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 from typing import Literal as Kind
 
 from pyoxigraph import BlankNode, Literal, NamedNode, QuerySolutions, Triple
@@ -32,6 +33,7 @@ from api.models import (
     CountriesPublic,
     CountryDetailPublic,
     CountryPublic,
+    DateSource,
     LeaderDetailPublic,
     LeaderPublic,
     LeadersPublic,
@@ -61,6 +63,10 @@ TITLE = DCTERMS + "title"
 URL = SCHEMA + "url"
 PUBLISHER = SCHEMA + "publisher"
 PUBLISHED = SCHEMA + "datePublished"
+REFERENCE_DATE = KG + "referenceDate"
+REPORTED = KG + "reportedOn"
+GENERATED_AT = PROV + "generatedAtTime"
+GENERATED_BY = PROV + "wasGeneratedBy"
 WIKIDATA = "http://www.wikidata.org/entity/"
 CHUNK = 200
 SOURCE_LINKS = "kg:pledgedBy kg:represents kg:participant kg:mentions"
@@ -192,14 +198,7 @@ class Graph:
 
     def source(self, iri: str) -> SourceRef:
         props = self.of(iri)
-        return SourceRef(
-            id=local_id(iri, "source"),
-            iri=iri,
-            title=_text(props, TITLE),
-            url=_text(props, URL),
-            publisher=_text(props, PUBLISHER),
-            date=_date(props, PUBLISHED),
-        )
+        return SourceRef(**source_fields(iri, props))
 
     def meeting_ref(self, iri: str) -> MeetingRef:
         props = self.of(iri)
@@ -210,14 +209,44 @@ class Graph:
             date=_date(props, KG + "date"),
         )
 
-    def when(self, pledge: str) -> dt.date | None:
-        """A pledge's date, else its article's."""
+    def reported(self, pledge: str) -> dt.date | None:
+        """The date a pledge was reported on: its article's date."""
         props = self.of(pledge)
-        own = _date(props, KG + "date")
-        if own:
-            return own
-        dates = [d for s in iris_of(props, DERIVED) if (d := _date(self.of(s), PUBLISHED))]
-        return max(dates) if dates else None
+        dates = [d for s in iris_of(props, DERIVED) if (d := source_date(self.of(s))[0])]
+        return _date(props, REPORTED) or (max(dates) if dates else None)
+
+    def when(self, pledge: str) -> dt.date | None:
+        """The date a pledge is listed under: its own, else the date it was reported on."""
+        return _date(self.of(pledge), KG + "date") or self.reported(pledge)
+
+
+def source_date(props: Props) -> tuple[dt.date | None, DateSource | None]:
+    """A source's date and where it comes from: published, else the latest its text states."""
+    published = _date(props, PUBLISHED)
+    if published:
+        return published, "published"
+    stated = _date(props, REFERENCE_DATE)
+    return (stated, "text") if stated else (None, None)
+
+
+def source_fields(iri: str, props: Props) -> dict[str, Any]:
+    """What a source reference says of a source: names, locator and date."""
+    title = _text(props, TITLE)
+    locators = _texts(props, KG + "locator")
+    opening = _text(props, KG + "opening")
+    date, basis = source_date(props)
+    label = title or (f"\u201c{opening}\u201d" if opening else None)
+    return {
+        "id": local_id(iri, "source"),
+        "iri": iri,
+        "title": title,
+        "label": label or (locators[0] if locators else "Untitled article"),
+        "url": _text(props, URL),
+        "locator": locators[0] if locators else None,
+        "publisher": _text(props, PUBLISHER),
+        "date": date,
+        "date_source": basis,
+    }
 
 
 def _newest_first(items: Iterable[tuple[dt.date | None, str]]) -> list[str]:
@@ -265,7 +294,9 @@ def pledges(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[Pledge
                 types=types,
                 quantity=_text(props, KG + "quantity"),
                 condition=_text(props, KG + "condition"),
-                date=_date(props, KG + "date"),
+                date=graph.when(iri),
+                stated_date=_date(props, KG + "date"),
+                reported_on=graph.reported(iri),
                 evidence=_texts(props, KG + "evidence"),
                 announced_by=[graph.actor(i) for i in iris_of(props, KG + "announcedBy")],
                 made_at=[graph.meeting_ref(i) for i in iris_of(props, KG + "madeAt")],
@@ -314,6 +345,7 @@ def meetings(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[Meeti
                 label=label(props, iri),
                 kinds=_texts(props, KG + "meetingKind"),
                 date=_date(props, KG + "date"),
+                reported_on=_date(props, REPORTED),
                 locations=_texts(props, KG + "location"),
                 hosts=[graph.actor(h) for h in iris_of(props, KG + "hostState")],
                 participants=participants,
@@ -342,21 +374,41 @@ def _source_counts(store: GraphStore, iris: Sequence[str]) -> dict[str, dict[str
 
 def sources(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[SourcePublic]:
     graph.add(store, iris)
+    graph.add(store, {a for i in iris for a in iris_of(graph.of(i), GENERATED_BY)})
     counts = _source_counts(store, iris)
     out = []
     for iri in iris:
-        ref = graph.source(iri)
+        props = graph.of(iri)
         found = counts.get(iri, {})
+        versions = [
+            v
+            for a in iris_of(props, GENERATED_BY)
+            for v in _texts(graph.of(a), KG + "extractorVersion")
+        ]
         out.append(
             SourcePublic(
-                **ref.model_dump(),
-                language=_text(graph.of(iri), KG + "language"),
+                **source_fields(iri, props),
+                locators=_texts(props, KG + "locator"),
+                input_paths=_texts(props, KG + "inputPath"),
+                ingested_at=_time(props, GENERATED_AT),
+                extractor_version="; ".join(versions) or None,
+                language=_text(props, KG + "language"),
                 leaders=found.get("leaders", 0),
                 pledges=found.get("pledges", 0),
                 meetings=found.get("meetings", 0),
             )
         )
     return out
+
+
+def _time(props: Props, predicate: str) -> dt.datetime | None:
+    times = []
+    for text in _texts(props, predicate):
+        try:
+            times.append(dt.datetime.fromisoformat(text))
+        except ValueError:
+            continue
+    return max(times) if times else None
 
 
 # States ---------------------------------------------------------------------------------
@@ -569,7 +621,7 @@ def pledge_candidates(
     kind: ContributionTypeName | None,
 ) -> dict[str, dt.date | None]:
     """Pledges matching the filters, with the date each is listed under (its own date, else
-    its article's)."""
+    the date it was reported on, else its article's)."""
     patterns = ["?p a kg:Pledge ."]
     if actor:
         patterns.append(f"{values('actor', [NamedNode(actor)])} ?p kg:pledgedBy ?actor .")
@@ -579,22 +631,23 @@ def pledge_candidates(
         patterns.append(f"{values('type', [kg(kind.value)])} ?p kg:contributionType ?type .")
     rows = select(
         store,
-        f"SELECT DISTINCT ?p ?d ?pub WHERE {{ {' '.join(patterns)} "
-        "OPTIONAL { ?p kg:date ?d } "
-        "OPTIONAL { ?p prov:wasDerivedFrom ?src . ?src schema:datePublished ?pub } }",
+        f"SELECT DISTINCT ?p ?d ?r ?pub WHERE {{ {' '.join(patterns)} "
+        "OPTIONAL { ?p kg:date ?d } OPTIONAL { ?p kg:reportedOn ?r } "
+        "OPTIONAL { ?p prov:wasDerivedFrom ?src . "
+        "?src schema:datePublished|kg:referenceDate ?pub } }",
     )
-    found: dict[str, tuple[list[dt.date], list[dt.date]]] = defaultdict(lambda: ([], []))
+    found: dict[str, dict[str, list[dt.date]]] = defaultdict(lambda: defaultdict(list))
     for row in rows:
-        own, published = found[value(row["p"])]
-        for name, bucket in (("d", own), ("pub", published)):
+        dates = found[value(row["p"])]
+        for name in ("d", "r", "pub"):
             if name in row:
                 try:
-                    bucket.append(dt.date.fromisoformat(value(row[name])[:10]))
+                    dates[name].append(dt.date.fromisoformat(value(row[name])[:10]))
                 except ValueError:
                     pass
     return {
-        iri: max(own) if own else (max(published) if published else None)
-        for iri, (own, published) in found.items()
+        iri: next((max(dates[n]) for n in ("d", "r", "pub") if dates[n]), None)
+        for iri, dates in found.items()
     }
 
 
@@ -616,7 +669,8 @@ def typed(
         pattern = " UNION ".join(f"{{ {p} }}" for p in chosen)
     else:
         pattern = f"?x a kg:{kind}"
-    wanted = [NamedNode(PUBLISHED if kind == "Source" else KG + "date"), NamedNode(LABEL)]
+    dated = [PUBLISHED, REFERENCE_DATE] if kind == "Source" else [KG + "date"]
+    wanted = [*(NamedNode(d) for d in dated), NamedNode(LABEL)]
     rows = select(
         store,
         f"SELECT DISTINCT ?x ?p ?o WHERE {{ {distinct('?x', pattern)} "

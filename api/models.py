@@ -69,15 +69,36 @@ class ActorRef(Public):
     name: str
 
 
+DateSource = Literal["published", "text"]
+
+
 class SourceRef(Public):
     """The article a fact was extracted from."""
 
     id: str | None
     iri: str
-    title: str | None = None
+    title: str | None = Field(
+        None, description="From the header, the HTML page, or the first line if a headline."
+    )
+    label: str = Field(
+        description="What to call it: its title, else its first words in quotes, else its locator."
+    )
     url: str | None = None
+    locator: str | None = Field(
+        None,
+        description="Its name across edits: the URL (normalised), else the input file it was "
+        "read from (and line, for JSONL).",
+    )
     publisher: str | None = None
-    date: dt.date | None = None
+    date: dt.date | None = Field(
+        None, description="Its date: as published, else the latest full date its text states."
+    )
+    date_source: DateSource | None = Field(
+        None,
+        description="Where `date` comes from: `published` (given with the article), `text` "
+        "(none was given; the latest full date the text states), or null: the article "
+        "gives no date.",
+    )
 
 
 class MeetingRef(Public):
@@ -123,7 +144,14 @@ class PledgePublic(Public):
     quantity: str | None = None
     condition: str | None = None
     date: dt.date | None = Field(
+        None,
+        description="The date it is listed under: `stated_date`, else `reported_on`.",
+    )
+    stated_date: dt.date | None = Field(
         None, description="The pledge's own date, when the text gives one."
+    )
+    reported_on: dt.date | None = Field(
+        None, description="The date of the article that reports it (its source's date)."
     )
     evidence: list[str] = Field(description="The sentence(s) of the article, verbatim.")
     announced_by: list[ActorRef] = []
@@ -158,6 +186,9 @@ class MeetingPublic(Public):
     label: str
     kinds: list[str]
     date: dt.date | None = None
+    reported_on: dt.date | None = Field(
+        None, description="For a meeting the text gives no date: its article's date."
+    )
     locations: list[str]
     hosts: list[ActorRef]
     participants: list[ActorRef]
@@ -169,15 +200,18 @@ class MeetingsPublic(Page):
     data: list[MeetingPublic]
 
 
-class SourcePublic(Public):
-    """One ingested article, with how many facts were extracted from it."""
+class SourcePublic(SourceRef):
+    """One ingested article: what it is called and where it was found, when and by which
+    extractor it was ingested, and how many facts were extracted from it."""
 
-    id: str | None
-    iri: str
-    title: str | None = None
-    url: str | None = None
-    publisher: str | None = None
-    date: dt.date | None = None
+    locators: list[str] = Field(
+        default_factory=list, description="Every locator it was found under."
+    )
+    input_paths: list[str] = Field(
+        default_factory=list, description="The input files it was read from."
+    )
+    ingested_at: dt.datetime | None = None
+    extractor_version: str | None = None
     language: str | None = None
     leaders: int = 0
     pledges: int = 0
@@ -249,10 +283,32 @@ class ArticleIn(BaseModel):
     title: str | None = Field(None, max_length=2000)
     publisher: str | None = Field(None, max_length=2000)
     date: str | None = Field(None, max_length=100, description="YYYY-MM-DD")
+    path: str | None = Field(
+        None,
+        max_length=2000,
+        description="The input file it was read from, relative to where it was ingested: with "
+        "`line` (JSONL) or alone, the article's locator when it has no URL.",
+    )
+    line: int | None = Field(None, ge=1, description="Its line in a JSONL input file.")
+
+
+class ScopeIn(BaseModel):
+    """The folders and files an ingest read: sources read from them before that are gone
+    from them now are removed."""
+
+    roots: list[str] = Field(max_length=10_000, description="The folders and files named.")
+    files: dict[str, list[str]] = Field(
+        default_factory=dict, description="Every input file read, with its sources' ids."
+    )
+    kept: list[str] = Field(
+        default_factory=list, description="Input files to leave as they are (they failed)."
+    )
 
 
 class IngestIn(BaseModel):
     articles: list[ArticleIn] = Field(max_length=1000)
+    dry_run: bool = Field(False, description="Count what would change, and write nothing.")
+    scope: ScopeIn | None = Field(None, description="Remove what is gone from these files.")
 
 
 class IngestError(Public):
@@ -261,8 +317,16 @@ class IngestError(Public):
 
 
 class IngestPublic(Public):
-    counts: dict[str, int]
+    sources: list[str] = Field(
+        default_factory=list, description="The IRIs of the sources of the request, in order."
+    )
+    counts: dict[str, int] = Field(
+        description="Sources new, changed, unchanged and removed (and in all); leaders, "
+        "pledges, meetings and triples written; other-language passages left out."
+    )
     errors: list[IngestError]
+    notes: list[str] = Field(default_factory=list, description="Articles found twice.")
+    dry_run: bool = False
 
 
 class ErrorPublic(Public):

@@ -32,20 +32,20 @@ import psutil
 
 from bench.corpus import CorpusGenerator
 from bench.measure import free_port, median
+from kg.changes import IngestSummary
 from kg.config import Settings
 from kg.distributed import (
     DEFAULT_CHUNK,
-    DistributedSummary,
-    Outcome,
+    Failed,
     StoreSink,
     extract_chunk,
     ingest_distributed,
-    latest_per_source,
-    write_outcomes,
 )
+from kg.ingest import ingest
 from kg.nlp import load_pipeline
 from kg.pipeline import chunks, ingest_articles
-from kg.records import Article
+from kg.records import Article, Extraction
+from kg.sources import SourceError
 from kg.store import EmbeddedStore
 
 STARTUP_SECONDS = 120.0
@@ -191,7 +191,7 @@ class Result:
 
 
 def _timed(
-    name: str, articles: Sequence[Article], run: Callable[[], DistributedSummary | Any]
+    name: str, articles: Sequence[Article], run: Callable[[], IngestSummary | Any]
 ) -> Result:
     load = os.getloadavg()[0]
     meter = CpuMeter()
@@ -255,17 +255,16 @@ def run_ray(articles: Sequence[Article], settings: Settings, chunk: int) -> Any:
     import ray
 
     task = ray.remote(max_retries=3)(extract_chunk)
-    kept, replaced = latest_per_source(articles)
-    summary = DistributedSummary(replaced=replaced)
-    refs = [task.remote(c, settings.model, settings.batch_size) for c in chunks(kept, chunk)]
 
-    def finished() -> Iterator[list[Outcome]]:
-        waiting = list(refs)
+    def extract(todo: list[Article]) -> Iterator[Extraction | SourceError]:
+        waiting = [task.remote(c, settings.model, settings.batch_size) for c in chunks(todo, chunk)]
         while waiting:
             done, waiting = ray.wait(waiting, num_returns=1)
-            yield ray.get(done[0])
+            for outcome in ray.get(done[0]):
+                yield outcome.error() if isinstance(outcome, Failed) else outcome
 
-    return write_outcomes(finished(), StoreSink(EmbeddedStore(None)), summary)
+    target = StoreSink(EmbeddedStore(None))
+    return ingest(articles, target, extract, settings.model)
 
 
 def _ray_connect(address: str, model: str) -> None:

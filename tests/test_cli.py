@@ -37,14 +37,16 @@ from typer.core import TyperGroup, TyperOption
 from typer.testing import CliRunner, Result
 
 from kg.cli import app
+from kg.identity import source_id
 from kg.rdf import KG, KGR, RDFS, REFERENCE_GRAPH, SOURCE_PREFIX, SPARQL_PREFIXES, source_iri
-from kg.sources import read_file, source_id
+from kg.sources import read_file
 from kg.store import EmbeddedStore
 from tests.commands import KG_COMMAND, assert_one_line_error, kg_process, start_holder
 
 STATS_KEYS = {"sources", "states", "leaders", "pledges", "meetings", "quads"}
 SUMMARY = re.compile(
-    r"^ingested (\d+) sources: (\d+) leaders, (\d+) pledges, (\d+) meetings, (\d+) triples"
+    r"^ingested (\d+) sources: (\d+) new, (\d+) changed, (\d+) unchanged, (\d+) removed; "
+    r"wrote (\d+) leaders, (\d+) pledges, (\d+) meetings, (\d+) triples"
 )
 PLEDGES_BY_STATE = (
     SPARQL_PREFIXES
@@ -132,13 +134,15 @@ def test_ingest_twice_changes_no_count(tmp_path: Path, seeds_dir: Path) -> None:
     assert first.exit_code == 0, first.output
     match = SUMMARY.match(first.stdout.strip().splitlines()[-1])
     assert match is not None, first.stdout
-    assert int(match.group(1)) == 5
+    assert [int(n) for n in match.groups()[:5]] == [5, 5, 0, 0, 0]
     stats_first = json.loads(kg("stats", "--json", "--store", store).stdout)
     graphs_first = dataset(store)
 
     second = kg("ingest", "--quiet", seeds_dir, "--store", store)
     assert second.exit_code == 0, second.output
-    assert second.stdout == first.stdout
+    again = SUMMARY.match(second.stdout.strip())
+    assert again is not None, second.stdout
+    assert [int(n) for n in again.groups()] == [5, 0, 0, 5, 0, 0, 0, 0, 0]
     assert json.loads(kg("stats", "--json", "--store", store).stdout) == stats_first
     assert dataset(store) == graphs_first
     assert stats_first["sources"] == 5

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.identity import source_id
 from kg.pipeline import prepare
 from kg.sources import (
     SourceError,
@@ -16,7 +17,6 @@ from kg.sources import (
     parse_text,
     read_file,
     read_paths,
-    source_id,
 )
 
 LIMIT = 1_000_000

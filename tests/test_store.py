@@ -128,6 +128,33 @@ def test_replace_graph_is_all_or_nothing(store: EmbeddedStore, existing: bool) -
     assert set(store.graph_quads(G2)) == {quad("other", "0", G2)}
 
 
+G3 = NamedNode(SOURCE_PREFIX + "0000000000000003")
+
+
+def test_apply_replaces_and_drops_graphs_together(store: EmbeddedStore) -> None:
+    for graph in (G1, G2, G3):
+        store.replace_graph(graph, [quad("old", graph.value, graph)])
+    store.apply({G1: [quad("new", "1", G1)], G3: [quad("new", "3", G3)]}, [G2])
+    assert graph_sets(store) == {
+        G1.value: {quad("new", "1", G1)},
+        G3.value: {quad("new", "3", G3)},
+    }
+
+
+@pytest.mark.parametrize("writes", [1, 2], ids=["one-graph", "two-graphs"])
+def test_apply_is_all_or_nothing(store: EmbeddedStore, writes: int) -> None:
+    for graph in (G1, G2, G3):
+        store.replace_graph(graph, [quad("old", graph.value, graph)])
+    before = graph_sets(store)
+    new = BreaksAfter([quad(f"n{i}", str(i), G1) for i in range(10)], after=5)
+    changes: dict[NamedNode, Sequence[Quad]] = {G1: new}
+    if writes == 2:
+        changes[G3] = [quad("new", "3", G3)]
+    with pytest.raises(RuntimeError, match="producer crashed"):
+        store.apply(changes, [G2] if writes == 2 else [])
+    assert graph_sets(store) == before
+
+
 def test_replacing_with_nothing_keeps_an_empty_graph(store: EmbeddedStore) -> None:
     store.replace_graph(G1, [quad("a", "1", G1)])
     store.replace_graph(G1, [])

@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.deps import CacheDep, PoolsDep, SettingsDep, StoreDep, TokenDep, client_of
-from api.models import ErrorPublic, IngestError, IngestIn, IngestPublic
+from api.models import ErrorPublic, IngestError, IngestIn, IngestPublic, ScopeIn
+from kg.changes import IngestSummary, Scope
 from kg.pipeline import ingest_articles
 from kg.records import Article
 from kg.sources import SourceError, parse_date
@@ -35,9 +36,19 @@ def to_articles(body: IngestIn) -> tuple[list[Article], list[SourceError]]:
                 title=item.title or None,
                 publisher=item.publisher or None,
                 published=published,
+                path=item.path or None,
+                line=item.line,
             )
         )
     return articles, errors
+
+
+def to_scope(scope: ScopeIn | None) -> Scope | None:
+    """The scope of a request, if it sends one."""
+    if scope is None:
+        return None
+    files = {path: frozenset(ids) for path, ids in scope.files.items()}
+    return Scope(tuple(scope.roots), files, frozenset(scope.kept))
 
 
 @router.post(
@@ -55,24 +66,32 @@ async def ingest(
     pools: PoolsDep,
     cache: CacheDep,
 ) -> IngestPublic:
-    """Each article's facts replace its source's named graph in one atomic write; articles
-    that fail are listed with the reason and leave nothing behind."""
+    """Each article's facts replace its source's named graph (and any older version stored
+    under its URL or file) in one atomic write; unchanged sources are left alone; with a
+    ``scope``, sources gone from its files are removed. Answers the sources' IRIs and how many
+    are new, changed, unchanged and removed; articles that fail are listed with the reason
+    and leave nothing behind. With ``dry_run`` nothing is written."""
     articles, refused = to_articles(body)
-    try:
-        summary = await pools.write(
-            lambda: ingest_articles(articles, store, settings, workers=1),
-            client_of(request),
-            INGEST_SECONDS,
+    scope = to_scope(body.scope)
+    if scope is not None:
+        failed = {e.origin for e in refused}
+        scope = scope.keeping(a.path for a in body.articles if a.path and a.origin in failed)
+
+    def run() -> IngestSummary:
+        return ingest_articles(
+            articles, store, settings, workers=1, scope=scope, dry_run=body.dry_run
         )
+
+    try:
+        summary = await pools.write(run, client_of(request), INGEST_SECONDS)
     finally:
-        cache.invalidate()
-    counts = {
-        "sources": summary.sources,
-        "leaders": summary.leaders,
-        "pledges": summary.pledges,
-        "meetings": summary.meetings,
-        "triples": summary.triples,
-        "skipped_passages": summary.skipped_passages,
-    }
+        if not body.dry_run:
+            cache.invalidate()
     errors = [IngestError(origin=e.origin, reason=e.reason) for e in [*refused, *summary.errors]]
-    return IngestPublic(counts=counts, errors=errors)
+    return IngestPublic(
+        sources=summary.iris,
+        counts=summary.counts(),
+        errors=errors,
+        notes=summary.notes,
+        dry_run=body.dry_run,
+    )

@@ -9,6 +9,9 @@
  * URL parameters, so a view can be linked to:
  *   ?country=ES          open the country view on a state (alpha-2, alpha-3 or English name)
  *   ?view=country        open the country view
+ *   ?view=sources        list the ingested articles (title, locator, date)
+ *   ?source=<id>         one article: where it was found, its date, and every fact extracted
+ *                        from it with its evidence
  *   ?example=<name>      open an example query (file name without .rq) in its tab
  * Nothing in the URL runs a query or names an endpoint: a link to this page (from any site)
  * can only open a view or a shipped example, and a query runs when the user presses run. The
@@ -185,6 +188,23 @@
     return { ok: response.ok, status: response.status, body: body };
   }
 
+  /** Every item of a paged list (up to `pages` pages of `size`), and whether all pages came. */
+  async function fetchAll(path, size, pages) {
+    var items = [];
+    for (var page = 0; page < pages; page++) {
+      var url = new URL(path, pageBase);
+      url.searchParams.set("limit", String(size));
+      url.searchParams.set("offset", String(page * size));
+      var result = await fetchJson(url.href);
+      if (!result.ok) return { ok: false, status: result.status, items: items };
+      var found = asList(result.body);
+      items = items.concat(found);
+      var total = pick(result.body, ["total", "count"]);
+      if (found.length < size || typeof total !== "number" || items.length >= total) break;
+    }
+    return { ok: true, status: 200, items: items };
+  }
+
   function updateUrl(changes) {
     var next = new URLSearchParams(window.location.search);
     Object.keys(changes).forEach(function (key) {
@@ -203,11 +223,12 @@
     });
     document.getElementById("query-view").hidden = name !== "query";
     document.getElementById("country-view").hidden = name !== "country";
+    document.getElementById("sources-view").hidden = name !== "sources";
     if (name === "query") {
       // The editor measures itself, so it is built (or refreshed) only once visible.
       if (!yasgui) initEditor();
       else refreshEditor();
-    } else {
+    } else if (name === "country") {
       loadCountryOptions();
     }
   }
@@ -416,26 +437,15 @@
     if (countryOptionsLoaded) return;
     countryOptionsLoaded = true;
     var options = document.getElementById("country-options");
-    var seen = 0;
-    for (var page = 0; page < 10; page++) {
-      var url = new URL("countries", pageBase);
-      url.searchParams.set("limit", "100");
-      url.searchParams.set("offset", String(page * 100));
-      var result = await fetchJson(url.href);
-      if (!result.ok) return;
-      var items = asList(result.body);
-      items.forEach(function (item) {
-        var code = display(pick(item, ["code", "iso_code", "isoCode", "alpha2", "alpha_2"]));
-        var name = display(pick(item, ["name", "label"]));
-        if (!code && !name) return;
-        var pledges = pick(item, ["pledge_count", "pledges", "counts.pledges", "n_pledges"]);
-        var label = name + (typeof pledges === "number" ? " (" + pledges + " pledges)" : "");
-        options.appendChild(el("option", { value: code || name, label: label }));
-      });
-      seen += items.length;
-      var total = pick(result.body, ["total", "count"]);
-      if (items.length < 100 || typeof total !== "number" || seen >= total) return;
-    }
+    var listed = await fetchAll("countries", 100, 10);
+    listed.items.forEach(function (item) {
+      var code = display(pick(item, ["code", "iso_code", "isoCode", "alpha2", "alpha_2"]));
+      var name = display(pick(item, ["name", "label"]));
+      if (!code && !name) return;
+      var pledges = pick(item, ["pledge_count", "pledges", "counts.pledges", "n_pledges"]);
+      var label = name + (typeof pledges === "number" ? " (" + pledges + " pledges)" : "");
+      options.appendChild(el("option", { value: code || name, label: label }));
+    });
   }
 
   async function lookupCountry(query) {
@@ -523,32 +533,47 @@
     ];
   }
 
-  function sourceCell(source) {
-    var title = display(pick(source, ["title", "name", "label"]));
-    var url = pick(source, ["url", "href", "link"]);
-    var date = display(pick(source, ["date_published", "datePublished", "published", "date"]));
-    var publisher = display(pick(source, ["publisher"]));
-    var iri = pick(source, ["iri", "uri", "id"]);
-    iri = typeof iri === "string" && looksLikeIri(iri) ? iri : null;
-    // The article's own named graph holds everything extracted from it (Graph Store Protocol).
-    var graphUrl = iri ? graphLink(iri) : null;
-    var label = title || (iri ? "Article " + localName(iri) : "");
-    var parts = [];
-    if (safeHref(url)) parts.push(link(url, title || url));
-    else if (graphUrl) parts.push(link(graphUrl, label));
-    else if (label) parts.push(el("span", { text: label }));
-    var meta = [publisher, date].filter(Boolean).join(", ");
-    if (meta) parts.push(el("span", { className: "meta", text: meta }));
-    if (safeHref(url) && graphUrl) {
-      parts.push(el("span", { className: "meta" }, [link(graphUrl, "facts from this article")]));
+  /** The page of one article's facts, on this page (never a file download). */
+  function sourcePageLink(source) {
+    var id = pick(source, ["id"]);
+    if (typeof id !== "string" || !id) {
+      var iri = pick(source, ["iri"]);
+      id = typeof iri === "string" && iri.indexOf("/source/") >= 0 ? localName(iri) : null;
     }
-    return parts;
+    if (!id) return null;
+    var url = new URL(pageBase.href);
+    url.search = "";
+    url.searchParams.set("source", id);
+    return url.href;
   }
 
-  function graphLink(iri) {
-    var url = new URL("graph", pageBase);
-    url.searchParams.set("graph", iri);
-    return url.href;
+  /** How an article's date reads: given with it, read from its text, or none at all. */
+  function dateText(source) {
+    var date = display(pick(source, ["date"]));
+    var basis = pick(source, ["date_source"]);
+    if (!date) return "no date given";
+    return basis === "text" ? date + " (from its text)" : date;
+  }
+
+  function sourceLabel(source) {
+    return display(pick(source, ["label", "title"])) || "Untitled article";
+  }
+
+  function sourceCell(source) {
+    var page = sourcePageLink(source);
+    var label = sourceLabel(source);
+    var parts = [];
+    if (page) parts.push(el("a", { href: page, className: "source-link", text: label }));
+    else parts.push(el("span", { text: label }));
+    var locator = display(pick(source, ["locator"]));
+    if (locator) parts.push(el("span", { className: "meta locator", text: locator }));
+    var meta = [display(pick(source, ["publisher"])), dateText(source)].filter(Boolean).join(", ");
+    parts.push(el("span", { className: "meta", text: meta }));
+    var url = pick(source, ["url"]);
+    if (safeHref(url)) {
+      parts.push(el("span", { className: "meta" }, [link(url, "original article")]));
+    }
+    return parts;
   }
 
   function stanceBadge(value) {
@@ -647,8 +672,11 @@
       var at = display(pick(p, ["made_at", "madeAt", "meeting"]));
       var types = displayConcept(pick(p, ["types", "contribution_types", "contributionTypes", "type"]));
       var meta = [by ? "Said by " + by : "", at ? "at " + at : ""].filter(Boolean).join(", ");
+      var stated = display(pick(p, ["stated_date"]));
+      var reported = display(pick(p, ["reported_on"]));
+      var when = stated || (reported ? "reported " + reported : display(pick(p, ["date", "when"])));
       return el("tr", { className: "pledge" }, [
-        el("td", { className: "date", text: display(pick(p, ["date", "when"])) }),
+        el("td", { className: "date", text: when }),
         el("td", null, [stanceBadge(pick(p, ["stance", "stance_label"]))]),
         el("td", { text: types }),
         el("td", { text: display(pick(p, ["quantity"])) }),
@@ -676,8 +704,10 @@
       var host = display(pick(m, ["hosts", "host_state", "hostState", "host"]));
       var kinds = displayConcept(pick(m, ["kinds", "kind", "type"]));
       var label = display(pick(m, ["label", "name", "title"]));
+      var reportedOn = display(pick(m, ["reported_on"]));
+      var day = display(pick(m, ["date", "when"])) || (reportedOn ? "reported " + reportedOn : "");
       return el("tr", null, [
-        el("td", { className: "date", text: display(pick(m, ["date", "when"])) }),
+        el("td", { className: "date", text: day }),
         el("td", null, [label || kinds, label && kinds && label.toLowerCase().indexOf(kinds.toLowerCase()) < 0 ? el("span", { className: "meta", text: " (" + kinds.toLowerCase() + ")" }) : null]),
         el("td", { text: [place, host && host !== place ? "host: " + host : ""].filter(Boolean).join("; ") }),
         el("td", { text: participants }),
@@ -687,12 +717,119 @@
     return table("meetings", ["Date", "Meeting", "Where", "Participants", "Source"], rows);
   }
 
+  // ---------------------------------------------------------------- the sources views
+
+  async function listSources() {
+    var status = document.getElementById("sources-status");
+    var target = document.getElementById("sources-result");
+    setStatus(status, "Loading the articles…", "busy");
+    setPageStatus("running");
+    var listed = await fetchAll("sources", 1000, 10);
+    if (!listed.ok) {
+      setStatus(status, "The articles could not be loaded (HTTP " + listed.status + ").", "error");
+      setPageStatus("error");
+      return;
+    }
+    var items = listed.items;
+    target.replaceChildren();
+    if (!items.length) {
+      target.appendChild(el("p", { className: "empty", text: "No article has been ingested." }));
+    } else {
+      target.appendChild(sourceTable(items));
+    }
+    setStatus(status, items.length + (items.length === 1 ? " article" : " articles") + ", newest first.", "");
+    setPageStatus("results", items.length);
+  }
+
+  function sourceTable(items) {
+    var rows = items.map(function (source) {
+      var page = sourcePageLink(source);
+      var label = sourceLabel(source);
+      var counts = ["pledges", "meetings", "leaders"].map(function (key) {
+        var n = pick(source, [key]);
+        return (typeof n === "number" ? n : 0) + " " + key;
+      }).join(", ");
+      return el("tr", { className: "source" }, [
+        el("td", { className: "title" }, [page ? el("a", { href: page, text: label }) : label,
+          pick(source, ["title"]) ? null : el("span", { className: "meta", text: "no title given" })]),
+        el("td", { className: "locator", text: display(pick(source, ["locator"])) || "none" }),
+        el("td", { className: "date", text: dateText(source) }),
+        el("td", { text: display(pick(source, ["publisher"])) }),
+        el("td", { text: counts }),
+      ]);
+    });
+    return table("sources", ["Article", "Locator", "Date", "Publisher", "Facts"], rows);
+  }
+
+  async function showSource(id) {
+    var status = document.getElementById("sources-status");
+    var target = document.getElementById("sources-result");
+    setStatus(status, "Loading the article…", "busy");
+    setPageStatus("running");
+    var result = await fetchJson(new URL("sources/" + encodeURIComponent(id), pageBase).href);
+    target.replaceChildren();
+    if (!result.ok) {
+      var detail = result.body && typeof result.body.detail === "string" ? result.body.detail : "";
+      setStatus(status, detail || "No such article (HTTP " + result.status + ").", "error");
+      setPageStatus("error");
+      return;
+    }
+    var doc = result.body || {};
+    var source = pick(doc, ["source"]) || {};
+    var pledges = asList(pick(doc, ["pledges"]));
+    var meetings = asList(pick(doc, ["meetings"]));
+    var leaders = asList(pick(doc, ["leaders"]));
+    target.appendChild(el("h3", { className: "source-title", text: sourceLabel(source) }));
+    var fields = el("dl", { className: "source-fields" });
+    function field(name, value) {
+      if (isBlank(value)) return;
+      fields.appendChild(el("dt", { text: name }));
+      fields.appendChild(el("dd", null, [value]));
+    }
+    field("Title", display(pick(source, ["title"])) || "none given (named by its first words)");
+    field("Locator", display(pick(source, ["locator"])) || "none (given neither a URL nor a file)");
+    field("Read from", display(pick(source, ["input_paths"])));
+    var url = pick(source, ["url"]);
+    field("URL", safeHref(url) ? link(url, url) : display(url));
+    field("Publisher", display(pick(source, ["publisher"])));
+    var date = display(pick(source, ["date"]));
+    var basis = pick(source, ["date_source"]);
+    field("Date", !date ? "none given by the article"
+      : basis === "text" ? date + " (none was given; the latest full date its text states)"
+      : date + " (published)");
+    var ingested = display(pick(source, ["ingested_at"]));
+    var version = display(pick(source, ["extractor_version"]));
+    field("Ingested", [ingested, version ? "by pledgekg " + version : ""].filter(Boolean).join(" "));
+    field("Source IRI", display(pick(source, ["iri"])));
+    target.appendChild(fields);
+
+    target.appendChild(el("h4", { text: "Pledges (" + pledges.length + ")" }));
+    target.appendChild(pledges.length ? pledgeTable(pledges)
+      : el("p", { className: "empty", text: "No pledge was extracted from this article." }));
+    target.appendChild(el("h4", { text: "Meetings (" + meetings.length + ")" }));
+    target.appendChild(meetings.length ? meetingTable(meetings)
+      : el("p", { className: "empty", text: "No meeting was extracted from this article." }));
+    target.appendChild(el("h4", { text: "Leaders (" + leaders.length + ")" }));
+    var leaderList = el("ul", { className: "leaders" });
+    leaders.forEach(function (leader) {
+      var roles = display(pick(leader, ["roles"]));
+      var acts = display(pick(leader, ["represents"]));
+      leaderList.appendChild(el("li", null, [el("strong", { text: display(pick(leader, ["name"])) }),
+        roles ? " — " + roles : "", acts ? " (" + acts + ")" : ""]));
+    });
+    target.appendChild(leaderList);
+    setStatus(status, "", "");
+    setPageStatus("results", pledges.length);
+  }
+
   // ---------------------------------------------------------------- start
 
   document.querySelectorAll(".view-button").forEach(function (button) {
     button.addEventListener("click", function () {
-      showView(button.dataset.view);
-      updateUrl({ view: button.dataset.view === "country" ? "country" : null });
+      var view = button.dataset.view;
+      showView(view);
+      updateUrl({ view: view === "query" ? null : view, source: null, country: null, example: null });
+      if (view === "sources") listSources();
     });
   });
   document.getElementById("country-form").addEventListener("submit", function (event) {
@@ -701,7 +838,14 @@
   });
 
   var startCountry = params.get("country");
-  if (startCountry || params.get("view") === "country") {
+  var startSource = params.get("source");
+  if (startSource) {
+    showView("sources");
+    showSource(startSource);
+  } else if (params.get("view") === "sources") {
+    showView("sources");
+    listSources();
+  } else if (startCountry || params.get("view") === "country") {
     showView("country");
     if (startCountry) lookupCountry(startCountry);
     else setPageStatus("ready");

@@ -9,9 +9,11 @@ import contextlib
 import json
 import os
 import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
@@ -20,6 +22,9 @@ from kg.config import Settings
 from kg.records import Article, Extraction
 from kg.sources import SourceError
 from kg.store import FORMATS, GraphStore, StoreError, open_store
+
+if TYPE_CHECKING:
+    from kg.changes import IngestSummary, Scope
 
 app = typer.Typer(
     add_completion=False,
@@ -34,6 +39,11 @@ StoreOption = Annotated[
         "--store",
         help="Store directory or http(s) URL of a SPARQL server. Default: $KG_STORE or data/store.",
     ),
+]
+
+
+SourceArgument = Annotated[
+    str, typer.Argument(help="A source's IRI, id or URL, or the file or folder it was read from.")
 ]
 
 
@@ -129,54 +139,52 @@ def ingest(
             "the store (the fast path into a new store). Default: off.",
         ),
     ] = None,
+    dry_run: Annotated[
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Say what would be new, changed, unchanged and removed, and write nothing. "
+            "Default: off.",
+        ),
+    ] = False,
 ) -> None:
     """Extract leaders, pledges and meetings from articles (.txt, .md, .html, .jsonl) and
-    store each article's facts in its own named graph."""
-    from tqdm import tqdm
-
+    store each article's facts in its own named graph. Ends with how many sources are new,
+    changed, unchanged and removed (sources read from these folders and files before that
+    are gone from them)."""
+    from kg.changes import scope_of
     from kg.pipeline import ingest_articles, read_all
 
     settings = settings_for(store)
     left_out: list[Path] = []
     articles, errors = read_all(paths, settings, left_out)
     _note_left_out(left_out)
+    scope = scope_of(paths, articles, errors)
+    for error in errors:
+        typer.echo(f"kg: {error}", err=True)
     if server:
         from kg.remote_ingest import send_articles
 
         try:
-            line, server_errors = send_articles(server, articles, settings)
+            summary = send_articles(server, articles, settings, scope=scope, dry_run=dry_run)
         except StoreError as exc:
             fail(str(exc))
-        for error in [*errors, *server_errors]:
-            typer.echo(f"kg: {error}", err=True)
-        typer.echo(line)
-        raise typer.Exit(1 if errors or server_errors else 0)
+        _finish(summary, errors)
     if engine or address or nquads_dir:
-        _ingest_on_engine(articles, errors, settings, engine, address, workers, nquads_dir, quiet)
-    graph_store = connect(settings)
-    bar = tqdm(total=len(articles), unit="article", disable=quiet or not articles, file=sys.stderr)
-
-    first_origin: dict[str, str] = {}
-
-    def progress(result: Extraction | SourceError) -> None:
-        bar.update(1)
-        if isinstance(result, SourceError):
-            bar.write(f"kg: {result}", file=sys.stderr)
-            return
-        # The same URL or text under two names is one source: stored once, not an error.
-        origin = first_origin.setdefault(result.source_id, result.article.origin)
-        if origin != result.article.origin:
-            bar.write(
-                f"kg: {result.article.origin}: same article as {origin}; stored once as one source",
-                file=sys.stderr,
-            )
-
-    for error in errors:
-        typer.echo(f"kg: {error}", err=True)
+        options = EngineOptions(engine, address, workers, nquads_dir, quiet, dry_run)
+        _ingest_on_engine(articles, errors, settings, scope, options)
+    graph_store = _store_to_plan(settings) if dry_run else connect(settings)
+    bar = _Progress(articles, quiet)
     closed = False
     try:
         summary = ingest_articles(
-            articles, graph_store, settings, workers=workers or settings.workers, on_result=progress
+            articles,
+            graph_store,
+            settings,
+            workers=workers or settings.workers,
+            on_result=bar,
+            scope=scope,
+            dry_run=dry_run,
         )
         # Closing flushes to disk: a failure there is reported like any failed write.
         graph_store.close()
@@ -196,10 +204,51 @@ def ingest(
         if not closed:
             with contextlib.suppress(OSError):  # the first error is the one reported
                 graph_store.close()
-    summary.errors[:0] = errors
+    _finish(summary, errors)
+
+
+def _store_to_plan(settings: Settings) -> GraphStore:
+    """The store a dry run compares with: read-only, or an empty one when there is none yet."""
+    from kg.store import EmbeddedStore
+
+    if not settings.is_remote and not (Path(settings.store) / "CURRENT").is_file():
+        return EmbeddedStore(None)
+    return connect(settings, read_only=not settings.is_remote)
+
+
+class _Progress:
+    """A progress bar over the articles of an ingest; an article that fails gets its line."""
+
+    def __init__(self, articles: list[Article], quiet: bool) -> None:
+        from tqdm import tqdm
+
+        self.failed = 0
+        self.bar = tqdm(
+            total=len(articles),
+            unit="article",
+            disable=quiet or not articles,
+            file=sys.stderr,
+            postfix={"failed": 0},
+        )
+
+    def __call__(self, result: Extraction | SourceError | None) -> None:
+        self.bar.update(1)
+        if isinstance(result, SourceError):
+            self.failed += 1
+            self.bar.set_postfix(failed=self.failed)
+            self.bar.write(f"kg: {result}", file=sys.stderr)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def _finish(summary: IngestSummary, read_errors: list[SourceError]) -> NoReturn:
+    """The notes on articles found twice, the summary line, and the exit status."""
+    for note in summary.notes:
+        typer.echo(f"kg: {note}", err=True)
+    summary.errors[:0] = read_errors
     typer.echo(summary.line())
-    if summary.errors:
-        raise typer.Exit(1)
+    raise typer.Exit(1 if summary.errors else 0)
 
 
 def _note_left_out(left: list[Path]) -> None:
@@ -216,80 +265,82 @@ def _note_left_out(left: list[Path]) -> None:
         )
 
 
+@dataclass(frozen=True)
+class EngineOptions:
+    """How ``kg ingest`` was asked to run on an engine."""
+
+    engine: str | None
+    address: str | None
+    workers: int | None
+    nquads_dir: Path | None
+    quiet: bool
+    dry_run: bool
+
+
 def _ingest_on_engine(
     articles: list[Article],
     errors: list[SourceError],
     settings: Settings,
-    engine: str | None,
-    address: str | None,
-    workers: int | None,
-    nquads_dir: Path | None,
-    quiet: bool,
+    scope: Scope,
+    options: EngineOptions,
 ) -> NoReturn:
     """``kg ingest --engine/--address/--nquads-dir``: extraction on a dask cluster (or this
     machine), each source written as it comes back, to the store or to N-Quads files."""
-    from tqdm import tqdm
+    from kg.ingest import StoreTarget, Target
 
     try:
         from kg import distributed
     except ImportError:
         fail("--engine and --nquads-dir need dask: pip install 'pledgekg[distributed]'")
     try:
-        distributed.check_engine(engine or "dask")
+        distributed.check_engine(options.engine or "dask")
     except distributed.DistributedError as exc:
         fail(str(exc))
-    for error in errors:
-        typer.echo(f"kg: {error}", err=True)
-    bar = tqdm(
-        total=len(articles),
-        unit="article",
-        disable=quiet or not articles,
-        file=sys.stderr,
-        postfix={"failed": 0},
-    )
-    failed = 0
-
-    def progress(result: Extraction | SourceError | None) -> None:
-        nonlocal failed
-        bar.update(1)
-        if isinstance(result, SourceError):
-            failed += 1
-            bar.set_postfix(failed=failed)
-            bar.write(f"kg: {result}", file=sys.stderr)
-
+    bar = _Progress(articles, options.quiet)
     graph_store: GraphStore | None = None
+    dry_run = options.dry_run
     try:
-        sink: distributed.Sink
-        if nquads_dir:
-            sink = distributed.NQuadsSink(nquads_dir)
+        sink: Target
+        if options.nquads_dir:
+            sink = nquads = distributed.NQuadsSink(options.nquads_dir)
         else:
-            graph_store = connect(settings)
-            sink = distributed.StoreSink(graph_store)
-        if engine or address:
+            graph_store = _store_to_plan(settings) if dry_run else connect(settings)
+            sink = StoreTarget(graph_store) if dry_run else distributed.StoreSink(graph_store)
+        # N-Quads files are for a new store: nothing in it to remove.
+        swept = None if options.nquads_dir else scope
+        if options.engine or options.address:
             summary = distributed.ingest_distributed(
                 articles,
                 sink,
                 settings,
-                address=address,
-                workers=workers or os.cpu_count() or 1,
-                on_result=progress,
+                address=options.address,
+                workers=options.workers or os.cpu_count() or 1,
+                scope=swept,
+                dry_run=dry_run,
+                on_result=bar,
             )
         else:
             summary = distributed.ingest_local(
-                articles, sink, settings, workers=workers or settings.workers, on_result=progress
+                articles,
+                sink,
+                settings,
+                workers=options.workers or settings.workers,
+                scope=swept,
+                dry_run=dry_run,
+                on_result=bar,
             )
-        sink.close()
+        if options.nquads_dir:
+            nquads.close()
     except (StoreError, distributed.DistributedError) as exc:
         fail(str(exc))
     finally:
         bar.close()
         if graph_store is not None:
             graph_store.close()
-    summary.errors[:0] = errors
-    typer.echo(summary.line())
-    if nquads_dir:
-        typer.echo(f"load them with: oxigraph load --location STORE --file {nquads_dir}/*.nq")
-    raise typer.Exit(1 if summary.errors else 0)
+    if options.nquads_dir and not dry_run:
+        folder = options.nquads_dir
+        typer.echo(f"load them with: oxigraph load --location STORE --file {folder}/*.nq")
+    _finish(summary, errors)
 
 
 def _read_query(text: str) -> str:
@@ -414,26 +465,80 @@ def export(
 
 @app.command()
 def remove(
-    source: Annotated[str, typer.Argument(help="A source's IRI, URL or input file path.")],
+    source: SourceArgument,
     store: StoreOption = None,
 ) -> None:
-    """Remove a source's named graph (every article's, for a JSONL file), and nothing else."""
-    from kg.sourceref import resolve_sources
+    """Remove a source, whatever version of it is stored: by IRI, id or URL its graph; by
+    input file or folder every source read from there (a source another file also holds
+    stays, for that file)."""
+    from kg.sourceref import remove_sources
 
     settings = settings_for(store)
     graph_store = connect(settings)
+    with _naming(source, "remove", graph_store):
+        removed, kept = remove_sources(graph_store, source, settings)
+    if not removed and not kept:
+        fail(f"no stored source matches {source!r}")
+    for graph in removed:
+        typer.echo(f"removed {graph.value}")
+    for graph, paths in kept.items():
+        typer.echo(f"kept {graph.value}: also read from {', '.join(sorted(paths))}")
+
+
+@contextlib.contextmanager
+def _naming(source: str, action: str, graph_store: GraphStore) -> Iterator[None]:
+    """Work on the sources ``source`` names: one line for a bad name or a store that fails,
+    and the store closed in any case."""
     try:
-        graphs = [
-            g for g in resolve_sources(graph_store, source, settings) if graph_store.remove_graph(g)
-        ]
-        if not graphs:
-            fail(f"no stored source matches {source!r}")
-        for graph in graphs:
-            typer.echo(f"removed {graph.value}")
+        yield
+    except ValueError as exc:
+        fail(f"not a source's IRI: {source!r} ({exc})")
     except StoreError as exc:
-        fail(f"remove failed: {exc}")
+        fail(f"{action} failed: {exc}")
     finally:
         graph_store.close()
+
+
+@app.command()
+def show(
+    source: SourceArgument,
+    store: StoreOption = None,
+) -> None:
+    """Print what one stored article yielded: its title, locator and date, and its leaders,
+    pledges and meetings with their evidence."""
+    from kg.report import format_report, source_report
+    from kg.sourceref import find_sources
+
+    settings = settings_for(store)
+    graph_store = connect(settings, read_only=not settings.is_remote)
+    with _naming(source, "show", graph_store):
+        graphs = find_sources(graph_store, source, settings).graphs
+        reports = [r for g in graphs if (r := source_report(graph_store, g)) is not None]
+    if not reports:
+        fail(f"no stored source matches {source!r}")
+    typer.echo("\n\n".join(format_report(r) for r in reports))
+
+
+@app.command()
+def extract(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders of articles.")],
+) -> None:
+    """Print what articles yield (as `kg show` does) without storing anything."""
+    from pyoxigraph import NamedNode
+
+    from kg.pipeline import ingest_articles, read_all
+    from kg.report import format_report, source_report
+    from kg.store import EmbeddedStore
+
+    settings = settings_for(None)
+    articles, errors = read_all(paths, settings)
+    memory = EmbeddedStore(None)
+    summary = ingest_articles(articles, memory, settings)
+    for error in [*errors, *summary.errors]:
+        typer.echo(f"kg: {error}", err=True)
+    reports = [r for iri in summary.iris if (r := source_report(memory, NamedNode(iri)))]
+    typer.echo("\n\n".join(format_report(r, stored=False) for r in reports))
+    raise typer.Exit(1 if errors or summary.errors else 0)
 
 
 @app.command()

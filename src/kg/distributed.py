@@ -3,7 +3,8 @@
 Articles go to the workers in chunks; each worker process loads the spaCy pipeline once; results
 come back as chunks finish, and this process writes each source's graph in one atomic write, to
 the store or to N-Quads files for ``oxigraph load``. A dead worker's chunks are run again by the
-scheduler, and a source whose stored graph already holds exactly the new quads is not rewritten.
+scheduler. What is new, changed, unchanged (not sent to the cluster at all) or removed is
+decided as for any ingest (:func:`kg.ingest.ingest`).
 """
 
 from __future__ import annotations
@@ -11,22 +12,24 @@ from __future__ import annotations
 import os
 import uuid
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Protocol
+from typing import IO, Any
 
 from distributed import Client, Future, LocalCluster, as_completed
 from distributed.diagnostics.plugin import NannyPlugin, WorkerPlugin
-from pyoxigraph import NamedNode, Quad, QuerySolutions, RdfFormat, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
+from kg.changes import Change, IngestSummary, Scope, Stored
 from kg.config import Settings
+from kg.identity import Unit
+from kg.ingest import Progress, StoreTarget, Target, ingest
 from kg.nlp import load_pipeline
-from kg.pipeline import IngestSummary, chunks, ensure_reference, extract_articles
-from kg.rdf import extraction_quads, source_iri
+from kg.pipeline import chunks, ensure_reference, extract_articles
 from kg.records import Article, Extraction
-from kg.sources import SourceError, source_id
+from kg.sources import SourceError
 from kg.store import EmbeddedStore, GraphStore
 
 ENGINES = ("dask",)
@@ -38,10 +41,6 @@ DEFAULT_SOURCES_PER_FILE = 10_000
 ALONE_ATTEMPTS = 2
 _PLUGIN_NAME = "kg-pipeline"
 _ENVIRONMENT_PLUGIN = "kg-environment"
-
-# What a caller hears about each article: its extraction, its error, or None when a later
-# article of the same run has the same source id and replaces it.
-Progress = Callable[[Extraction | SourceError | None], None]
 
 
 class DistributedError(Exception):
@@ -108,21 +107,6 @@ class WorkerEnvironment(NannyPlugin):
         # are one long CPU-bound call, so it only costs time.
         worker = nanny.config.setdefault("distributed", {}).setdefault("worker", {})
         worker.setdefault("profile", {})["enabled"] = False
-
-
-def latest_per_source(articles: Sequence[Article]) -> tuple[list[Article], int]:
-    """The articles to extract: of several with one source id, only the last one read (a
-    single-process ingest writes them in turn, so the last one wins there too); and how many
-    were left out.
-
-    >>> a, b = Article("One.", "a", url="u"), Article("Two.", "b", url="u")
-    >>> latest_per_source([a, b, Article("Three.", "c")])
-    ([Article(text='Two.', origin='b', url='u', title=None, publisher=None, published=None), \
-Article(text='Three.', origin='c', url=None, title=None, publisher=None, published=None)], 1)
-    """
-    last = {source_id(article): index for index, article in enumerate(articles)}
-    kept = [a for index, a in enumerate(articles) if last[source_id(a)] == index]
-    return kept, len(articles) - len(kept)
 
 
 @contextmanager
@@ -251,49 +235,12 @@ def _killed_worker(exc: BaseException | None) -> bool:
     return type(exc).__name__ == "KilledWorker"
 
 
-class Sink(Protocol):
-    """Where extractions are written."""
-
-    def stored(self, graphs: Sequence[NamedNode]) -> dict[NamedNode, set[Quad]]:
-        """The quads already stored in each of these graphs (absent when there are none)."""
-        ...
-
-    def write(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
-        """Write one source's graph atomically."""
-        ...
-
-    def close(self) -> None:
-        """Finish writing."""
-        ...
-
-
-class StoreSink:
-    """Writes to an embedded or remote store, one atomic graph replacement per source."""
+class StoreSink(StoreTarget):
+    """Writes to an embedded or remote store, one atomic transaction per source."""
 
     def __init__(self, store: GraphStore) -> None:
-        self.store = store
+        super().__init__(store)
         ensure_reference(store)
-
-    def stored(self, graphs: Sequence[NamedNode]) -> dict[NamedNode, set[Quad]]:
-        if not graphs:
-            return {}
-        values = " ".join(str(g) for g in graphs)
-        result = self.store.query(
-            f"SELECT ?g ?s ?p ?o WHERE {{ VALUES ?g {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} }}"
-        )
-        assert isinstance(result, QuerySolutions)
-        found: dict[NamedNode, set[Quad]] = {}
-        for row in result:
-            graph, s, p, o = row["g"], row["s"], row["p"], row["o"]
-            if isinstance(graph, NamedNode) and s is not None and p is not None and o is not None:
-                found.setdefault(graph, set()).add(Quad(s, p, o, graph))
-        return found
-
-    def write(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
-        self.store.replace_graph(graph, quads)
-
-    def close(self) -> None:
-        """The caller owns the store and closes it."""
 
 
 class NQuadsSink:
@@ -324,10 +271,14 @@ class NQuadsSink:
         self._in_file = 0
         self.files: list[Path] = []
 
-    def stored(self, graphs: Sequence[NamedNode]) -> dict[NamedNode, set[Quad]]:
-        return {}
+    def snapshot(self, units: Sequence[Unit], scope: Scope | None) -> dict[NamedNode, Stored]:
+        return {}  # the files are for a new store: nothing is stored yet
 
-    def write(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
+    def sweep(self, scope: Scope) -> int:
+        return 0
+
+    def write(self, change: Change, quads: Sequence[Quad] | None) -> None:
+        assert quads is not None, "a new store has no graph to update in place"
         if self._file is None:
             self._part = self.directory / f"batch-{self._next:06d}.nq.part"
             self._next += 1
@@ -352,103 +303,60 @@ class NQuadsSink:
         self._finish_file()
 
 
-@dataclass
-class DistributedSummary(IngestSummary):
-    """An ingest's counts, with the sources left alone because their graph was unchanged."""
-
-    unchanged: int = 0
-    replaced: int = 0
-
-    def line(self) -> str:
-        extra = []
-        if self.unchanged:
-            extra.append(f"{self.unchanged} unchanged sources skipped")
-        if self.replaced:
-            extra.append(f"{self.replaced} articles replaced by a later one of the same source")
-        return super().line() + "".join(f"; {part}" for part in extra)
-
-
-def write_outcomes(
-    batches: Iterable[Sequence[Outcome]],
-    sink: Sink,
-    summary: DistributedSummary,
-    *,
-    skip_unchanged: bool = True,
-    on_result: Progress | None = None,
-) -> DistributedSummary:
-    """Write each batch's extractions through ``sink``, skipping sources stored unchanged."""
-    for batch in batches:
-        extractions = [o for o in batch if isinstance(o, Extraction)]
-        stored: dict[NamedNode, set[Quad]] = {}
-        if skip_unchanged:
-            stored = sink.stored([source_iri(e.source_id) for e in extractions])
-        for outcome in batch:
-            if isinstance(outcome, Failed):
-                error = outcome.error()
-                summary.errors.append(error)
-                if on_result:
-                    on_result(error)
-                continue
-            graph = source_iri(outcome.source_id)
-            quads = extraction_quads(outcome)
-            previous = stored.get(graph)
-            if previous is not None and previous == set(quads):
-                summary.unchanged += 1
-            else:
-                sink.write(graph, quads)
-                summary.add(outcome, quads)
-            if on_result:
-                on_result(outcome)
-    return summary
+def _on_cluster(
+    client: Client, articles: list[Article], settings: Settings, chunk_size: int
+) -> Iterator[Extraction | SourceError]:
+    """Each article's extraction or error, in the order the chunks finish."""
+    finished = run_chunks(client, chunks(articles, chunk_size), settings.model, settings.batch_size)
+    for _, outcomes in finished:
+        for outcome in outcomes:
+            yield outcome.error() if isinstance(outcome, Failed) else outcome
 
 
 def ingest_distributed(
     articles: Sequence[Article],
-    sink: Sink,
+    sink: Target,
     settings: Settings,
     *,
     address: str | None = None,
     workers: int = 2,
     chunk_size: int = DEFAULT_CHUNK,
-    skip_unchanged: bool = True,
+    scope: Scope | None = None,
+    dry_run: bool = False,
     on_result: Progress | None = None,
-) -> DistributedSummary:
+) -> IngestSummary:
     """Extract ``articles`` on the dask cluster at ``address`` (a local one of ``workers``
     processes when None) and write every source through ``sink`` as its chunk comes back."""
-    kept, replaced = latest_per_source(articles)
-    summary = DistributedSummary(replaced=replaced)
-    if on_result:
-        for _ in range(replaced):
-            on_result(None)
-    with connect(address, workers=workers) as client:
-        finished = run_chunks(client, chunks(kept, chunk_size), settings.model, settings.batch_size)
-        batches = (outcomes for _, outcomes in finished)
-        write_outcomes(batches, sink, summary, skip_unchanged=skip_unchanged, on_result=on_result)
-    return summary
+
+    def extract(todo: list[Article]) -> Iterator[Extraction | SourceError]:
+        if not todo:
+            return
+        with connect(address, workers=workers) as client:
+            yield from _on_cluster(client, todo, settings, chunk_size)
+
+    return ingest(
+        articles, sink, extract, settings.model, scope=scope, dry_run=dry_run, on_result=on_result
+    )
 
 
 def ingest_local(
     articles: Sequence[Article],
-    sink: Sink,
+    sink: Target,
     settings: Settings,
     *,
     workers: int = 1,
-    skip_unchanged: bool = True,
+    scope: Scope | None = None,
+    dry_run: bool = False,
     on_result: Progress | None = None,
-) -> DistributedSummary:
+) -> IngestSummary:
     """The same writing path without a cluster (e.g. N-Quads files from one machine)."""
     from kg.pipeline import extract_parallel
 
-    kept, replaced = latest_per_source(articles)
-    summary = DistributedSummary(replaced=replaced)
-    if on_result:
-        for _ in range(replaced):
-            on_result(None)
-    results = extract_parallel(kept, settings.model, settings.batch_size, workers)
-    outcomes = (Failed.of(r) if isinstance(r, SourceError) else r for r in results)
-    batches = chunks(outcomes, settings.batch_size)
-    return write_outcomes(
-        batches, sink, summary, skip_unchanged=skip_unchanged, on_result=on_result
+    def extract(todo: list[Article]) -> Iterator[Extraction | SourceError]:
+        return extract_parallel(todo, settings.model, settings.batch_size, workers)
+
+    return ingest(
+        articles, sink, extract, settings.model, scope=scope, dry_run=dry_run, on_result=on_result
     )
 
 

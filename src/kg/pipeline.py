@@ -9,49 +9,42 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
 from pyoxigraph import Quad, RdfFormat, parse
 
+from kg.changes import IngestSummary, Scope
 from kg.clean import clean_text, infer_reference_date, without_markup
 from kg.config import Settings
 from kg.extract import extract_document
 from kg.gazetteer import fold, load_gazetteer
+from kg.identity import source_id
+from kg.ingest import Progress, StoreTarget, ingest
 from kg.nlp import load_pipeline
 from kg.rdf import (
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
-    count_kinds,
     extraction_quads,
     reference_quads,
     source_iri,
 )
 from kg.records import Article, Extraction, Prepared
-from kg.sources import SourceError, read_paths, source_id
+from kg.sources import SourceError, length_error, read_paths
 from kg.store import GraphStore
 from kg.validate import ontology_dir
 
 T = TypeVar("T")
 
-# Longest article text (in characters, before cleaning) that is extracted. News articles stay
-# far below it; longer texts are dumps or concatenations, and annotation and extraction time
-# grow faster than their length, so they are refused rather than left to run for hours.
-MAX_ARTICLE_CHARS = 100_000
-
 
 def prepare(article: Article, today: date | None = None) -> Prepared:
     """Clean one article; a SourceError when nothing English is left to extract from, or when
-    the text is longer than :data:`MAX_ARTICLE_CHARS`."""
-    if len(article.text) > MAX_ARTICLE_CHARS:
-        raise SourceError(
-            article.origin,
-            f"article text is {len(article.text)} characters, over the limit of "
-            f"{MAX_ARTICLE_CHARS} for one article; split it into separate articles",
-        )
+    the text is longer than :data:`kg.sources.MAX_ARTICLE_CHARS`."""
+    too_long = length_error(article)
+    if too_long is not None:
+        raise too_long
     cleaned = clean_text(article.text)
     if not cleaned.has_body:
         if cleaned.passages_skipped:
@@ -153,37 +146,6 @@ def extract_parallel(
             yield from results
 
 
-@dataclass
-class IngestSummary:
-    """Counts for the closing line of an ingest."""
-
-    sources: int = 0
-    leaders: int = 0
-    pledges: int = 0
-    meetings: int = 0
-    triples: int = 0
-    skipped_passages: int = 0
-    errors: list[SourceError] = field(default_factory=list)
-
-    def line(self) -> str:
-        failed = f", {len(self.errors)} failed" if self.errors else ""
-        return (
-            f"ingested {self.sources} sources: {self.leaders} leaders, {self.pledges} pledges, "
-            f"{self.meetings} meetings, {self.triples} triples; "
-            f"{self.skipped_passages} other-language passages left out{failed}"
-        )
-
-    def add(self, extraction: Extraction, quads: Sequence[Quad]) -> None:
-        """Count one stored source and what its graph holds."""
-        counts = count_kinds(quads)
-        self.sources += 1
-        self.leaders += counts["leaders"]
-        self.pledges += counts["pledges"]
-        self.meetings += counts["meetings"]
-        self.triples += len(quads)
-        self.skipped_passages += extraction.passages_skipped
-
-
 def ensure_reference(store: GraphStore) -> None:
     """Load the reference graph (states, organizations) and the ontology graph if missing."""
     if not store.has_graph(REFERENCE_GRAPH):
@@ -221,20 +183,20 @@ def ingest_articles(
     settings: Settings,
     *,
     workers: int = 1,
-    on_result: Callable[[Extraction | SourceError], None] | None = None,
+    on_result: Progress | None = None,
+    scope: Scope | None = None,
+    dry_run: bool = False,
 ) -> IngestSummary:
-    """Extract and store articles; each source is written whole or not at all."""
-    ensure_reference(store)
-    summary = IngestSummary()
-    seen: set[str] = set()
-    for result in extract_parallel(articles, settings.model, settings.batch_size, workers):
-        if isinstance(result, SourceError):
-            summary.errors.append(result)
-        else:
-            quads = store_extraction(store, result)
-            if result.source_id not in seen:
-                seen.add(result.source_id)
-                summary.add(result, quads)
-        if on_result:
-            on_result(result)
-    return summary
+    """Extract and store articles (:func:`kg.ingest.ingest`): each source is written whole
+    or not at all, unchanged ones are left alone, and with a ``scope`` what is gone from its
+    folders is removed; with ``dry_run`` nothing is written."""
+    if not dry_run:
+        ensure_reference(store)
+
+    def extract(todo: list[Article]) -> Iterator[Extraction | SourceError]:
+        return extract_parallel(todo, settings.model, settings.batch_size, workers)
+
+    target = StoreTarget(store)
+    return ingest(
+        articles, target, extract, settings.model, scope=scope, dry_run=dry_run, on_result=on_result
+    )

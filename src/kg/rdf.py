@@ -12,11 +12,13 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 
 from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.gazetteer import Gazetteer, slugify
+from kg.identity import content_hash
+from kg.provenance import Extractor, headline, opening
 from kg.records import (
     PHONE,
     VIRTUAL,
@@ -74,7 +76,13 @@ SOURCE_PREFIX = KGR + "source/"
 
 A = NamedNode(RDF + "type")
 XSD_DATE = NamedNode(XSD + "date")
+XSD_DATETIME = NamedNode(XSD + "dateTime")
 XSD_INTEGER = NamedNode(XSD + "integer")
+LOCATOR = NamedNode(KG + "locator")
+INPUT_PATH = NamedNode(KG + "inputPath")
+CONTENT_HASH = NamedNode(KG + "contentHash")
+GENERATED_AT = NamedNode(PROV + "generatedAtTime")
+GENERATED_BY = NamedNode(PROV + "wasGeneratedBy")
 
 
 def kg(local: str) -> NamedNode:
@@ -100,6 +108,16 @@ def leader_iri(name: str) -> NamedNode:
 
 def source_iri(source_id: str) -> NamedNode:
     return NamedNode(f"{SOURCE_PREFIX}{source_id}")
+
+
+def extraction_iri(extractor: Extractor) -> NamedNode:
+    """The PROV activity of extracting with one extractor version and spaCy pipeline.
+
+    >>> extraction_iri(Extractor("0.1.0+ab12", "en_core_web_sm", "3.8.0")).value
+    'https://w3id.org/pledgekg/id/extraction/0-1-0-ab12-en-core-web-sm-3-8-0'
+    """
+    slug = slugify(f"{extractor.version} {extractor.model} {extractor.model_version}")
+    return NamedNode(f"{KGR}extraction/{slug}")
 
 
 def meeting_iri(meeting: MeetingRecord, source_id: str) -> NamedNode:
@@ -150,6 +168,11 @@ def date_literal(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD_DATE)
 
 
+def time_literal(value: datetime) -> Literal:
+    """An ``xsd:dateTime`` to the second, in UTC when the time carries a zone."""
+    return Literal(value.replace(microsecond=0).isoformat(), datatype=XSD_DATETIME)
+
+
 class _Graph:
     """Collects the quads of one named graph without repeats, in insertion order."""
 
@@ -175,9 +198,13 @@ def _leader_quads(g: _Graph, leader: LeaderRecord, src: NamedNode) -> None:
 
 
 def _pledge_quads(
-    g: _Graph, pledge: PledgeRecord, src: NamedNode, source_id: str, meetings: dict[str, NamedNode]
+    g: _Graph,
+    pledge: PledgeRecord,
+    src: NamedNode,
+    extraction: Extraction,
+    meetings: dict[str, NamedNode],
 ) -> None:
-    node = pledge_iri(pledge, source_id)
+    node = pledge_iri(pledge, extraction.source_id)
     g.add(node, A, kg("Pledge"))
     g.add(node, kg("pledgedBy"), actor_iri(pledge.actor))
     g.add(node, kg("stance"), kg(pledge.stance.value))
@@ -193,11 +220,15 @@ def _pledge_quads(
         g.add(node, kg("condition"), string(pledge.condition))
     if pledge.date:
         g.add(node, kg("date"), date_literal(pledge.date))
+    if extraction.reference_date:
+        g.add(node, kg("reportedOn"), date_literal(extraction.reference_date))
     if pledge.meeting_key and pledge.meeting_key in meetings:
         g.add(node, kg("madeAt"), meetings[pledge.meeting_key])
 
 
-def _meeting_quads(g: _Graph, meeting: MeetingRecord, node: NamedNode, src: NamedNode) -> None:
+def _meeting_quads(
+    g: _Graph, meeting: MeetingRecord, node: NamedNode, src: NamedNode, reported: date | None
+) -> None:
     g.add(node, A, kg("Meeting"))
     g.add(node, NamedNode(PROV + "wasDerivedFrom"), src)
     g.add(node, kg("meetingKind"), string(meeting.kind))
@@ -217,6 +248,9 @@ def _meeting_quads(g: _Graph, meeting: MeetingRecord, node: NamedNode, src: Name
         g.add(node, kg("venue"), string(meeting.venue))
     if meeting.date:
         g.add(node, kg("date"), date_literal(meeting.date))
+    elif reported:
+        # An undated meeting is minted per source, so its one report date is its own.
+        g.add(node, kg("reportedOn"), date_literal(reported))
     if meeting.host:
         g.add(node, kg("hostState"), state_iri(meeting.host))
     for actor in meeting.participants:
@@ -234,14 +268,20 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
     article = extraction.article
     g.add(src, A, kg("Source"))
     g.add(src, A, NamedNode(SCHEMA + "NewsArticle"))
-    if article.title:
-        g.add(src, NamedNode(DCTERMS + "title"), string(article.title))
+    g.add(src, CONTENT_HASH, string(content_hash(article)))
+    title = article.title or headline(extraction.clean_text)
+    if title:
+        g.add(src, NamedNode(DCTERMS + "title"), string(title))
+    else:
+        g.add(src, kg("opening"), string(opening(extraction.clean_text)))
     if article.url:
         g.add(src, NamedNode(SCHEMA + "url"), string(article.url))
     if article.publisher:
         g.add(src, NamedNode(SCHEMA + "publisher"), string(article.publisher))
     if article.published:
         g.add(src, NamedNode(SCHEMA + "datePublished"), date_literal(article.published))
+    elif extraction.reference_date:
+        g.add(src, kg("referenceDate"), date_literal(extraction.reference_date))
     g.add(src, kg("language"), string(extraction.language))
     g.add(
         src, kg("passagesSkipped"), Literal(str(extraction.passages_skipped), datatype=XSD_INTEGER)
@@ -252,9 +292,33 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
         _leader_quads(g, leader, src)
     meetings = {m.key: meeting_iri(m, extraction.source_id) for m in extraction.meetings}
     for meeting in extraction.meetings:
-        _meeting_quads(g, meeting, meetings[meeting.key], src)
+        _meeting_quads(g, meeting, meetings[meeting.key], src, extraction.reference_date)
     for pledge in extraction.pledges:
-        _pledge_quads(g, pledge, src, extraction.source_id, meetings)
+        _pledge_quads(g, pledge, src, extraction, meetings)
+    return list(g.quads)
+
+
+def ingest_quads(
+    src: NamedNode,
+    locators: Iterable[str],
+    paths: Iterable[str],
+    ingested_at: datetime,
+    extractor: Extractor,
+) -> list[Quad]:
+    """What an ingest records of a source in its graph: where the article was found (its
+    locators and input files), when it was stored, and by which extraction (PROV)."""
+    g = _Graph(src)
+    for value in sorted(set(locators)):
+        g.add(src, LOCATOR, string(value))
+    for value in sorted(set(paths)):
+        g.add(src, INPUT_PATH, string(value))
+    g.add(src, GENERATED_AT, time_literal(ingested_at))
+    activity = extraction_iri(extractor)
+    g.add(src, GENERATED_BY, activity)
+    g.add(activity, A, NamedNode(PROV + "Activity"))
+    g.add(activity, NamedNode(RDFS + "label"), string(extractor.label))
+    g.add(activity, kg("extractorVersion"), string(extractor.version))
+    g.add(activity, kg("model"), string(f"{extractor.model} {extractor.model_version}"))
     return list(g.quads)
 
 

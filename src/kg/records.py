@@ -36,7 +36,10 @@ class ContributionType(StrEnum):
 
 @dataclass(frozen=True)
 class Article:
-    """One input article as read from disk, before cleaning."""
+    """One input article as read from disk, before cleaning.
+
+    ``origin`` names it in messages; ``path`` is the input file it was read from, relative to
+    where it was ingested, and ``line`` its line in a JSONL file (see :mod:`kg.identity`)."""
 
     text: str
     origin: str
@@ -44,6 +47,8 @@ class Article:
     title: str | None = None
     publisher: str | None = None
     published: date | None = None
+    path: str | None = None
+    line: int | None = None
 
 
 @dataclass(frozen=True)

@@ -10,24 +10,26 @@ datetime.date(2025, 4, 11)
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from kg.identity import path_locator
 from kg.records import Article
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+# Longest article text (in characters, before cleaning) that is extracted. News articles stay
+# far below it; longer texts are dumps or concatenations, and annotation and extraction time
+# grow faster than their length, so they are refused rather than left to run for hours.
+MAX_ARTICLE_CHARS = 100_000
 HEADER_KEYS = ("url", "title", "publisher", "date")
 _HEADER_LINE = re.compile(r"^(?P<key>[A-Za-z_]+):[ \t]*(?P<value>.*)$")
 # Some scraped files open with a bare "date YYYY-MM-DD <status>" line instead of a header.
 _BARE_DATE_LINE = re.compile(r"^\s*date\s+(?P<date>\d{4}-\d{2}-\d{2})\b[^\n]*\n")
-_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -47,24 +49,19 @@ class SourceError(Exception):
         return f"{where}: {self.reason}"
 
 
-def normalise_text(text: str) -> str:
-    """NFC-normalised text with runs of white space folded to one space.
+def length_error(article: Article) -> SourceError | None:
+    """The refusal of an article longer than :data:`MAX_ARTICLE_CHARS`, or None.
 
-    >>> normalise_text("  Pedro\\u0301  S\\n")
-    'Pedró S'
-    """
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
-
-
-def source_id(article: Article) -> str:
-    """The stable 16-hex id of a source: from its URL when given, else from its normalised text.
-
-    >>> source_id(Article(text="Hello  world", origin="x")) == source_id(
-    ...     Article(text="Hello world", origin="y"))
+    >>> length_error(Article("x" * 100_001, "big.txt")).reason.startswith("article text is")
     True
     """
-    basis = article.url if article.url else normalise_text(article.text)
-    return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
+    if len(article.text) <= MAX_ARTICLE_CHARS:
+        return None
+    return SourceError(
+        article.origin,
+        f"article text is {len(article.text)} characters, over the limit of "
+        f"{MAX_ARTICLE_CHARS} for one article; split it into separate articles",
+    )
 
 
 def parse_date(value: str, origin: str, line: int | None = None) -> date:
@@ -356,6 +353,7 @@ def parse_jsonl(raw: str, origin: str) -> tuple[list[Article], list[SourceError]
                 title=fields["title"],
                 publisher=fields["publisher"],
                 published=published,
+                line=number,
             )
         )
     return articles, errors
@@ -382,7 +380,14 @@ def decode(data: bytes, origin: str) -> str:
 
 
 def read_file(path: Path, max_bytes: int) -> tuple[list[Article], list[SourceError]]:
-    """The articles in one file and the errors met reading it."""
+    """The articles in one file (each knowing the file as its locator,
+    :func:`kg.identity.path_locator`) and the errors met reading it."""
+    articles, errors = _read_file(path, max_bytes)
+    where = path_locator(path)
+    return [replace(a, path=where) for a in articles], errors
+
+
+def _read_file(path: Path, max_bytes: int) -> tuple[list[Article], list[SourceError]]:
     origin = str(path)
     suffix = path.suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:

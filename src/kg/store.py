@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 import os
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -81,6 +81,13 @@ class GraphStore(ABC):
     @abstractmethod
     def remove_graph(self, graph: NamedNode) -> bool:
         """Drop a named graph; False when there was none."""
+
+    def apply(
+        self, writes: Mapping[NamedNode, Sequence[Quad]], drops: Sequence[NamedNode] = ()
+    ) -> None:
+        """Make each graph of ``writes`` hold exactly its quads and drop each graph of
+        ``drops``, all in one atomic write (one SPARQL update)."""
+        self.update(update_text(writes, drops))
 
     @abstractmethod
     def has_graph(self, graph: NamedNode) -> bool:
@@ -174,6 +181,26 @@ def busy_error(path: Path) -> StoreBusyError:
     )
 
 
+def update_text(writes: Mapping[NamedNode, Sequence[Quad]], drops: Sequence[NamedNode]) -> str:
+    """One SPARQL update that drops ``drops`` and sets each graph of ``writes`` to its quads.
+
+    >>> g = NamedNode("http://example.org/g")
+    >>> print(update_text({g: [Quad(g, g, g, g)]}, [NamedNode("http://example.org/old")]))
+    DROP SILENT GRAPH <http://example.org/old> ;
+    DROP SILENT GRAPH <http://example.org/g> ;
+    INSERT DATA { GRAPH <http://example.org/g> {
+    <http://example.org/g> <http://example.org/g> <http://example.org/g>
+    } }
+    """
+    operations = [f"DROP SILENT GRAPH {graph}" for graph in drops]
+    for graph, quads in writes.items():
+        operations.append(f"DROP SILENT GRAPH {graph}")
+        if quads:
+            body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
+            operations.append(f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}")
+    return " ;\n".join(operations)
+
+
 def _open_error(path: Path | None, exc: OSError) -> StoreError:
     message = str(exc)
     lowered = message.lower()
@@ -243,6 +270,15 @@ class EmbeddedStore(GraphStore):
         """Write a checkpoint of the store to ``target`` (which must not exist): hard links to
         the store's immutable files when on the same file system, so it is cheap."""
         self._store.backup(str(target))
+
+    def apply(
+        self, writes: Mapping[NamedNode, Sequence[Quad]], drops: Sequence[NamedNode] = ()
+    ) -> None:
+        if len(writes) == 1 and not drops:
+            [(graph, quads)] = writes.items()
+            self.replace_graph(graph, quads)  # its faster paths, just as atomic
+            return
+        self._store.update(update_text(writes, drops))
 
     def replace_graph(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
         if not self._store.contains_named_graph(graph):
@@ -379,6 +415,15 @@ class RemoteStore(GraphStore):
                 f"the store at {self.location} answered {response.status_code}: {detail}"
             )
         return response
+
+    def apply(
+        self, writes: Mapping[NamedNode, Sequence[Quad]], drops: Sequence[NamedNode] = ()
+    ) -> None:
+        if len(writes) == 1 and not drops:
+            [(graph, quads)] = writes.items()
+            self.replace_graph(graph, quads)  # one PUT, as atomic as an update
+            return
+        super().apply(writes, drops)
 
     def replace_graph(self, graph: NamedNode, quads: Sequence[Quad]) -> None:
         self.check_writable()

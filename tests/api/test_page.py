@@ -7,6 +7,7 @@ the page's scripts really run against a live server: the vendored editor posts t
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -102,13 +103,74 @@ def test_browser_shows_a_countrys_pledges(
         "[...document.querySelectorAll('table.pledges td.source a')].map(a => a.href)"
     )
     assert links and all(link.startswith(("http://", "https://")) for link in links)
-    # Without an article URL, a source links to its named graph on this server.
-    local = [link for link in links if link.startswith(f"{live_server_url}/")]
-    for link in local[:3]:
-        assert httpx.get(link, timeout=30).status_code == 200, link
+    # Every source links to the page of its facts on this server, never to a download.
+    pages = tab.evaluate(
+        "[...document.querySelectorAll('table.pledges td.source a.source-link')].map(a => a.href)"
+    )
+    assert pages and all(link.startswith(f"{live_server_url}/?source=") for link in pages)
+    for link in sorted(set(pages))[:3]:
+        answer = httpx.get(link, timeout=30)
+        assert answer.status_code == 200, link
+        assert answer.headers["content-type"].startswith("text/html")
+        assert "content-disposition" not in answer.headers
     assert "Sánchez" in tab.evaluate("document.getElementById('country-result').innerText")
     tab.screenshot(tmp_path / "country.png")
     assert not tab.exceptions()
+    assert_stayed_home(tab, live_server_url)
+
+    # Following the link opens the article's own page, with every fact and its evidence.
+    tab.evaluate("window.__leaving = true")
+    tab.evaluate("document.querySelector('table.pledges td.source a.source-link').click()")
+    tab.wait_for("!window.__leaving && document.readyState === 'complete'")
+    tab.wait_for("document.body.dataset.status === 'results'", timeout=60)
+    assert tab.evaluate("location.search").startswith("?source=")
+    _assert_readable_source_page(tab)
+    tab.screenshot(tmp_path / "source.png")
+    assert not tab.exceptions() and not tab.policy_violations()
+
+
+def _assert_readable_source_page(tab: DevTools) -> None:
+    """The article's page: its name, locator and date, its pledges with their evidence."""
+    fields = tab.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('.source-fields dt')]"
+        ".map(dt => [dt.textContent, dt.nextElementSibling.textContent]))"
+    )
+    assert fields["Locator"].startswith("seeds/"), fields
+    assert fields["Title"] and fields["Date"], fields
+    assert tab.evaluate("document.querySelector('.source-title').textContent").strip()
+    assert tab.evaluate("document.querySelectorAll('table.pledges tbody tr').length") > 0
+    assert tab.evaluate("document.querySelectorAll('table.pledges blockquote').length") > 0
+
+
+@pytest.mark.slow
+def test_browser_lists_every_source_with_title_locator_and_date(
+    tab: DevTools, live_server_url: str, tmp_path: Path
+) -> None:
+    """The sources view names each article, says where it was found and when it is from (or
+    that it gives no date), and links to its page."""
+    tab.goto(f"{live_server_url}/?view=sources")
+    tab.wait_for("document.body.dataset.status === 'results'", timeout=60)
+    rows = tab.evaluate(
+        "[...document.querySelectorAll('table.sources tbody tr')]"
+        ".map(r => [...r.cells].map(c => c.innerText.trim()))"
+    )
+    assert len(rows) == len(httpx.get(f"{live_server_url}/sources", timeout=30).json()["data"])
+    for title, locator, date, _publisher, facts in rows:
+        assert title and locator.startswith("seeds/") and "pledges" in facts, rows
+        assert re.match(r"\d{4}-\d{2}-\d{2}", date) or date == "no date given", rows
+    assert any(row[2] == "no date given" for row in rows)
+    assert any("(from its text)" in row[2] for row in rows)
+    links = tab.evaluate(
+        "[...document.querySelectorAll('table.sources td.title a')].map(a => a.href)"
+    )
+    assert len(links) == len(rows)
+    assert all(link.startswith(f"{live_server_url}/?source=") for link in links)
+    busiest = max(range(len(rows)), key=lambda i: int(rows[i][4].split()[0]))
+    tab.goto(links[busiest])
+    tab.wait_for("document.body.dataset.status === 'results'", timeout=60)
+    _assert_readable_source_page(tab)
+    tab.screenshot(tmp_path / "sources.png")
+    assert not tab.exceptions() and not tab.policy_violations()
     assert_stayed_home(tab, live_server_url)
 
 

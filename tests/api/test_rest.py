@@ -4,6 +4,7 @@ parameters that try to inject SPARQL."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -78,6 +79,7 @@ def test_pledges_filters(client: httpx.Client) -> None:
 def _when(pledge: dict[str, Any]) -> dt.date | None:
     if pledge["date"]:
         return dt.date.fromisoformat(pledge["date"])
+    assert not pledge["stated_date"] and not pledge["reported_on"]
     dates = [dt.date.fromisoformat(s["date"]) for s in pledge["sources"] if s["date"]]
     return max(dates) if dates else None
 
@@ -122,6 +124,41 @@ def test_sources(client: httpx.Client) -> None:
     assert len(detail["meetings"]) == source["meetings"]
     assert detail["mentions"]
     assert client.get("/sources/0000000000000000").status_code == 404
+
+
+def test_every_source_has_a_title_a_locator_and_a_date_or_says_it_has_none(
+    client: httpx.Client, seeds_dir: Path
+) -> None:
+    sources = client.get("/sources").json()["data"]
+    names = {p.name for p in seeds_dir.glob("*.txt")}
+    assert len(sources) == len(names)
+    for source in sources:
+        assert source["label"], source
+        assert source["locator"].rsplit("/", 1)[-1] in names, source
+        assert (source["date"] is None) == (source["date_source"] is None), source
+        assert source["ingested_at"] and source["extractor_version"], source
+    titled = [s for s in sources if s["title"]]
+    assert titled and all(s["label"] == s["title"] for s in titled)
+    untitled = [s for s in sources if not s["title"]]
+    assert untitled and all(s["label"].startswith("\u201c") for s in untitled)
+    # 004 gives a date line, others only state dates in their text, one states none.
+    assert {s["date_source"] for s in sources} == {"published", "text", None}
+
+
+def test_a_pledge_is_dated_by_its_article_when_it_has_no_date_of_its_own(
+    client: httpx.Client,
+) -> None:
+    everything = pages(client, "/pledges", 50)
+    dates = {s["id"]: s["date"] for s in client.get("/sources").json()["data"]}
+    undated_own = [p for p in everything if not p["stated_date"]]
+    assert undated_own, "some seed pledge has no date of its own"
+    for pledge in everything:
+        [source] = pledge["sources"]
+        assert pledge["reported_on"] == dates[source["id"]]
+        assert pledge["date"] == (pledge["stated_date"] or pledge["reported_on"])
+        if source["date"]:
+            assert pledge["date"] is not None
+    assert any(p["date"] and not p["stated_date"] for p in everything)
 
 
 INJECTIONS = [

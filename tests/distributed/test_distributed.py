@@ -17,29 +17,55 @@ from typing import Any
 import cloudpickle
 import pytest
 from dask.distributed import Client, WorkerPlugin
-from pyoxigraph import Quad
+from pyoxigraph import NamedNode, Quad
 from typer.testing import CliRunner
 
 from bench.distributed import LocalDaskCluster
+from kg.changes import IngestSummary, plan
 from kg.cli import app
 from kg.config import Settings
 from kg.distributed import (
-    DistributedSummary,
     Failed,
     NQuadsSink,
     StoreSink,
     ingest_distributed,
-    write_outcomes,
+    ingest_local,
 )
+from kg.identity import group, source_id
 from kg.pipeline import extract_articles
-from kg.rdf import ONTOLOGY_GRAPH, REFERENCE_GRAPH, extraction_quads, source_iri
+from kg.rdf import (
+    GENERATED_AT,
+    GENERATED_BY,
+    INPUT_PATH,
+    KG,
+    KGR,
+    LOCATOR,
+    ONTOLOGY_GRAPH,
+    RDF,
+    RDFS,
+    REFERENCE_GRAPH,
+    extraction_quads,
+    source_iri,
+)
 from kg.records import Article, Extraction
-from kg.sources import SourceError, source_id
+from kg.sources import SourceError
 from kg.store import EmbeddedStore
 from tests.distributed.support import ARTICLES, assert_same_dataset, dataset_quads, subset
 from tests.remote.conftest import start_server
 
 KILL_AFTER = 40  # articles written before one worker is killed
+SPAIN = (
+    "Spanish Prime Minister Pedro Sánchez said on Tuesday that Spain could send troops to "
+    "Ukraine after a ceasefire, once parliament has been consulted about the mission."
+)
+ITALY = "Italian Prime Minister Giorgia Meloni said Italy would not send troops to Ukraine."
+# What an ingest adds to an article's facts: where, when and by which extraction.
+INGEST = {p.value for p in (LOCATOR, INPUT_PATH, GENERATED_AT, GENERATED_BY)} | {
+    RDF + "type",
+    RDFS + "label",
+    KG + "extractorVersion",
+    KG + "model",
+}
 KG = str(Path(sys.executable).parent / "kg")
 
 
@@ -54,7 +80,7 @@ def _extraction(text: str, url: str) -> Extraction:
 
 def _ingest_into_store(
     articles: list[Article], path: Path, cluster: LocalDaskCluster, **options: Any
-) -> tuple[EmbeddedStore, DistributedSummary]:
+) -> tuple[EmbeddedStore, IngestSummary]:
     """Ingest on the cluster into a new embedded store at ``path``; the store, left open."""
     store = EmbeddedStore(path)
     summary = ingest_distributed(
@@ -117,8 +143,8 @@ def test_cli_ingest_on_the_cluster_into_a_remote_store_then_rerun_skips_everythi
 
         again = _run_kg(*args, "--store", server.url, "-q")
         assert again.returncode == 0, again.stderr
-        assert again.stdout.startswith("ingested 0 sources"), again.stdout
-        assert f"{ARTICLES} unchanged sources skipped" in again.stdout
+        expected = f"ingested {ARTICLES} sources: 0 new, 0 changed, {ARTICLES} unchanged, 0 removed"
+        assert again.stdout.startswith(expected), again.stdout
         assert_same_dataset(dataset_quads(server.store()), single_process_quads)
     finally:
         server.stop()
@@ -135,11 +161,13 @@ def test_rerun_rewrites_only_the_changed_source(
     changed = dataclasses.replace(articles[3], text=articles[3].text + "\n\nFrance said nothing.")
     rerun = [*articles[:3], changed, *articles[4:]]
     summary = ingest_distributed(rerun, StoreSink(store), settings, address=dask_cluster.address)
-    assert (summary.sources, summary.unchanged, summary.errors) == (1, 15, [])
+    assert (summary.changed, summary.unchanged, summary.errors) == (1, 15, [])
     expected = next(iter(extract_articles([changed], settings.model)))
     assert isinstance(expected, Extraction)
     graph = source_iri(source_id(changed))
-    assert set(store.graph_quads(graph)) == set(extraction_quads(expected))
+    stored = set(store.graph_quads(graph))
+    assert set(extraction_quads(expected)) <= stored
+    assert {q.predicate.value for q in stored - set(extraction_quads(expected))} <= INGEST
     store.close()
 
 
@@ -249,7 +277,9 @@ def test_an_article_error_survives_the_trip_back_from_a_worker() -> None:
 
 
 def _write(sink: NQuadsSink, extraction: Extraction) -> None:
-    sink.write(source_iri(extraction.source_id), extraction_quads(extraction))
+    [unit] = group([extraction.article]).units
+    [change] = plan([unit], {}, NamedNode(f"{KGR}extraction/test"))
+    sink.write(change, extraction_quads(extraction))
 
 
 def test_nquads_files_appear_only_when_whole(tmp_path: Path) -> None:
@@ -272,21 +302,28 @@ def test_nquads_files_appear_only_when_whole(tmp_path: Path) -> None:
     ]
 
 
-def test_unchanged_sources_are_not_written_again() -> None:
+def test_unchanged_sources_are_not_sent_to_extraction_nor_written_again(tmp_path: Path) -> None:
     store = EmbeddedStore(None)
-    sink = StoreSink(store)
+    settings = Settings(store=":memory:")
     first = [
-        _extraction("One.", "https://example.org/1"),
-        _extraction("Two.", "https://example.org/2"),
+        Article(SPAIN, "a.txt", url="https://example.org/1"),
+        Article(ITALY, "b.txt", url="https://example.org/2"),
     ]
-    write_outcomes([first], sink, DistributedSummary())
-    changed = dataclasses.replace(first[1], language="fr")
-    failed = Failed("c.txt", "no article text left")
-    summary = write_outcomes([[first[0], changed, failed]], sink, DistributedSummary())
-    assert (summary.sources, summary.unchanged) == (1, 1)
-    assert [str(e) for e in summary.errors] == ["c.txt: no article text left"]
-    stored = set(store.graph_quads(source_iri(changed.source_id)))
-    assert stored == set(extraction_quads(changed))
+    summary = ingest_local(first, StoreSink(store), settings)
+    assert (summary.new, summary.errors) == (2, [])
+    before = {g.value: set(store.graph_quads(g)) for g in store.graphs()}
+    sent: list[Extraction | SourceError | None] = []
+    changed = dataclasses.replace(first[1], text=ITALY + " Rome said it again on Friday.")
+    failing = Article("Bonjour à tous, les ministres se réunissent à Paris.", "c.txt")
+    summary = ingest_local(
+        [first[0], changed, failing], StoreSink(store), settings, on_result=sent.append
+    )
+    assert (summary.new, summary.changed, summary.unchanged) == (0, 1, 1)
+    assert [e.origin for e in summary.errors] == ["c.txt"]
+    assert sent.count(None) == 1  # the unchanged one, never extracted
+    kept = source_iri(source_id(first[0])).value
+    assert set(store.graph_quads(NamedNode(kept))) == before[kept]
+    store.close()
 
 
 def test_ray_is_refused_in_one_line(seeds_dir: Path) -> None:

@@ -31,6 +31,9 @@ _SOURCE_FACTS = {
     "https://schema.org/datePublished",
     f"{KG}language",
     f"{KG}passagesSkipped",
+    f"{KG}contentHash",
+    f"{KG}opening",
+    f"{KG}referenceDate",
 }
 
 

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
+from kg.identity import source_id
 from kg.rdf import ONTOLOGY_GRAPH, REFERENCE_GRAPH, source_iri
 from kg.records import Article
-from kg.sources import read_file, source_id
+from kg.sources import read_file
 
 from .conftest import SEEDS, Run, read_graphs, run_kg, source_graphs
 
