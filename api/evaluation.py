@@ -36,8 +36,10 @@ from api.runner import Deadline, QueryTimeoutError
 from api.sparql_protocol import Operation, ProtocolError
 from api.sparql_text import (
     DatasetConflictError,
+    UndeclaredPrefixError,
     apply_using,
     check_structure,
+    complete_prefixes,
     dataset_clauses,
     has_relative_iri,
 )
@@ -93,16 +95,24 @@ def truncation_warning(limit: int) -> str:
     )
 
 
-def _with_base(text: str, base: str | None) -> tuple[str, bool]:
+def _prepared(text: str, base: str | None) -> tuple[str, int]:
+    """The text the engine reads: the project's prefixes the text uses undeclared, and the
+    endpoint's BASE when it holds relative IRIs, put before it; and how many lines that adds."""
+    try:
+        text, added = complete_prefixes(text, PREFIXES)
+    except UndeclaredPrefixError as exc:
+        raise ProtocolError(400, str(exc)) from None
     if base and has_relative_iri(text):
-        return f"BASE <{base}>\n{text}", True
-    return text, False
+        return f"BASE <{base}>\n{text}", added + 1
+    return text, added
 
 
-def _parser_message(error: SyntaxError, shifted: bool) -> str:
+def _parser_message(error: SyntaxError, shift: int) -> str:
     message = " ".join(str(error).split())
-    if shifted:
-        message = _POSITION.sub(lambda m: f"at {max(1, int(m.group(1)) - 1)}:{m.group(2)}", message)
+    if shift:
+        message = _POSITION.sub(
+            lambda m: f"at {max(1, int(m.group(1)) - shift)}:{m.group(2)}", message
+        )
     return f"SPARQL syntax error: {message}"
 
 
@@ -188,12 +198,12 @@ def _graph_warning(rdf: RdfFormat, limit: int) -> bytes:
 
 def _evaluate(store: GraphStore, operation: Operation, context: Context) -> Answer:
     refuse_unsafe(operation.text, update=False, allow=context.allow_service)
-    text, shifted = _with_base(operation.text, context.base_iri)
-    default, named = _dataset(operation, operation.text, context.base_iri)
+    text, shift = _prepared(operation.text, context.base_iri)
+    default, named = _dataset(operation, text, context.base_iri)
     try:
         result = store.query(text, default_graphs=default, named_graphs=named)
     except SyntaxError as exc:
-        raise ProtocolError(400, _parser_message(exc, shifted)) from None
+        raise ProtocolError(400, _parser_message(exc, shift)) from None
     context.deadline.check()
     truncated = False
     if isinstance(result, QueryBoolean):
@@ -249,11 +259,11 @@ def run_update(store: GraphStore, operation: Operation, base_iri: str | None, al
         text = apply_using(operation.text, operation.default_graphs, operation.named_graphs)
     except DatasetConflictError as exc:
         raise ProtocolError(400, str(exc)) from None
-    text, shifted = _with_base(text, base_iri)
+    text, shift = _prepared(text, base_iri)
     try:
         store.update(text)
     except SyntaxError as exc:
-        raise ProtocolError(400, _parser_message(exc, shifted)) from None
+        raise ProtocolError(400, _parser_message(exc, shift)) from None
     except (ConnectionError, TimeoutError) as exc:
         detail = " ".join(str(exc).split())[:300]
         raise ProtocolError(502, f"a SERVICE or LOAD request failed: {detail}") from None

@@ -15,7 +15,7 @@ gives up on a long stretch (``ASK {} a.a.a.a...`` is one name, not a retry at ev
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
@@ -181,6 +181,48 @@ def _prologue_prefixes(toks: list[Token]) -> tuple[dict[str, str], str | None]:
         elif token.keyword == "BASE" and index + 1 < len(toks) and toks[index + 1].kind == "iri":
             base = toks[index + 1].text[1:-1]
     return prefixes, base
+
+
+class UndeclaredPrefixError(ValueError):
+    """A prefixed name whose prefix the text does not declare and the server does not know."""
+
+
+def complete_prefixes(text: str, known: Mapping[str, str]) -> tuple[str, int]:
+    """The text with a ``PREFIX`` line added before it for each prefix of ``known`` that it
+    uses without declaring, and how many lines were added. Declared prefixes are never
+    touched; an undeclared prefix that ``known`` lacks is an :class:`UndeclaredPrefixError`
+    naming it.
+
+    >>> complete_prefixes("SELECT * { ?s a kg:Pledge }", {"kg": "http://k#"})
+    ('PREFIX kg: <http://k#>\\nSELECT * { ?s a kg:Pledge }', 1)
+    >>> complete_prefixes("PREFIX kg: <http://o#> ASK { ?s a kg:P }", {"kg": "http://k#"})[1]
+    0
+    >>> complete_prefixes("ASK { ?s a foo:P }", {"kg": "http://k#"})
+    Traceback (most recent call last):
+    api.sparql_text.UndeclaredPrefixError: the prefix foo: is used but not declared; add a \
+line PREFIX foo: <...> (the prefixes this server adds by itself are kg:)
+    """
+    declared: set[str] = set()
+    used: list[str] = []
+    previous: Token | None = None
+    for token in tokens(text):
+        if token.kind == "pname":
+            prefix = token.text.partition(":")[0]
+            if previous is not None and previous.keyword == "PREFIX":
+                declared.add(prefix)
+            elif prefix not in used:
+                used.append(prefix)
+        previous = token
+    missing = [prefix for prefix in used if prefix not in declared]
+    unknown = [prefix for prefix in missing if prefix not in known]
+    if unknown:
+        names = ", ".join(f"{p}:" for p in known)
+        raise UndeclaredPrefixError(
+            f"the prefix {unknown[0]}: is used but not declared; add a line "
+            f"PREFIX {unknown[0]}: <...> (the prefixes this server adds by itself are {names})"
+        )
+    lines = "".join(f"PREFIX {prefix}: <{known[prefix]}>\n" for prefix in missing)
+    return lines + text, len(missing)
 
 
 def dataset_clauses(text: str, base: str | None) -> tuple[list[str], list[str]] | None:
