@@ -40,6 +40,7 @@ from api.routes import (
     meetings,
     page,
     pledges,
+    resources,
     sources,
     sparql,
 )
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         meetings,
         pledges,
         sources,
+        resources,
         export,
         ingest,
     ):

@@ -1,0 +1,105 @@
+"""What the page of one resource (``kgr:state/ES``, ``kgr:pledge/…``, any ``kgr:`` IRI) shows:
+its own facts, the resources that point at it, the quotes that state them, and a readable
+label for every IRI on the page; and its graph, for RDF by content negotiation.
+
+Works for any type, so a new kind of resource gets a page without code of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode, QueryTriples, Triple
+
+from api.lookups import TITLE, Props, describe, label, select, value, values
+from kg.rdf import KG, PREFIXES, SKOS
+from kg.store import GraphStore
+
+EVIDENCE = KG + "evidence"
+PREF_LABEL = SKOS + "prefLabel"
+OPENING = KG + "opening"
+MAX_INCOMING = 500
+"""Most resources listed as pointing at one resource (a state is named by many pledges)."""
+
+
+@dataclass
+class ResourceView:
+    """One resource: its facts (predicate to values), the resources that point at it (up to
+    :data:`MAX_INCOMING`), and a label for each IRI shown."""
+
+    iri: str
+    facts: Props
+    incoming: list[tuple[str, str]] = field(default_factory=list)
+    incoming_cut: bool = False
+    described: dict[str, Props] = field(default_factory=dict)
+
+    @property
+    def label(self) -> str:
+        return self.label_of(self.iri)
+
+    @property
+    def quotes(self) -> list[str]:
+        """The sentences that state this resource (a pledge's or claim's evidence)."""
+        return [t.value for t in self.facts.get(EVIDENCE, []) if isinstance(t, Literal)]
+
+    def quotes_of(self, iri: str) -> list[str]:
+        props = self.described.get(iri, {})
+        return [t.value for t in props.get(EVIDENCE, []) if isinstance(t, Literal)]
+
+    def label_of(self, iri: str) -> str:
+        """Its label, title or preferred label, else its name in compact form (``kgr:…``)."""
+        props = self.described.get(iri, {})
+        if iri == self.iri:
+            props = self.facts
+        for predicate in (TITLE, PREF_LABEL, OPENING):
+            named = [t.value for t in props.get(predicate, []) if isinstance(t, Literal)]
+            if named and not label(props, ""):
+                return named[0]
+        return label(props, compact(iri))
+
+
+def compact(iri: str) -> str:
+    """``kgr:state/ES`` for a resource IRI, ``kg:Pledge`` for an ontology term, else the IRI.
+
+    >>> compact("https://w3id.org/pledgekg/id/state/ES"), compact("http://x/y")
+    ('kgr:state/ES', 'http://x/y')
+    >>> compact("http://www.w3.org/2000/01/rdf-schema#label")
+    'rdfs:label'
+
+    """
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace) :]}"
+    return iri
+
+
+def resource_view(store: GraphStore, iri: str) -> ResourceView | None:
+    """The resource's page, or None when no triple names it."""
+    node = NamedNode(iri)
+    facts = describe(store, [iri])[iri]
+    rows = select(
+        store,
+        f"SELECT DISTINCT ?s ?p WHERE {{ {values('o', [node])} ?s ?p ?o . FILTER(isIRI(?s)) }} "
+        f"ORDER BY ?p ?s LIMIT {MAX_INCOMING + 1}",
+    )
+    incoming = [(value(row["s"]), value(row["p"])) for row in rows]
+    if not facts and not incoming:
+        return None
+    view = ResourceView(iri, facts, incoming[:MAX_INCOMING], len(incoming) > MAX_INCOMING)
+    shown = set(facts) | {s for s, _ in view.incoming} | {p for _, p in view.incoming}
+    shown |= {t.value for terms in facts.values() for t in terms if isinstance(t, NamedNode)}
+    view.described = describe(store, shown - {iri})
+    return view
+
+
+def resource_triples(store: GraphStore, iri: str) -> list[Triple]:
+    """The resource's graph: every triple with it as subject, and those that point at it (up
+    to :data:`MAX_INCOMING`), each once however many sources state it."""
+    node = values("r", [NamedNode(iri)])
+    result = store.query(
+        f"CONSTRUCT {{ ?r ?p ?o . ?s ?q ?r }} WHERE {{ {node} "
+        f"{{ ?r ?p ?o }} UNION {{ SELECT DISTINCT ?s ?q ?r WHERE {{ {node} ?s ?q ?r }} "
+        f"LIMIT {MAX_INCOMING} }} }}"
+    )
+    assert isinstance(result, QueryTriples)
+    return sorted(set(result), key=str)
