@@ -1,11 +1,13 @@
 """The analysts' web page at ``/`` and the example SPARQL queries it offers, at ``/queries``.
 
 The page itself is static (``api/static/``); the examples are read from ``ontology/queries/*.rq``,
-whose leading ``# title:`` and ``# description:`` comment lines name and explain each query.
+whose leading ``# title:`` and ``# description:`` comment lines name and explain each query, and
+whose ``# view:`` line names the result view it opens in (one of :data:`VIEWS`).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fastapi import APIRouter
@@ -18,6 +20,10 @@ STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 """Where the page, its script and style sheet, and the vendored editor live."""
 
 router = APIRouter(tags=["page"])
+log = logging.getLogger("api.page")
+
+VIEWS = ("table", "response", "barchart", "timeline", "map", "graph")
+"""The result views of the page (its YASR plugins) an example may open in."""
 
 
 class ExampleQueryPublic(BaseModel):
@@ -27,18 +33,27 @@ class ExampleQueryPublic(BaseModel):
     title: str = Field(description="Short title from the query's `# title:` line.")
     description: str = Field(description="What it answers, from its `# description:` line.")
     query: str = Field(description="The full SPARQL text, comments included.")
+    view: str | None = Field(
+        default=None,
+        description="The result view it opens in, from its `# view:` line: "
+        + ", ".join(VIEWS)
+        + "; null for the table.",
+    )
 
 
 def parse_example(name: str, text: str) -> ExampleQueryPublic:
-    """Read the title and description from the comment lines heading a query file.
+    """Read the title, description and view from the comment lines heading a query file.
 
-    Only the leading block of ``#`` lines is read; a missing title falls back to the name.
+    Only the leading block of ``#`` lines is read; a missing title falls back to the name. A
+    view the page does not have is logged, naming the file, and the table is used.
 
     >>> q = parse_example("ground-troops", "# title: Troops\\n# description: Who.\\nSELECT * {}")
-    >>> (q.title, q.description)
-    ('Troops', 'Who.')
-    >>> parse_example("bare", "SELECT * {}").title
-    'bare'
+    >>> (q.title, q.description, q.view)
+    ('Troops', 'Who.', None)
+    >>> parse_example("bare", "# view: barchart\\nSELECT * {}").view
+    'barchart'
+    >>> parse_example("odd", "# view: pie\\nSELECT * {}").view is None
+    True
     """
     fields: dict[str, str] = {}
     for line in text.splitlines():
@@ -49,13 +64,23 @@ def parse_example(name: str, text: str) -> ExampleQueryPublic:
             break
         key, sep, value = stripped.lstrip("#").partition(":")
         key = key.strip().lower()
-        if sep and key in {"title", "description"} and key not in fields:
+        if sep and key in {"title", "description", "view"} and key not in fields:
             fields[key] = value.strip()
+    view = fields.get("view") or None
+    if view is not None and view not in VIEWS:
+        log.warning(
+            "%s.rq: unknown view %r in its '# view:' line, shown as a table; use one of %s",
+            name,
+            view,
+            ", ".join(VIEWS),
+        )
+        view = None
     return ExampleQueryPublic(
         name=name,
         title=fields.get("title") or name,
         description=fields.get("description", ""),
         query=text,
+        view=view,
     )
 
 

@@ -12,7 +12,8 @@
  *   ?view=sources        list the ingested articles (title, locator, date)
  *   ?source=<id>         one article: where it was found, its date, and every fact extracted
  *                        from it with its evidence
- *   ?example=<name>      open an example query (file name without .rq) in its tab
+ *   ?example=<name>      open an example query (file name without .rq) in its tab, in the
+ *                        result view its "# view:" line names (bar chart, timeline, map, graph)
  * Nothing in the URL runs a query or names an endpoint: a link to this page (from any site)
  * can only open a view or a shipped example, and a query runs when the user presses run. The
  * editor's own URL reading (#query=...&endpoint=...) is switched off.
@@ -300,8 +301,34 @@
     }
     tab.setEndpoint(SPARQL_ENDPOINT);
     if (tab.getQuery() !== example.query) tab.setQuery(example.query);
+    var yasr = tab.getYasr();
+    if (yasr && example.view) yasr.selectPlugin(example.view);
     markActiveExample(example.name);
     return tab;
+  }
+
+  /**
+   * Result IRIs of the graph's own resources (https://w3id.org/pledgekg/id/...) open their
+   * page on this server (/id/...), in this window, whichever view drew them.
+   */
+  function linkResourcesHere(container) {
+    var prefix = PREFIXES.kgr;
+    function rewrite(root) {
+      if (!root.querySelectorAll) return;
+      root.querySelectorAll('a[href^="' + prefix + '"]').forEach(function (anchor) {
+        var local = anchor.getAttribute("href").slice(prefix.length);
+        if (!/^[A-Za-z0-9][A-Za-z0-9._~\/-]*$/.test(local)) return;
+        anchor.setAttribute("href", new URL("id/" + local, pageBase).href);
+        anchor.removeAttribute("target");
+        anchor.classList.add("resource-link");
+      });
+    }
+    new MutationObserver(function (changes) {
+      changes.forEach(function (change) {
+        change.addedNodes.forEach(rewrite);
+      });
+    }).observe(container, { childList: true, subtree: true });
+    rewrite(container);
   }
 
   function markActiveExample(name) {
@@ -327,6 +354,7 @@
     Yasgui.Yasqe.defaults.value = NEW_TAB_QUERY;
     Yasgui.defaults.requestConfig.endpoint = SPARQL_ENDPOINT;
 
+    linkResourcesHere(container);
     yasgui = new Yasgui(container, {
       // Never take a query or an endpoint from the URL, nor run one on load.
       populateFromUrl: false,

@@ -7,14 +7,16 @@ the page's scripts really run against a live server: the vendored editor posts t
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import rdflib
 
-from api.routes.page import STATIC_DIR, load_examples, parse_example
+from api.routes.page import STATIC_DIR, VIEWS, load_examples, parse_example
 from tests.browser import RESULT_ROWS, DevTools, assert_stayed_home, browser, tab
 
 __all__ = ["browser", "tab"]  # fixtures, used by name
@@ -183,3 +185,138 @@ def test_browser_reports_an_unknown_country(tab: DevTools, live_server_url: str)
     assert message.strip()
     assert not tab.evaluate("document.querySelectorAll('table.pledges').length")
     assert not tab.exceptions()
+
+
+# The run button of the tab on show (the editor keeps the other tabs' editors, hidden).
+RUN_VISIBLE_TAB = (
+    "[...document.querySelectorAll('.yasqe_queryButton')].find(b => b.offsetParent).click()"
+)
+
+
+def test_examples_name_views_the_page_has() -> None:
+    """Each example with a `# view:` line names one of the page's views, and the four
+    examples that show a view off open in it."""
+    views = {q.name: q.view for q in load_examples()}
+    assert {name: views[name] for name in VIEW_EXAMPLES} == {
+        name: view for name, (view, _) in VIEW_EXAMPLES.items()
+    }
+    assert all(view in VIEWS for view in views.values() if view)
+    for view in VIEWS[2:]:
+        assert (STATIC_DIR / "views" / f"{view}.js").is_file(), view
+
+
+# Each example, the view it opens in, and the SVG it draws there.
+VIEW_EXAMPLES = {
+    "meetings-per-month": ("barchart", "svg.kg-barchart"),
+    "country-timeline": ("timeline", "svg.kg-timeline"),
+    "stance-by-state": ("map", "svg.kg-map"),
+    "meeting-graph": ("graph", "svg.kg-graph"),
+}
+
+
+def _select(url: str, query: str) -> list[dict[str, dict[str, str]]]:
+    answer = httpx.post(
+        f"{url}/sparql",
+        data={"query": query},
+        headers={"Accept": "application/sparql-results+json"},
+        timeout=60,
+    )
+    rows: list[dict[str, dict[str, str]]] = answer.json()["results"]["bindings"]
+    return rows
+
+
+def _on_the_map() -> set[str]:
+    """The ISO alpha-2 codes of the states the vendored 1:110m shapes draw."""
+    atlas = json.loads((STATIC_DIR / "vendor/world-atlas/countries-110m.json").read_text())
+    codes = json.loads((STATIC_DIR / "views/iso-numeric.json").read_text())
+    shapes = atlas["objects"]["countries"]["geometries"]
+    return {codes[shape["id"]] for shape in shapes if shape.get("id") in codes}
+
+
+def _expected_marks(url: str, name: str) -> tuple[str, int]:
+    """What the view of an example must draw, counted from the server's own answer."""
+    query = next(q.query for q in load_examples() if q.name == name)
+    if name == "meeting-graph":
+        answer = httpx.post(
+            f"{url}/sparql", data={"query": query}, headers={"Accept": "text/turtle"}, timeout=60
+        )
+        graph = rdflib.Graph().parse(data=answer.text, format="turtle")
+        links = {(s, p, o) for s, p, o in graph if not isinstance(o, rdflib.Literal)}
+        nodes = {s for s, _, _ in graph} | {o for _, _, o in links}
+        return f"{len(nodes)} nodes {len(links)} edges", len(nodes)
+    rows = _select(url, query)
+    if name == "meetings-per-month":
+        bars = sum(1 for row in rows for column in ("meetings", "participants") if column in row)
+        return f"{bars} bars", bars
+    if name == "country-timeline":
+        return f"{len(rows)} events", len(rows)
+    states = {row["iso"]["value"] for row in rows if "iso" in row} & _on_the_map()
+    return f"{len(states)} states", len(states)
+
+
+MARKS = {
+    "meeting-graph": "svg.kg-graph .kg-graph-node",
+    "meetings-per-month": "svg.kg-barchart rect.kg-bar[data-value]",
+    "country-timeline": "svg.kg-timeline circle.kg-event",
+    "stance-by-state": "svg.kg-map path.kg-map-state",
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(VIEW_EXAMPLES))
+def test_browser_draws_each_example_in_its_view(
+    tab: DevTools, live_server_url: str, tmp_path: Path, name: str
+) -> None:
+    """An example opens in its view; run, it draws one mark per bar, event, state or node."""
+    view, svg = VIEW_EXAMPLES[name]
+    described, expected = _expected_marks(live_server_url, name)
+    assert expected > 0, name
+    tab.goto(f"{live_server_url}/?example={name}")
+    tab.wait_for("document.body.dataset.status === 'ready'")
+    tab.wait_for(f"!!document.querySelector('.yasr .select_{view}.selected')")
+    tab.evaluate(RUN_VISIBLE_TAB)
+    tab.wait_for(f"!!document.querySelector('.yasr {svg}')", timeout=60)
+    drawn = tab.evaluate(f"document.querySelectorAll('.yasr {MARKS[name]}').length")
+    assert drawn == expected, f"{name}: drew {drawn}, expected {described}"
+    if name == "meeting-graph":
+        edges = tab.evaluate("document.querySelectorAll('.yasr .kg-graph-edge').length")
+        assert f"{drawn} nodes {edges} edges" == described
+    # Marks of resources (a pledge, a state) link to their pages on this server.
+    links = tab.evaluate(
+        f"[...document.querySelectorAll('.yasr {svg} a')].map(a => a.href.baseVal)"
+    )
+    assert all(link.startswith(f"{live_server_url}/id/") for link in links), links
+    assert len(links) == (0 if view == "barchart" else drawn), links
+    tab.screenshot(tmp_path / f"{view}.png")
+    assert not tab.exceptions() and not tab.policy_violations()
+    assert_stayed_home(tab, live_server_url)
+
+
+@pytest.mark.slow
+def test_browser_opens_a_resource_page_from_a_result(
+    tab: DevTools, live_server_url: str, tmp_path: Path
+) -> None:
+    """A result IRI links to its page on this server; clicking it opens the page."""
+    tab.goto(f"{live_server_url}/?example=pledge-evidence")
+    tab.wait_for("document.body.dataset.status === 'ready'")
+    tab.evaluate(RUN_VISIBLE_TAB)
+    tab.wait_for(f"{RESULT_ROWS}.length", timeout=60)
+    hrefs = tab.evaluate(
+        "[...document.querySelectorAll('.yasr table.dataTable a')].map(a => a.href)"
+    )
+    assert hrefs and not [h for h in hrefs if h.startswith("https://w3id.org/pledgekg/id/")]
+    tab.evaluate("window.__leaving = true")
+    tab.evaluate("document.querySelector('.yasr table.dataTable a[href*=\"/id/pledge/\"]').click()")
+    tab.wait_for("!window.__leaving && document.readyState === 'complete'")
+    assert tab.evaluate("location.pathname").startswith("/id/pledge/")
+    assert tab.evaluate("document.querySelector('.resource-label').textContent").strip()
+    assert tab.evaluate("document.querySelectorAll('.quotes blockquote').length") > 0
+    # From there, on to the state that made the pledge, and back to the page.
+    tab.evaluate("window.__leaving = true")
+    tab.evaluate("document.querySelector('a.resource-link[href*=\"/id/state/\"]').click()")
+    tab.wait_for("!window.__leaving && document.readyState === 'complete'")
+    assert tab.evaluate("location.pathname").startswith("/id/state/")
+    assert tab.evaluate("document.querySelectorAll('table.incoming tbody tr').length") > 0
+    tab.screenshot(tmp_path / "resource.png")
+    assert not tab.exceptions() and not tab.policy_violations()
+    assert_stayed_home(tab, live_server_url)
