@@ -14,9 +14,10 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from api.lookups import TYPE, Term
 from api.resource_view import EVIDENCE, ResourceView
-from kg.rdf import KGR
+from kg.rdf import KGR, PREFIXES
 
 FORMATS = (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples"))
+VOCABULARIES = tuple(iri for prefix, iri in PREFIXES.items() if prefix != "kgr")
 
 
 def local_href(iri: str, root: str) -> str | None:
@@ -38,8 +39,9 @@ def local_href(iri: str, root: str) -> str | None:
 def _link(view: ResourceView, iri: str, root: str, css: str = "") -> str:
     text = escape(view.label_of(iri))
     href = local_href(iri, root)
-    if href is None:
-        return f"<span>{text}</span>"
+    if href is None or iri.startswith(VOCABULARIES):
+        # Terms of the ontology and the vocabularies it uses have no page here.
+        return f'<span title="{escape(iri)}">{text}</span>'
     extra = "" if iri.startswith(KGR) else ' rel="noopener noreferrer"'
     klass = f' class="{css}"' if css else ""
     return f'<a href="{escape(href)}"{klass}{extra} title="{escape(iri)}">{text}</a>'

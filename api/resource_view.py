@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, QueryTriples, Triple
 
-from api.lookups import TITLE, Props, describe, label, select, value, values
+from api.lookups import TITLE, TYPE, Props, describe, iris_of, label, select, value, values
 from kg.rdf import KG, PREFIXES, SKOS
 from kg.store import GraphStore
 
 EVIDENCE = KG + "evidence"
 PREF_LABEL = SKOS + "prefLabel"
 OPENING = KG + "opening"
+PLEDGE = KG + "Pledge"
 MAX_INCOMING = 500
 """Most resources listed as pointing at one resource (a state is named by many pledges)."""
 
@@ -35,7 +36,16 @@ class ResourceView:
 
     @property
     def label(self) -> str:
-        return self.label_of(self.iri)
+        """Its label; a pledge, which has none, is named by who, which stance and what."""
+        named = self.label_of(self.iri)
+        pledge = NamedNode(PLEDGE) in self.facts.get(TYPE, [])
+        if named != compact(self.iri) or not pledge:
+            return named
+        parts = [
+            ", ".join(self.label_of(v) for v in iris_of(self.facts, KG + local))
+            for local in ("pledgedBy", "stance", "contributionType")
+        ]
+        return f"{parts[0] or 'Pledge'}: {', '.join(p for p in parts[1:] if p)}"
 
     @property
     def quotes(self) -> list[str]:

@@ -320,3 +320,28 @@ def test_browser_opens_a_resource_page_from_a_result(
     tab.screenshot(tmp_path / "resource.png")
     assert not tab.exceptions() and not tab.policy_violations()
     assert_stayed_home(tab, live_server_url)
+
+
+@pytest.mark.slow
+def test_browser_views_draw_hostile_values_as_text(tab: DevTools, live_server_url: str) -> None:
+    """Markup in a result value is drawn as text by every view, never run."""
+    hostile = "<img src=x onerror=window.__pwned=1>"
+    query = (
+        'SELECT ?label ?n ?iso ?when WHERE { VALUES (?label ?n ?iso ?when) { ("'
+        + hostile
+        + '" 3 "FR" "2026-01-02") ("b" 1 "ES" "2026-02-03") } }'
+    )
+    tab.goto(f"{live_server_url}/")
+    tab.wait_for("document.body.dataset.status === 'ready'")
+    visible = "[...document.querySelectorAll('.tabPanel')].find(p => p.offsetParent)"
+    tab.evaluate(f"{visible}.querySelector('.CodeMirror').CodeMirror.setValue({json.dumps(query)})")
+    tab.evaluate(RUN_VISIBLE_TAB)
+    tab.wait_for("document.body.dataset.status === 'results'", timeout=60)
+    for view, svg in (("barchart", "kg-barchart"), ("timeline", "kg-timeline"), ("map", "kg-map")):
+        tab.evaluate(f"{visible}.querySelector('.select_{view}').click()")
+        tab.wait_for(f"!!{visible}.querySelector('svg.{svg}')", timeout=30)
+        text = tab.evaluate(f"{visible}.querySelector('svg.{svg}').textContent")
+        assert hostile in text, view
+        assert not tab.evaluate(f"{visible}.querySelectorAll('.yasr_results img').length")
+    assert tab.evaluate("window.__pwned") is None
+    assert not tab.exceptions()
