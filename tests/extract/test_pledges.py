@@ -336,6 +336,38 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("US", C, T.BACKSTOP)},
     ),
     (
+        "an evaluated infinitive with its own subject",
+        "It would be sensible for Finland to send more artillery.",
+        set(),
+    ),
+    ("a passive request", "Croatia was urged to send howitzers.", set()),
+    ("a request and its asker", "Croatia was asked by Kyiv to send howitzers.", set()),
+    (
+        "a participle request, then a refusal without its verb",
+        "Croatia, asked to send howitzers, said it would not.",
+        {("HR", D, T.EQUIPMENT)},
+    ),
+    (
+        "a negated modal without its verb",
+        "Greece will send two frigates, but Cyprus will not.",
+        {("GR", C, T.MARITIME), ("CY", D, T.MARITIME)},
+    ),
+    (
+        "a negated modal without its verb, the sentence before",
+        "Will Malta send troops? Its prime minister says it will not.",
+        {("MT", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "an unnamed official's own country",
+        "The Latvian foreign minister said his country would send two patrol boats.",
+        {("LV", C, T.MARITIME)},
+    ),
+    (
+        "an unnamed official's own government",
+        "Belgium's defence minister said her government would not send soldiers.",
+        {("BE", D, T.GROUND_TROOPS)},
+    ),
+    (
         "anaphora: the sentence before",
         "Romania may join air policing over Ukraine, its defence minister said. "
         "Moldova said it would not do that.",

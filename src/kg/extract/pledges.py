@@ -27,6 +27,8 @@ from kg.resolve import Resolution
 _TRANSCRIPT_LABEL = re.compile(r"^\s*[A-Z][A-Za-z .'\u2019-]{0,40}:\s")
 SPECIFIC = frozenset(t for t in ContributionType if t is not ContributionType.UNSPECIFIED_MILITARY)
 _ORDER = {t: i for i, t in enumerate(ContributionType)}
+# What an auxiliary that still has its verb, object or predicate carries.
+_COMPLEMENTS = frozenset({"xcomp", "ccomp", "acomp", "attr", "dobj", "prep", "advcl", "oprd"})
 
 
 @dataclass
@@ -186,7 +188,20 @@ class PledgeExtractor:
         for token in sent:
             if token.lower_ in self.lex.anaphoric_objects and token.dep_ in ("dobj", "pobj"):
                 return [Cue(token, previous, anaphoric=True)]
-        return []
+        return self._elliptical_cues(sent, previous)[:1]
+
+    def _elliptical_cues(self, sent: Span, types: frozenset[ContributionType]) -> list[Cue]:
+        """ "..., but Cyprus will not": each modal left without its verb, for ``types``."""
+        if not types:
+            return []
+        return [Cue(token, types, anaphoric=True) for token in sent if self._elliptical(token)]
+
+    def _elliptical(self, token: Token) -> bool:
+        """ "... and says it will not": a negated modal with a subject and no verb."""
+        if token.lower_ not in self.lex.elliptical_auxiliaries or token.dep_ == "aux":
+            return False
+        deps = {c.dep_ for c in token.children}
+        return "neg" in deps and "nsubj" in deps and not deps & _COMPLEMENTS
 
     def _elaborates(self, sent: Span) -> bool:
         """The sentence opens with "In particular", "Specifically" ...: it details the one
@@ -214,6 +229,8 @@ class PledgeExtractor:
         named = frozenset(t for c in cues for t in c.types)
         if not cues:
             cues = self._anaphoric(sent, previous)
+        else:
+            cues = [*cues, *self._elliptical_cues(sent, named)]
         headline = index == 0 and not sent.text.rstrip().endswith((".", "!", "?", '"', "\u201d"))
         found: dict[tuple[Actor, Stance], _Found] = {}
         detailed = before if before and self._elaborates(sent) else []
