@@ -456,6 +456,18 @@ class Lexicon:
         return self.words("elliptical_auxiliaries", "words")
 
     @cached_property
+    def beneficiary_prepositions(self) -> frozenset[str]:
+        return self.words("own_use", "prepositions")
+
+    @cached_property
+    def own_forces(self) -> frozenset[str]:
+        return self.words("own_use", "forces")
+
+    @cached_property
+    def acquisition_verbs(self) -> frozenset[str]:
+        return self.words("own_use", "acquisition")
+
+    @cached_property
     def evaluated_infinitive_markers(self) -> frozenset[str]:
         return self.words("evaluated_infinitive_markers", "words")
 

@@ -142,6 +142,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LU", C, T.EQUIPMENT), ("LU", C, T.FUNDING)},
     ),
     (
+        "a weapon system's name before a noun that is not a cue",
+        "Slovenia will deliver Leopard tanks and Patriot systems to Ukraine.",
+        {("SI", C, T.EQUIPMENT)},
+    ),
+    (
         "coordinated modifiers each make a cue phrase with their noun",
         "Slovenia will keep providing humanitarian, financial and military assistance.",
         {("SI", C, T.FUNDING), ("SI", C, T.EQUIPMENT)},
@@ -366,6 +371,27 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "an unnamed official's own government",
         "Belgium's defence minister said her government would not send soldiers.",
         {("BE", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "kept for the giver's own forces",
+        "Ireland will allocate 40 million euros to its own air defence.",
+        set(),
+    ),
+    ("an acquisition with no beneficiary", "Finland will buy new howitzers.", set()),
+    (
+        "an acquisition for a beneficiary",
+        "Finland will buy howitzers for Ukraine.",
+        {("FI", C, T.EQUIPMENT)},
+    ),
+    (
+        "a host's own territory is where, not who gets",
+        "Lithuania will train Ukrainian soldiers on its territory.",
+        {("LT", C, T.TRAINING)},
+    ),
+    (
+        "money spent on a contribution",
+        "Iceland will spend 20 million euros on drones for Ukraine.",
+        {("IS", C, T.FUNDING), ("IS", C, T.EQUIPMENT)},
     ),
     (
         "anaphora: the sentence before",

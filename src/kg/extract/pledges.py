@@ -122,6 +122,31 @@ def _announcer(clause: Clause, actor: Actor, res: Resolution) -> str | None:
     return None
 
 
+def _beneficiaries(token: Token, lex: Lexicon) -> list[Token]:
+    """The objects of the beneficiary phrases on ``token`` ("for Ukraine", "to its army")."""
+    return [
+        obj
+        for prep in token.children
+        if prep.dep_ in ("prep", "dative") and prep.lower_ in lex.beneficiary_prepositions
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ]
+
+
+def for_own_use(cue: Token, path: tuple[Token, ...], lex: Lexicon) -> bool:
+    """The giver keeps what it gets: "will buy air defence systems for its own army", or an
+    acquisition with no beneficiary named at all ("Denmark will buy new frigates")."""
+    carriers = [cue, *(t for t in path if t != cue)]
+    named = [obj for token in carriers for obj in _beneficiaries(token, lex)]
+    for obj in named:
+        words = {c.lower_ for c in obj.children}
+        owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in obj.children)
+        if owned and ("own" in words or obj.lemma_.lower() in lex.own_forces):
+            return True
+    acquires = any(t.lemma_.lower() in lex.acquisition_verbs for t in carriers)
+    return acquires and not named
+
+
 def _voiced(clause: Clause, actor: Actor, res: Resolution, reading: Reading) -> bool:
     """The clause is said by an official (a leader, a state, a group of ministers), and, for
     an obligation, by one who speaks for the actor itself."""
@@ -242,7 +267,7 @@ class PledgeExtractor:
                     entry.types.update(cue.types)
                 continue
             reading = stance_of(cue, clause, self.lex, headline=headline)
-            if reading is None:
+            if reading is None or for_own_use(cue.token, clause.path, self.lex):
                 continue
             stance = reading.stance
             for actor in clause.actors:
