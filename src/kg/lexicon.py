@@ -306,6 +306,10 @@ class Lexicon:
         return tuple(tuple(p.split()) for p in self.raw["elaboration_markers"]["phrases"])
 
     @cached_property
+    def content_verbs(self) -> frozenset[str]:
+        return self.words("elaboration_markers", "content_verbs")
+
+    @cached_property
     def nominal_agents(self) -> frozenset[str]:
         return self.words("nominal_agents", "lemmas")
 

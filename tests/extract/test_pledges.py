@@ -477,6 +477,40 @@ def test_a_condition_is_recorded_without_changing_the_stance(extract_text: Extra
     assert pledge.stance is C and pledge.condition and "peace deal" in pledge.condition
 
 
+def test_a_past_event_is_no_condition(extract_text: ExtractText) -> None:
+    text = "Belgium will send four F-16s to the mission, after drones crossed the border in May."
+    (pledge,) = run(extract_text, text).pledges
+    assert pledge.stance is C and pledge.condition is None
+
+
+def test_an_office_named_in_its_own_release_is_the_issuer(extract_text: ExtractText) -> None:
+    text = (
+        "Ministry release\n"
+        "Prime Minister's Office of Slovenia\n"
+        "4 May 2026\n\n"
+        "The Ministry of Defence will deliver two more howitzers to Ukraine."
+    )
+    assert found(extract_text(text)) == {("SI", C, T.EQUIPMENT)}
+
+
+def test_an_office_named_with_no_issuer_is_nobody(extract_text: ExtractText) -> None:
+    text = "The Ministry of Defence will deliver two more howitzers to Ukraine."
+    assert found(run(extract_text, text)) == set()
+
+
+def test_the_package_taken_up_by_its_noun_is_detailed(extract_text: ExtractText) -> None:
+    text = (
+        "Croatia announced a new package of military aid for Ukraine. "
+        "This package includes two patrol boats and mortar rounds."
+    )
+    assert found(run(extract_text, text)) >= {("HR", C, T.MARITIME), ("HR", C, T.EQUIPMENT)}
+
+
+def test_a_value_is_no_money_offered(extract_text: ExtractText) -> None:
+    text = "Croatia will send a package of mortar rounds valued at up to 20 million euros."
+    assert found(run(extract_text, text)) == {("HR", C, T.EQUIPMENT)}
+
+
 def test_the_quantity_is_the_amount_as_written(extract_text: ExtractText) -> None:
     found_here = run(extract_text, "Finland will lend Ukraine roughly 100 million euros.")
     (pledge,) = found_here.pledges

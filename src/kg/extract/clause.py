@@ -150,6 +150,17 @@ def read_frame(
     return Frame(speaker, False)
 
 
+def _named_office(noun: Token) -> bool:
+    """An office called by its name with no state in it ("the Department of Defense", "the
+    Ministry of Foreign Affairs"): the issuer's own office in the issuer's text."""
+    return noun.text[:1].isupper() and any(
+        prep.dep_ == "prep"
+        and prep.lower_ == "of"
+        and any(obj.dep_ == "pobj" and obj.text[:1].isupper() for obj in prep.children)
+        for prep in noun.children
+    )
+
+
 def _passive(verb: Token) -> bool:
     """A passive verb, or a participle that modifies a noun ("Croatia, asked to send ...")."""
     if verb.dep_ == "acl" and verb.tag_ in ("VBN", "VBD"):
@@ -446,6 +457,8 @@ class ClauseFinder:
         actors, unnamed = phrase_actors(subject, res, lex)
         if not actors and subject.lemma_.lower() in lex.government_nouns:
             actors = self._reporter_state(token)  # "X said the government would ..."
+            if not actors and _named_office(subject) and res.publisher_state is not None:
+                actors = (res.publisher_state,)  # "the Department of Defense" in its own text
         if token.dep_ == "acl" and subject.i == token.head.i and not token_actors(subject, res):
             # "an OSCE mission monitoring the ceasefire": what the mission does, not who gives
             return None

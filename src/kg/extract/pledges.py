@@ -27,6 +27,11 @@ from kg.resolve import Resolution
 _TRANSCRIPT_LABEL = re.compile(r"^\s*[A-Z][A-Za-z .'\u2019-]{0,40}:\s")
 SPECIFIC = frozenset(t for t in ContributionType if t is not ContributionType.UNSPECIFIED_MILITARY)
 _ORDER = {t: i for i, t in enumerate(ContributionType)}
+# A clause told in the past is what happened before, not a condition still to be met.
+_PAST = frozenset({"VBD"})
+_SUPPOSING = frozenset({"if", "unless"})
+# Determiners that take up a noun named before ("this package").
+_TAKING_UP = frozenset({"this", "these", "that", "the"})
 # What an auxiliary that still has its verb, object or predicate carries.
 _COMPLEMENTS = frozenset({"xcomp", "ccomp", "acomp", "attr", "dobj", "prep", "advcl", "oprd"})
 
@@ -94,6 +99,8 @@ def condition_of(path: tuple[Token, ...], lex: Lexicon) -> str | None:
         for child in token.children:
             if child.dep_ == "advcl":
                 marks = {c.lower_ for c in child.children if c.dep_ in ("mark", "advmod")}
+                if child.tag_ in _PAST and not marks & _SUPPOSING:
+                    continue  # "after drones entered ...": what happened, not a condition
                 if marks & set(lex.condition_markers) or child.lower_ in ("provided", "providing"):
                     return _phrase(child)
             if child.dep_ == "prep" and child.lower_ in ("provided", "providing", "if", "unless"):
@@ -229,10 +236,18 @@ class PledgeExtractor:
         return "neg" in deps and "nsubj" in deps and not deps & _COMPLEMENTS
 
     def _elaborates(self, sent: Span) -> bool:
-        """The sentence opens with "In particular", "Specifically" ...: it details the one
-        before."""
+        """The sentence opens with "In particular", "Specifically" ..., or takes up the pledge
+        before by its noun ("This package includes ..."): it details the one before."""
         words = tuple(t.lower_ for t in sent if not t.is_punct and not t.is_space)
-        return any(words[: len(m)] == m for m in self.lex.elaboration_markers)
+        if any(words[: len(m)] == m for m in self.lex.elaboration_markers):
+            return True
+        root = sent.root
+        return root.lemma_.lower() in self.lex.content_verbs and any(
+            child.dep_ == "nsubj"
+            and child.lemma_.lower() in self.lex.holder_nouns
+            and any(d.dep_ == "det" and d.lower_ in _TAKING_UP for d in child.children)
+            for child in root.children
+        )  # "This package includes ..."
 
     def sentence(
         self,
