@@ -29,6 +29,8 @@ from pyoxigraph import (
     Triple,
 )
 
+from kg.dumps import TripleTermError
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
@@ -136,7 +138,7 @@ def checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterator[Triple]:
 def unrepresentable(exc: BaseException) -> str | None:
     """The message for a client when ``exc`` says the chosen format cannot carry the data
     (ours, or the JSON-LD writer's own refusal of triple terms), else None."""
-    if isinstance(exc, NotRepresentableError):
+    if isinstance(exc, NotRepresentableError | TripleTermError):
         return str(exc)
     if isinstance(exc, OSError) and "JSON-LD does not support" in str(exc):
         return "JSON-LD cannot carry triple terms; ask for Turtle, N-Triples, TriG or N-Quads"

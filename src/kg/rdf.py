@@ -16,6 +16,7 @@ from datetime import date, datetime
 
 from pyoxigraph import Literal, NamedNode, Quad
 
+from kg import prefixes
 from kg.gazetteer import Gazetteer, slugify
 from kg.identity import content_hash
 from kg.provenance import Extractor, headline, opening
@@ -29,31 +30,21 @@ from kg.records import (
     PledgeRecord,
 )
 
-KG = "https://w3id.org/pledgekg/ontology#"
-KGR = "https://w3id.org/pledgekg/id/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
-WD = "http://www.wikidata.org/entity/"
-
-PREFIXES = {
-    "kg": KG,
-    "kgr": KGR,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-    "skos": SKOS,
-    "schema": SCHEMA,
-    "prov": PROV,
-    "dcterms": DCTERMS,
-}
-SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+# The namespaces are defined in kg.prefixes; the code that builds and reads the graph takes
+# them here, beside the IRIs minted from them.
+KG = prefixes.KG
+KGR = prefixes.KGR
+RDF = prefixes.RDF
+RDFS = prefixes.RDFS
+OWL = prefixes.OWL
+XSD = prefixes.XSD
+SKOS = prefixes.SKOS
+SCHEMA = prefixes.SCHEMA
+PROV = prefixes.PROV
+DCTERMS = prefixes.DCTERMS
+WD = prefixes.WD
+PREFIXES = prefixes.PREFIXES
+SPARQL_PREFIXES = prefixes.SPARQL_PREFIXES
 
 
 def distinct(variables: str, pattern: str) -> str:
