@@ -49,7 +49,8 @@ from api.models import (
     SourcesPublic,
     StanceName,
 )
-from kg.rdf import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SPARQL_PREFIXES, distinct
+from kg.prefixes import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SPARQL_PREFIXES
+from kg.rdf import distinct
 from kg.store import GraphStore
 
 Term = NamedNode | BlankNode | Literal | Triple

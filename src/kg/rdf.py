@@ -16,9 +16,9 @@ from datetime import date, datetime
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg import prefixes
 from kg.gazetteer import Gazetteer, slugify
 from kg.identity import content_hash
+from kg.prefixes import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 from kg.provenance import Extractor, headline, opening
 from kg.records import (
     PHONE,
@@ -29,22 +29,6 @@ from kg.records import (
     MeetingRecord,
     PledgeRecord,
 )
-
-# The namespaces are defined in kg.prefixes; the code that builds and reads the graph takes
-# them here, beside the IRIs minted from them.
-KG = prefixes.KG
-KGR = prefixes.KGR
-RDF = prefixes.RDF
-RDFS = prefixes.RDFS
-OWL = prefixes.OWL
-XSD = prefixes.XSD
-SKOS = prefixes.SKOS
-SCHEMA = prefixes.SCHEMA
-PROV = prefixes.PROV
-DCTERMS = prefixes.DCTERMS
-WD = prefixes.WD
-PREFIXES = prefixes.PREFIXES
-SPARQL_PREFIXES = prefixes.SPARQL_PREFIXES
 
 
 def distinct(variables: str, pattern: str) -> str:

@@ -27,7 +27,7 @@ from SPARQLWrapper import (
     SPARQLWrapper,
 )
 
-from kg.rdf import SPARQL_PREFIXES
+from kg.prefixes import SPARQL_PREFIXES
 
 if TYPE_CHECKING:
     from tests.api.conftest import Server
