@@ -464,6 +464,10 @@ class Lexicon:
         return self.words("own_use", "prepositions")
 
     @cached_property
+    def mission_nouns(self) -> frozenset[str]:
+        return self.words("mission_nouns", "lemmas")
+
+    @cached_property
     def own_forces(self) -> frozenset[str]:
         return self.words("own_use", "forces")
 

@@ -394,6 +394,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("IS", C, T.FUNDING), ("IS", C, T.EQUIPMENT)},
     ),
     (
+        "equipment words that name the mission a contribution goes to",
+        "Latvia will contribute two fighter jets to the alliance's air defence mission.",
+        {("LV", C, T.AIR_POWER)},
+    ),
+    (
         "anaphora: the sentence before",
         "Romania may join air policing over Ukraine, its defence minister said. "
         "Moldova said it would not do that.",

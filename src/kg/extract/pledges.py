@@ -154,6 +154,26 @@ def for_own_use(cue: Token, path: tuple[Token, ...], lex: Lexicon) -> bool:
     return acquires and not named
 
 
+def _equipment_destination(cue: Cue, cues: list[Cue], lex: Lexicon) -> bool:
+    """ "two F-35s to NATO's air defence mission": equipment words that name the mission
+    another contribution goes to are no equipment given (a mission is no system)."""
+    if cue.types != frozenset({ContributionType.EQUIPMENT}):
+        return False
+    token = cue.token
+    while token.dep_ in ("compound", "amod", "nmod") and token.head != token:
+        token = token.head
+    if token.lemma_.lower() not in lex.mission_nouns or token.dep_ != "pobj":
+        return False
+    token = token.head
+    if token.dep_ != "prep" or token.lower_ not in ("to", "into"):
+        return False
+    others = {c.token.i for c in cues if c is not cue}
+    return any(
+        child.dep_ == "dobj" and any(t.i in others for t in child.subtree)
+        for child in token.head.children
+    )
+
+
 def _voiced(clause: Clause, actor: Actor, res: Resolution, reading: Reading) -> bool:
     """The clause is said by an official (a leader, a state, a group of ministers), and, for
     an obligation, by one who speaks for the actor itself."""
@@ -271,6 +291,7 @@ class PledgeExtractor:
             cues = self._anaphoric(sent, previous)
         else:
             cues = [*cues, *self._elliptical_cues(sent, named)]
+        cues = [c for c in cues if not _equipment_destination(c, cues, self.lex)]
         headline = index == 0 and not sent.text.rstrip().endswith((".", "!", "?", '"', "\u201d"))
         found: dict[tuple[Actor, Stance], _Found] = {}
         detailed = before if before and self._elaborates(sent) else []
