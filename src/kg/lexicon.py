@@ -74,6 +74,8 @@ class MeetingWords:
     definite_determiners: frozenset[str]
     group_possessives: frozenset[str]
     series_kinds: frozenset[str]
+    joining_verbs: frozenset[str]
+    deictic_places: frozenset[str]
 
 
 @dataclass(frozen=True)
