@@ -14,10 +14,10 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from api.lookups import TYPE, Term
 from api.resource_view import EVIDENCE, ResourceView
-from kg.rdf import KGR, PREFIXES
+from kg.prefixes import KGR, PREFIXES
 
 FORMATS = (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples"))
-VOCABULARIES = tuple(iri for prefix, iri in PREFIXES.items() if prefix != "kgr")
+VOCABULARIES = tuple(iri for iri in PREFIXES.values() if not iri.startswith(KGR))
 
 
 def local_href(iri: str, root: str) -> str | None:

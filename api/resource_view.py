@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pyoxigraph import Literal, NamedNode, QueryTriples, Triple
 
 from api.lookups import TITLE, TYPE, Props, describe, iris_of, label, select, value, values
-from kg.rdf import KG, PREFIXES, SKOS
+from kg.prefixes import KG, PREFIXES, SKOS
 from kg.store import GraphStore
 
 EVIDENCE = KG + "evidence"
@@ -69,18 +69,19 @@ class ResourceView:
 
 
 def compact(iri: str) -> str:
-    """``kgr:state/ES`` for a resource IRI, ``kg:Pledge`` for an ontology term, else the IRI.
+    """The IRI in compact form with the project's prefix of the longest namespace that holds
+    it (``state:ES``, ``kg:Pledge``, ``rdfs:label``), else the IRI itself.
 
     >>> compact("https://w3id.org/pledgekg/id/state/ES"), compact("http://x/y")
-    ('kgr:state/ES', 'http://x/y')
+    ('state:ES', 'http://x/y')
     >>> compact("http://www.w3.org/2000/01/rdf-schema#label")
     'rdfs:label'
-
     """
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace) :]}"
-    return iri
+    found = [(len(ns), p) for p, ns in PREFIXES.items() if iri.startswith(ns) and iri != ns]
+    if not found:
+        return iri
+    length, prefix = max(found)
+    return f"{prefix}:{iri[length:]}"
 
 
 def resource_view(store: GraphStore, iri: str) -> ResourceView | None:

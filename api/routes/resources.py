@@ -4,12 +4,12 @@ N-Triples."""
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from pyoxigraph import serialize
 
 from api.deps import LookupDep
 from api.models import ErrorPublic
@@ -24,7 +24,8 @@ from api.results import (
     checked,
     pick,
 )
-from kg.rdf import KGR, PREFIXES
+from kg.dumps import TripleTermError, write_triples
+from kg.prefixes import KGR
 
 router = APIRouter(tags=["resources"])
 
@@ -84,8 +85,9 @@ async def get_resource(
     if not triples:
         raise HTTPException(status_code=404, detail=f"no resource {iri} is in the graph")
     assert fmt.rdf is not None
+    body = io.BytesIO()
     try:
-        body = serialize(checked(triples, fmt.rdf), None, fmt.rdf, prefixes=PREFIXES) or b""
-    except NotRepresentableError as exc:
+        write_triples(checked(triples, fmt.rdf), body, fmt.rdf)
+    except (NotRepresentableError, TripleTermError) as exc:
         raise HTTPException(status_code=406, detail=str(exc)) from None
-    return Response(body, media_type=fmt.content_type, headers=vary)
+    return Response(body.getvalue(), media_type=fmt.content_type, headers=vary)

@@ -12,7 +12,7 @@ import pytest
 import rdflib
 from rdflib.compare import isomorphic
 
-from kg.rdf import KG, KGR
+from kg.prefixes import KG, KGR
 
 if TYPE_CHECKING:
     from tests.api.conftest import Launcher, Server

@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from api.sparql_text import UndeclaredPrefixError, complete_prefixes
-from kg.rdf import KG, PREFIXES
+from kg.prefixes import KG, PREFIXES
 
 if TYPE_CHECKING:
     from tests.api.conftest import Server
