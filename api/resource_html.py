@@ -14,9 +14,17 @@ from pyoxigraph import BlankNode, Literal, NamedNode
 
 from api.lookups import TYPE, Term
 from api.resource_view import EVIDENCE, ResourceView
-from kg.prefixes import KGR, PREFIXES
+from kg.prefixes import KG, KGR, PREFIXES
 
 FORMATS = (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples"))
+MAX_QUOTES = 3
+"""Most quotes shown for each resource that points here (a meeting has one per report)."""
+INCOMING_ORDER = {
+    KG + local: index
+    for index, local in enumerate(
+        ["pledgedBy", "announcedBy", "represents", "participant", "hostState", "madeAt"]
+    )
+}
 VOCABULARIES = tuple(iri for iri in PREFIXES.values() if not iri.startswith(KGR))
 
 
@@ -76,29 +84,41 @@ def _facts(view: ResourceView, root: str) -> str:
     return f'<div class="table-wrap"><table class="facts">{"".join(rows)}</table></div>'
 
 
+def _quotes_cell(quotes: list[str]) -> str:
+    shown = _quotes(quotes[:MAX_QUOTES])
+    more = len(quotes) - MAX_QUOTES
+    return shown + (f'<p class="meta">and {more} more on its page</p>' if more > 0 else "")
+
+
 def _incoming(view: ResourceView, root: str) -> str:
+    """What points here, one table per property, the most telling first (pledges, leaders,
+    meetings; the sources that mention it last)."""
     if not view.incoming:
         return '<p class="empty">Nothing in the graph points here.</p>'
-    rows = []
+    groups: dict[str, list[str]] = {}
     for subject, predicate in view.incoming:
-        types = view.described.get(subject, {}).get(TYPE, [])
-        kinds = ", ".join(view.label_of(t.value) for t in types if isinstance(t, NamedNode))
-        rows.append(
-            f"<tr><td>{_link(view, subject, root, 'resource-link')}"
-            f'<span class="meta"> {escape(kinds)}</span></td>'
-            f"<td>{_link(view, predicate, root)}</td>"
-            f'<td class="evidence">{_quotes(view.quotes_of(subject))}</td></tr>'
+        groups.setdefault(predicate, []).append(subject)
+    ordered = sorted(groups, key=lambda p: (INCOMING_ORDER.get(p, len(INCOMING_ORDER)), p))
+    parts = []
+    for predicate in ordered:
+        rows = []
+        for subject in groups[predicate]:
+            types = view.described.get(subject, {}).get(TYPE, [])
+            kinds = ", ".join(view.label_of(t.value) for t in types if isinstance(t, NamedNode))
+            rows.append(
+                f"<tr><td>{_link(view, subject, root, 'resource-link')}"
+                f'<span class="meta"> {escape(kinds)}</span></td>'
+                f'<td class="evidence">{_quotes_cell(view.quotes_of(subject))}</td></tr>'
+            )
+        parts.append(
+            f"<h4>{escape(view.label_of(predicate))} · {len(rows)}</h4>"
+            '<div class="table-wrap"><table class="incoming"><thead><tr><th scope="col">'
+            'Resource</th><th scope="col">Evidence</th></tr></thead>'
+            f"<tbody>{''.join(rows)}</tbody></table></div>"
         )
-    cut = (
-        f'<p class="meta">The first {len(view.incoming)} are listed.</p>'
-        if view.incoming_cut
-        else ""
-    )
-    return (
-        '<div class="table-wrap"><table class="incoming"><thead><tr><th scope="col">Resource'
-        '</th><th scope="col">Links here as</th><th scope="col">Evidence</th></tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table></div>{cut}"
-    )
+    if view.incoming_cut:
+        parts.append(f'<p class="meta">The first {len(view.incoming)} are listed.</p>')
+    return "".join(parts)
 
 
 def resource_page(view: ResourceView, root: str) -> str:
