@@ -56,6 +56,17 @@ def test_a_state_page_lists_its_facts_and_the_pledges_that_name_it(server: Serve
     assert "<blockquote>" in page.text
 
 
+def test_what_points_at_a_state_is_grouped_pledges_first_with_few_quotes(server: Server) -> None:
+    """France hosts a meeting reported with many quotes: its row shows three and says how many
+    more there are; the pledges France made come before the sources that mention it."""
+    text = httpx.get(_local(server, KGR + "state/FR"), timeout=60).text
+    headings = re.findall(r"<h4>([^<]+) · \d+</h4>", text)
+    assert headings[0] == "pledged by" and headings[-1] == "mentions", headings
+    cells = re.findall(r'<td class="evidence">(.*?)</td>', text)
+    assert cells and max(cell.count("<blockquote>") for cell in cells) == 3
+    assert re.search(r"and \d+ more on its page", text)
+
+
 @pytest.mark.parametrize("kind", ["Leader", "Meeting", "Pledge", "Source"])
 def test_every_kind_of_resource_has_a_page(server: Server, kind: str) -> None:
     iri = _first(server, kind)
