@@ -121,6 +121,19 @@ def _incoming(view: ResourceView, root: str) -> str:
     return "".join(parts)
 
 
+def _page_views(iri: str, root: str) -> str:
+    """A link to the analysts' page's own view of a state or a source, where it has one."""
+    for kind, parameter, text in (
+        ("state", "country", "country view"),
+        ("source", "source", "source view"),
+    ):
+        ident = iri.removeprefix(f"{KGR}{kind}/")
+        if ident != iri:
+            href = f"{root}?{parameter}={quote(ident, safe='')}"
+            return f' · <a href="{escape(href)}" class="page-view">{text}</a>'
+    return ""
+
+
 def resource_page(view: ResourceView, root: str) -> str:
     """The whole HTML document; ``root`` is the relative path from the page to ``/``."""
     types = [t.value for t in view.facts.get(TYPE, []) if isinstance(t, NamedNode)]
@@ -128,6 +141,7 @@ def resource_page(view: ResourceView, root: str) -> str:
     formats = " ".join(
         f'<a href="?format={name}" class="format-link">{title}</a>' for name, title in FORMATS
     )
+    views = _page_views(view.iri, root)
     quotes = (
         f'<section><h3>Quotes</h3><div class="quotes">{_quotes(view.quotes)}</div></section>'
         if view.quotes
@@ -149,7 +163,7 @@ def resource_page(view: ResourceView, root: str) -> str:
   </header>
   <main class="resource">
     <h2 class="resource-label">{escape(view.label)}</h2>
-    <p class="meta resource-kind">{kinds} · <code>{escape(view.iri)}</code></p>
+    <p class="meta resource-kind">{kinds} · <code>{escape(view.iri)}</code>{views}</p>
     {quotes}
     <section><h3>Facts</h3>{_facts(view, root)}</section>
     <section><h3>Linked from</h3>{_incoming(view, root)}</section>

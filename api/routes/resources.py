@@ -1,6 +1,6 @@
 """``/id/…``: every ``https://w3id.org/pledgekg/id/…`` IRI resolves here, as an HTML page or,
-by content negotiation (or ``?format=``), as the resource's graph in Turtle, JSON-LD or
-N-Triples."""
+by content negotiation (or ``?format=``), as the resource's graph in Turtle, JSON-LD,
+N-Triples or RDF/XML."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ from kg.prefixes import KGR
 router = APIRouter(tags=["resources"])
 
 HTML = Format("html", "text/html", ("application/xhtml+xml",))
-OFFERED = (HTML, *(f for f in GRAPHS if f.name in ("turtle", "jsonld", "ntriples")))
+OFFERED = (HTML, *GRAPHS)
 RESOURCE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~-]*(?:/[A-Za-z0-9][A-Za-z0-9._~-]*)*")
 MAX_ID_CHARS = 300
 ResourceId = Annotated[
@@ -39,7 +39,11 @@ ResourceId = Annotated[
 ]
 FormatName = Annotated[
     str | None,
-    Query(max_length=40, description="html, turtle, jsonld or ntriples, overriding Accept."),
+    Query(
+        max_length=40,
+        description="html, turtle, jsonld, ntriples or rdfxml (or a media type), overriding "
+        "Accept.",
+    ),
 ]
 
 

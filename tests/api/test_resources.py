@@ -22,6 +22,7 @@ RDF_TYPES = {
     "text/turtle": "turtle",
     "application/ld+json": "json-ld",
     "application/n-triples": "nt",
+    "application/rdf+xml": "xml",
 }
 
 
@@ -49,6 +50,7 @@ def test_a_state_page_lists_its_facts_and_the_pledges_that_name_it(server: Serve
     assert page.headers["vary"] == "Accept"
     assert '<h2 class="resource-label">Spain</h2>' in page.text
     assert ">ESP<" in page.text  # its alpha-3 code, a fact of its own
+    assert 'href="../../?country=ES" class="page-view"' in page.text
     # Pledges that name Spain link to their pages on this server, with their quotes.
     links = re.findall(r'href="([^"]+)"', page.text)
     assert any(link.startswith("../../id/pledge/") for link in links)
@@ -74,6 +76,8 @@ def test_every_kind_of_resource_has_a_page(server: Server, kind: str) -> None:
     assert page.status_code == 200, page.text
     assert f"{KG}{kind}" in page.text  # its type, linked
     assert "<th" in page.text  # a table of facts
+    if kind == "Source":  # and to the page's view of the article
+        assert f'href="../../?source={iri.rsplit("/", 1)[1]}" class="page-view"' in page.text
     if kind == "Pledge":
         assert '<div class="quotes"><blockquote>' in page.text
 
