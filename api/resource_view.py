@@ -53,11 +53,12 @@ class ResourceView:
         return [t.value for t in self.facts.get(EVIDENCE, []) if isinstance(t, Literal)]
 
     def quotes_of(self, iri: str) -> list[str]:
+        """The quotes of a resource shown on the page (one that points here)."""
         props = self.described.get(iri, {})
         return [t.value for t in props.get(EVIDENCE, []) if isinstance(t, Literal)]
 
     def label_of(self, iri: str) -> str:
-        """Its label, title or preferred label, else its name in compact form (``kgr:…``)."""
+        """Its label, title or preferred label, else its name in compact form (``state:ES``)."""
         props = self.described.get(iri, {})
         if iri == self.iri:
             props = self.facts

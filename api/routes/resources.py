@@ -83,8 +83,9 @@ async def get_resource(
         view = await lookup.run(lambda store: resource_view(store, iri))
         if view is None:
             raise HTTPException(status_code=404, detail=f"no resource {iri} is in the graph")
-        root = "../" * request.url.path.count("/")
-        return HTMLResponse(resource_page(view, root[3:]), headers=vary)
+        # From /id/state/ES, "../../" is the server's root: one step per folder of the path.
+        root = "../" * (request.url.path.count("/") - 1)
+        return HTMLResponse(resource_page(view, root), headers=vary)
     triples = await lookup.run(lambda store: resource_triples(store, iri))
     if not triples:
         raise HTTPException(status_code=404, detail=f"no resource {iri} is in the graph")
