@@ -3,6 +3,10 @@
  * preloaded with the example queries of /queries, and a country view built from
  * /countries/{code}.
  *
+ * Results can also be drawn as a bar chart, a timeline, a map or a graph: YASR plugins in
+ * views/*.js, loaded before this script. Result IRIs of the graph's resources link to their
+ * pages on this server (/id/...).
+ *
  * Plain script, no build step. Everything from the server is inserted as text, never as
  * HTML, and only http(s) URLs become links.
  *
