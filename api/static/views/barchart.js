@@ -1,6 +1,7 @@
 /*
  * The bar chart view: one bar per row of a SELECT result, its length the row's number (one
- * bar of each colour per numeric column, up to four), labelled by the first other column.
+ * bar of each colour per numeric column, up to four), labelled by the first two columns of
+ * text (else by the first other column).
  */
 (function () {
   "use strict";
@@ -30,9 +31,15 @@
   function draw(yasr, target) {
     var result = V.selectResult(yasr);
     var values = series(result);
-    var labelColumn = result.vars.find(function (name) {
+    var others = result.vars.filter(function (name) {
       return values.indexOf(name) < 0;
     });
+    var labelColumns = others.filter(function (name) {
+      return V.columnWhere([name], result.bindings, function (term) {
+        return term.type !== "uri" && term.type !== "bnode";
+      });
+    }).slice(0, 2);
+    if (!labelColumns.length) labelColumns = others.slice(0, 1);
     var rows = result.bindings.slice(0, MAX_ROWS);
     var max = 0;
     rows.forEach(function (row) {
@@ -48,12 +55,15 @@
       viewBox: "0 0 " + WIDTH + " " + height,
       width: "100%",
       role: "img",
-      "aria-label": "Bar chart of " + values.join(", ") + (labelColumn ? " by " + labelColumn : ""),
+      "aria-label": "Bar chart of " + values.join(", ") +
+        (labelColumns.length ? " by " + labelColumns.join(", ") : ""),
       "data-items": rows.length,
     });
     rows.forEach(function (row, index) {
       var y = index * band + 4;
-      var label = labelColumn && row[labelColumn] ? V.termText(row[labelColumn]) : String(index + 1);
+      var label = labelColumns.map(function (name) {
+        return row[name] ? V.termText(row[name]) : "";
+      }).filter(Boolean).join(" · ") || String(index + 1);
       chart.appendChild(V.svg("text", {
         class: "kg-bar-label", x: LABEL_WIDTH - 8, y: y + (band - 8) / 2 + 4, "text-anchor": "end",
         text: label.length > 32 ? label.slice(0, 31) + "…" : label,
