@@ -217,6 +217,18 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Vilnius", D("2026-03-09"), frozenset({"LT"}))},
     ),
     (
+        "those present, on a verb coordinated with the meeting verb",
+        "2026-03-10",
+        "Ministers met in Riga on Monday and adopted a plan, with Maia Sandu in attendance.",
+        {("Riga", D("2026-03-09"), frozenset({"MD"}))},
+    ),
+    (
+        "in the presence of",
+        "2026-03-10",
+        "Ministers met in Riga on Monday in the presence of Maia Sandu.",
+        {("Riga", D("2026-03-09"), frozenset({"MD"}))},
+    ),
+    (
         "attending with nothing before is no meeting",
         "2026-03-10",
         "Finland and Norway attended.",
