@@ -19,6 +19,7 @@ import typer
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
 
 from kg.config import Settings
+from kg.ontology_files import OntologyError, ontology_dir
 from kg.records import Article, Extraction
 from kg.sources import SourceError
 from kg.store import FORMATS, GraphStore, StoreError, open_store
@@ -543,14 +544,15 @@ def extract(
 
 @app.command()
 def validate(store: StoreOption = None) -> None:
-    """Check the graph against the SHACL shapes in ontology/shapes.ttl; exit 1 on violations."""
+    """Check the graph against the SHACL shapes of the ontology (shapes.ttl); exit 1 on
+    violations."""
     from kg.validate import validate_store
 
     settings = settings_for(store)
     graph_store = connect(settings, read_only=True)
     try:
-        conforms, report = validate_store(graph_store)
-    except StoreError as exc:
+        conforms, report = validate_store(graph_store, settings)
+    except (StoreError, OntologyError) as exc:
         fail(f"validate failed: {exc}")
     finally:
         graph_store.close()
@@ -627,8 +629,9 @@ def serve(
         updates["port"] = port
     settings = settings.model_copy(update=updates)
     try:
+        ontology_dir(settings)  # the example queries and the ontology graph need it
         run(settings)
-    except StoreError as exc:
+    except (StoreError, OntologyError) as exc:
         fail(str(exc))
 
 
@@ -644,7 +647,7 @@ def main() -> None:
         # The reader went away (`kg export | head`): stop quietly, as other filters do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
-    except StoreError as exc:
+    except (StoreError, OntologyError) as exc:
         typer.echo(f"kg: {exc}", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a trace

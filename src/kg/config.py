@@ -9,6 +9,7 @@ True
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -137,6 +138,12 @@ class Settings(BaseSettings):
     max_client_connections: int = Field(
         64, ge=1, le=100_000, description="Most connections one client address may have open."
     )
+    ontology_dir: Path | None = Field(
+        None,
+        description="Folder holding the ontology (`pledgekg.ttl`), the SHACL shapes "
+        "(`shapes.ttl`) and the example queries (`queries/`); unset means the copy shipped "
+        "inside the package, made from the project's `ontology/`.",
+    )
     max_article_bytes: int = Field(
         20_000_000, ge=1024, description="Largest article file `kg ingest` reads, in bytes."
     )
@@ -152,6 +159,15 @@ class Settings(BaseSettings):
                 "set a long random value (e.g. `python -c 'import secrets; "
                 "print(secrets.token_urlsafe(32))'`) or unset it to stay read-only"
             )
+        return value
+
+    @field_validator("ontology_dir")
+    @classmethod
+    def _check_ontology_dir(cls, value: Path | None) -> Path | None:
+        from kg.ontology_files import missing_from
+
+        if value is not None and (missing := missing_from(value)):
+            raise ValueError(f"KG_ONTOLOGY_DIR={str(value)!r} has no {', '.join(missing)}")
         return value
 
     @model_validator(mode="after")
