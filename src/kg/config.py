@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDER_TOKENS = {"changeme", "change-me", "secret", "token", "password", "xxx", "todo"}
@@ -170,11 +170,15 @@ class Settings(BaseSettings):
             raise ValueError(f"KG_ONTOLOGY_DIR={str(value)!r} has no {', '.join(missing)}")
         return value
 
-    @model_validator(mode="after")
-    def _check_store(self) -> Settings:
-        if not self.store.strip():
-            raise ValueError("KG_STORE must name a directory or an http(s) URL")
-        return self
+    @field_validator("store")
+    @classmethod
+    def _check_store(cls, value: str) -> str:
+        from kg.arguments import ArgumentError, check_store_location
+
+        try:
+            return check_store_location(value)
+        except ArgumentError as exc:
+            raise ValueError(f"KG_STORE={value!r}: {exc}") from None
 
     @property
     def is_remote(self) -> bool:
