@@ -28,11 +28,18 @@ def check_iri(value: str) -> str:
     Traceback (most recent call last):
     kg.arguments.ArgumentError: not an absolute IRI (No scheme found in an absolute IRI)
     """
+    if problem := _iri_problem(value):
+        raise ArgumentError(f"not an absolute IRI ({problem})")
+    return value
+
+
+def _iri_problem(value: str) -> str | None:
+    """Why the store would not take ``value`` as an IRI, or None when it would."""
     try:
         NamedNode(value)
     except ValueError as exc:
-        raise ArgumentError(f"not an absolute IRI ({exc})") from None
-    return value
+        return str(exc)
+    return None
 
 
 def check_http_url(value: str) -> str:
@@ -56,10 +63,8 @@ def check_http_url(value: str) -> str:
         raise ArgumentError("not an http(s) URL")
     if not parts.hostname:
         raise ArgumentError("the URL names no host")
-    try:
-        NamedNode(value)
-    except ValueError as exc:
-        raise ArgumentError(f"not a URL ({exc})") from None
+    if problem := _iri_problem(value):
+        raise ArgumentError(f"not a URL ({problem})")
     return value
 
 
