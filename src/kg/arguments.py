@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pyoxigraph import NamedNode
 
-_STORE_SCHEMES = ("http://", "https://")
+_URL_SCHEMES = ("http://", "https://")
 
 
 class ArgumentError(ValueError):
@@ -69,12 +69,13 @@ def check_http_url(value: str) -> str:
 
 
 def is_url(value: str) -> bool:
-    """Whether ``value`` is meant as an http(s) URL (rather than a path).
+    """Whether ``value`` is meant as an http(s) URL rather than a path (by the rule the store
+    settings and source names follow: it starts with ``http://`` or ``https://``).
 
-    >>> is_url("HTTPS://example.org"), is_url("data/store")
+    >>> is_url("https://example.org"), is_url("data/store")
     (True, False)
     """
-    return value.lower().startswith(_STORE_SCHEMES)
+    return value.startswith(_URL_SCHEMES)
 
 
 def check_store_location(value: str) -> str:
@@ -152,8 +153,9 @@ def check_scheduler(value: str) -> str:
 
 
 def check_source(value: str) -> str:
-    """A name of a stored source: an IRI under the sources' namespace or a URL must be well
-    formed; an id, a file or a folder is taken as it is.
+    """A name of a stored source: an IRI under the sources' namespace must be well formed; a
+    URL, an id, a file or a folder is compared with what is stored as it is (an article's URL
+    is kept as its input gives it, so any spelling may name one).
 
     >>> check_source("seeds/a.txt")
     'seeds/a.txt'
@@ -163,11 +165,7 @@ def check_source(value: str) -> str:
     """
     from kg.rdf import SOURCE_PREFIX
 
-    if value.startswith(SOURCE_PREFIX):
-        return check_iri(value)
-    if is_url(value):
-        return check_http_url(value)
-    return value
+    return check_iri(value) if value.startswith(SOURCE_PREFIX) else value
 
 
 def check_input_file(path: Path) -> Path:
