@@ -34,6 +34,9 @@ ONTOLOGY = ROOT / "ontology"
 BUILT_FROM = ("pyproject.toml", "README.md", "src", "api", "ontology")
 SEED = sorted((ROOT / "seeds").glob("*.txt"))[0]
 
+# Building and installing the wheel takes a while: the whole module is an end-to-end test.
+pytestmark = pytest.mark.slow
+
 
 @dataclass(frozen=True)
 class Installed:
@@ -142,7 +145,6 @@ def test_the_code_comes_from_the_wheel_not_the_checkout(installed: Installed) ->
         assert Path(line).is_relative_to(installed.venv), line
 
 
-@pytest.mark.slow
 def test_ingest_validate_export_and_serve_from_the_installed_wheel(installed: Installed) -> None:
     ingested = installed.run("ingest", "--quiet", "articles")
     assert ingested.returncode == 0, ingested.stderr
@@ -183,7 +185,6 @@ def test_ingest_validate_export_and_serve_from_the_installed_wheel(installed: In
         stop_server(server)
 
 
-@pytest.mark.slow
 def test_an_install_missing_its_shapes_says_so_in_one_line(installed: Installed) -> None:
     """Run last in this module: it takes the shapes out of the installed package."""
     ingested = installed.run("ingest", "--quiet", "articles")
