@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.rdf import SOURCE_PREFIX
-from tests.commands import assert_one_line_error, kg_process
+from tests.commands import assert_fails, assert_one_line_error, kg_process
 
 # (the command's words before the value, the value, the words after it, what the line names)
 MALFORMED = [
@@ -102,13 +102,15 @@ def test_a_bad_setting_is_one_line_naming_its_variable(
     assert_one_line_error(done.stderr, *needles)
 
 
-def test_a_good_graph_iri_still_exports(seed_store_dir: Path) -> None:
-    """The checks refuse only what is malformed: a well-formed IRI of no graph exports nothing."""
+def test_a_well_formed_iri_of_no_graph_is_one_line_too(
+    seed_store_dir: Path, tmp_path: Path
+) -> None:
+    output = tmp_path / "graph.nq"
     done = kg_process(
-        "export", "--store", seed_store_dir, "--format", "nquads", "--graph", "https://x.org/g"
+        "export", "--store", seed_store_dir, "--graph", "https://x.org/g", "--output", output
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout == ""
+    assert_fails(done, "--graph 'https://x.org/g'", "no such named graph")
+    assert sorted(tmp_path.iterdir()) == []
 
 
 def test_a_source_is_removed_by_the_url_its_article_gave_however_odd(tmp_path: Path) -> None:

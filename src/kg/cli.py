@@ -497,6 +497,8 @@ def export(
     graph_store = connect(settings, read_only=True)
     target = NamedNode(graph) if graph else None
     try:
+        if target is not None and not graph_store.has_graph(target):
+            fail(f"--graph {graph!r}: no such named graph in the store")
         if output is None:
             graph_store.export(sys.stdout.buffer, fmt.value, target)
             sys.stdout.buffer.flush()
