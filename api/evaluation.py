@@ -41,7 +41,7 @@ from api.sparql_text import (
     dataset_clauses,
     has_relative_iri,
 )
-from kg.rdf import KGR, PREFIXES
+from kg.prefixes import KGR, PREFIXES
 from kg.store import GraphStore, StoreError
 
 log = logging.getLogger("api.sparql")

@@ -49,7 +49,8 @@ from api.models import (
     SourcesPublic,
     StanceName,
 )
-from kg.rdf import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SPARQL_PREFIXES, distinct
+from kg.prefixes import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SPARQL_PREFIXES
+from kg.rdf import distinct
 from kg.store import GraphStore
 
 Term = NamedNode | BlankNode | Literal | Triple
@@ -409,6 +410,34 @@ def _time(props: Props, predicate: str) -> dt.datetime | None:
         except ValueError:
             continue
     return max(times) if times else None
+
+
+# Leaders --------------------------------------------------------------------------------
+
+
+def unknown_leader_message(store: GraphStore, slug: str) -> str:
+    """The 404 text for a slug that names no leader, with the leaders whose slug or surname
+    looks like it."""
+    rows = select(
+        store, "SELECT DISTINCT ?x ?name WHERE { ?x a kg:Leader OPTIONAL { ?x rdfs:label ?name } }"
+    )
+    names: dict[str, str] = {}
+    for row in rows:
+        ident = local_id(value(row["x"]), "leader")
+        if ident is not None:
+            name = value(row["name"]) if "name" in row else ident
+            names[ident] = min(names.get(ident, name), name)
+    keys: dict[str, list[str]] = defaultdict(list)
+    for ident in sorted(names):
+        keys[ident].append(ident)
+        keys[ident.rsplit("-", 1)[-1]].append(ident)
+    found: list[str] = []
+    for key in difflib.get_close_matches(slug, list(keys), n=10, cutoff=0.6):
+        found.extend(i for i in keys[key] if i not in found)
+    if not found:
+        return f"no leader {slug!r}; GET /leaders lists them all"
+    listed = ", ".join(f"{i} ({names[i]})" for i in found[:5])
+    return f"no leader {slug!r}; close matches: {listed}"
 
 
 # States ---------------------------------------------------------------------------------
@@ -832,6 +861,15 @@ def leader_detail(store: GraphStore, iri: str) -> LeaderDetailPublic | None:
             store, graph, order_dated(graph, iris_of(graph.of(iri), DERIVED), PUBLISHED)
         ),
     )
+
+
+def pledge_detail(store: GraphStore, iri: str) -> PledgePublic | None:
+    """One pledge with its state, stance, types, dates, evidence, meeting and sources."""
+    graph = Graph()
+    graph.add(store, [iri])
+    if not is_a(graph, iri, "Pledge"):
+        return None
+    return pledges(store, graph, [iri])[0]
 
 
 def meeting_detail(store: GraphStore, iri: str) -> MeetingDetailPublic | None:

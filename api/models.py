@@ -5,15 +5,35 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from kg.records import ContributionType, Stance
 
+E = TypeVar("E", bound=StrEnum)
+
+
+def _folded(text: str) -> str:
+    """A name without case, spaces, hyphens or underscores.
+
+    >>> _folded(" Ground-troops"), _folded("GROUND_TROOPS"), _folded("ground troops")
+    ('groundtroops', 'groundtroops', 'groundtroops')
+    """
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+def _typed_as(enum: type[E], value: object) -> E | None:
+    """The member of ``enum`` that ``value`` names as people type it: in any case, with
+    spaces, hyphens or underscores between its words, with or without ``kg:``."""
+    if not isinstance(value, str):
+        return None
+    wanted = _folded(value.strip().removeprefix("kg:"))
+    return next((m for m in enum if _folded(m.value) == wanted), None)
+
 
 class StanceName(StrEnum):
-    """A pledge's stance; matched without regard to case."""
+    """A pledge's stance; matched in any case (``committed``)."""
 
     committed = "Committed"
     considering = "Considering"
@@ -21,16 +41,12 @@ class StanceName(StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> StanceName | None:
-        if isinstance(value, str):
-            for member in cls:
-                if member.value.lower() == value.strip().lower():
-                    return member
-        return None
+        return _typed_as(cls, value)
 
 
 class ContributionTypeName(StrEnum):
-    """What is offered, as the local names of ``kg:ContributionTypes``; matched without regard
-    to case."""
+    """What is offered, as the local names of ``kg:ContributionTypes``; matched as people type
+    them (``GroundTroops``, ``ground-troops``, ``ground troops``, any case)."""
 
     GroundTroops = ContributionType.GROUND_TROOPS.value
     AirPower = ContributionType.AIR_POWER.value
@@ -46,11 +62,7 @@ class ContributionTypeName(StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> ContributionTypeName | None:
-        if isinstance(value, str):
-            for member in cls:
-                if member.value.lower() == value.strip().lower():
-                    return member
-        return None
+        return _typed_as(cls, value)
 
 
 assert {s.value for s in StanceName} == {s.value for s in Stance}

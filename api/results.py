@@ -29,6 +29,8 @@ from pyoxigraph import (
     Triple,
 )
 
+from kg.dumps import TripleTermError
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 RDF_DIR_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#dirLangString"
@@ -136,7 +138,7 @@ def checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterator[Triple]:
 def unrepresentable(exc: BaseException) -> str | None:
     """The message for a client when ``exc`` says the chosen format cannot carry the data
     (ours, or the JSON-LD writer's own refusal of triple terms), else None."""
-    if isinstance(exc, NotRepresentableError):
+    if isinstance(exc, NotRepresentableError | TripleTermError):
         return str(exc)
     if isinstance(exc, OSError) and "JSON-LD does not support" in str(exc):
         return "JSON-LD cannot carry triple terms; ask for Turtle, N-Triples, TriG or N-Quads"
@@ -196,18 +198,32 @@ def _matches(pattern: str, fmt: Format) -> int:
     return 0
 
 
+def _names_media_types(accept: str | None) -> bool:
+    """True when ``accept`` names a media type, not only ``*/*`` or ``type/*`` ranges."""
+    return any(not media.endswith("/*") for _, _, media in _accepted(accept or ""))
+
+
 def pick(offered: Sequence[Format], accept: str | None, requested: str | None) -> Format:
     """The format to answer in: ``requested`` (a short name or media type) wins, then the best
-    ``Accept`` match, then the first offered."""
+    ``Accept`` match, then the first offered.
+
+    A ``requested`` value this server does not know gives way to an ``Accept`` header that
+    names media types (clients such as SPARQLWrapper send both, the parameter in a spelling of
+    their own); with no such header it is an :class:`UnknownFormatError`.
+
+    >>> pick(GRAPHS, "text/n3, text/turtle", "n3").name
+    'turtle'
+    """
     if requested:
         wanted = requested.strip().lower()
         for fmt in offered:
             if wanted == fmt.name or wanted == fmt.media_type or wanted in fmt.aliases:
                 return fmt
-        names = ", ".join(f.name for f in offered)
-        raise UnknownFormatError(
-            f"unknown format {requested!r} for this result; use one of {names}"
-        )
+        if not _names_media_types(accept):
+            names = ", ".join(f.name for f in offered)
+            raise UnknownFormatError(
+                f"unknown format {requested!r} for this result; use one of {names}"
+            )
     if not accept or not accept.strip():
         return offered[0]
     ranges = _accepted(accept)

@@ -15,7 +15,8 @@ from typer.testing import CliRunner, Result
 
 from kg.cli import app
 from kg.identity import path_locator
-from kg.rdf import INPUT_PATH, KG, LOCATOR, SOURCE_PREFIX
+from kg.prefixes import KG
+from kg.rdf import INPUT_PATH, LOCATOR, SOURCE_PREFIX
 
 runner = CliRunner()
 SUMMARY = re.compile(

@@ -79,6 +79,31 @@ def test_hard_wrapped_lines_join_into_their_paragraph() -> None:
     assert cleaned.paragraphs[1] == "Short line"
 
 
+def test_header_lines_down_to_the_date_stay_apart() -> None:
+    text = (
+        "Statement on the call between the Prime Ministers of Norway and Iceland\n"
+        "Office of the Prime Minister\n"
+        "Published 4 May 2026\n\n"
+        "The prime ministers spoke by phone on Monday.\n"
+    )
+    cleaned = clean_text(text)
+    assert list(cleaned.paragraphs[:3]) == [
+        "Statement on the call between the Prime Ministers of Norway and Iceland",
+        "Office of the Prime Minister",
+        "Published 4 May 2026",
+    ]
+
+
+def test_a_body_line_with_a_date_is_no_header() -> None:
+    wrapped = (
+        "Greece will send two frigates to the Aegean mission once a\n"
+        "ceasefire holds, its defence minister told reporters on\n"
+        "September 4, 2026, adding that a decision would come later.\n"
+    )
+    (paragraph,) = clean_text(wrapped).paragraphs
+    assert paragraph.endswith("would come later.")
+
+
 def test_markdown_marks_are_read_as_plain_text() -> None:
     text = (
         "# Allies meet\n\n"

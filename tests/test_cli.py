@@ -38,7 +38,8 @@ from typer.testing import CliRunner, Result
 
 from kg.cli import app
 from kg.identity import source_id
-from kg.rdf import KG, KGR, RDFS, REFERENCE_GRAPH, SOURCE_PREFIX, SPARQL_PREFIXES, source_iri
+from kg.prefixes import KG, KGR, RDFS, SPARQL_PREFIXES
+from kg.rdf import REFERENCE_GRAPH, SOURCE_PREFIX, source_iri
 from kg.sources import read_file
 from kg.store import EmbeddedStore
 from tests.commands import KG_COMMAND, assert_one_line_error, kg_process, start_holder

@@ -10,7 +10,7 @@ import pytest
 from pyoxigraph import NamedNode, QueryBoolean, QuerySolutions, Store
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, Namespace, URIRef
 
-from kg.rdf import KG
+from kg.prefixes import KG
 from kg.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,4 +1,5 @@
-"""``/export``: the whole graph, one named graph, or the facts about one state, as a file."""
+"""``/export``: the whole graph, one named graph, or the facts about one state, as a file;
+``/context.jsonld``: the JSON-LD context its JSON-LD is compacted with."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from enum import StrEnum
 from typing import IO, Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
-from starlette.responses import Response
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
+from starlette.responses import JSONResponse, Response
 
 from api import lookups
 from api.deps import LookupDep, PoolsDep, SettingsDep
@@ -18,7 +19,8 @@ from api.models import ErrorPublic
 from api.results import body_schema, checked
 from api.runner import Deadline
 from api.streaming import stream_download
-from kg.rdf import PREFIXES
+from kg.dumps import write_quads, write_triples
+from kg.prefixes import context_document
 from kg.store import DATASET_FORMATS, FORMATS, GraphStore
 
 router = APIRouter(tags=["export"])
@@ -82,10 +84,10 @@ def _write(
     elif fmt.value in DATASET_FORMATS:
         quads = list(state_quads(store, state))
         list(checked((q.triple for q in quads), rdf_format))
-        serialize(quads, out, rdf_format, prefixes=PREFIXES)
+        write_quads(quads, out, rdf_format)
     else:
         triples = {Triple(q.subject, q.predicate, q.object) for q in state_quads(store, state)}
-        serialize(checked(sorted(triples, key=str), rdf_format), out, rdf_format, prefixes=PREFIXES)
+        write_triples(checked(sorted(triples, key=str), rdf_format), out, rdf_format)
 
 
 @router.get(
@@ -141,3 +143,15 @@ async def export(
         media,
         headers,
     )
+
+
+@router.get(
+    "/context.jsonld",
+    summary="The JSON-LD context of the exports",
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/ld+json": body_schema("application/ld+json")}}},
+)
+async def jsonld_context() -> JSONResponse:
+    """The prefixes and terms JSON-LD exports are compacted with (also shipped as
+    ``ontology/context.jsonld``): use it to compact or expand the graph's JSON-LD."""
+    return JSONResponse(context_document(), media_type="application/ld+json")

@@ -21,7 +21,7 @@ from api.results import (
 )
 from api.runner import Deadline
 from api.streaming import stream_download
-from kg.rdf import PREFIXES
+from kg.prefixes import PREFIXES
 from kg.store import GraphStore
 
 router = APIRouter(tags=["SPARQL"])

@@ -44,11 +44,12 @@ async def list_leaders(
     "/{leader_id}",
     response_model=LeaderDetailPublic,
     summary="One leader, with the pledges they announced and the meetings they attended",
-    responses={404: {"model": ErrorPublic}},
+    responses={404: {"model": ErrorPublic, "description": "No such leader; close matches named."}},
 )
 async def get_leader(leader_id: LeaderId, lookup: LookupDep) -> LeaderDetailPublic:
     iri = lookups.resource_iri("leader", leader_id).value
     found = await lookup.run(lambda store: lookups.leader_detail(store, iri))
     if found is None:
-        raise HTTPException(status_code=404, detail=f"no leader {leader_id!r}")
+        message = await lookup.run(lambda store: lookups.unknown_leader_message(store, leader_id))
+        raise HTTPException(status_code=404, detail=message)
     return found

@@ -1,17 +1,27 @@
-"""``/pledges``: stated positions on contributing, filtered by country, stance, type and date."""
+"""``/pledges``: stated positions on contributing, filtered by country, stance, type and date;
+``/pledges/{id}``: one of them."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query
+from fastapi import APIRouter, HTTPException, Path, Query
 
 from api import lookups
 from api.deps import Limit, LookupDep, Offset
-from api.models import ContributionTypeName, ErrorPublic, PledgesPublic, StanceName
+from api.models import ContributionTypeName, ErrorPublic, PledgePublic, PledgesPublic, StanceName
 
 router = APIRouter(prefix="/pledges", tags=["pledges"])
+
+PledgeId = Annotated[
+    str,
+    Path(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
+        max_length=200,
+        description="The last part of the pledge's IRI (its `id`), e.g. 6e4b0102b144a785.",
+    ),
+]
 
 
 @router.get(
@@ -21,6 +31,7 @@ router = APIRouter(prefix="/pledges", tags=["pledges"])
     responses={
         400: {"model": ErrorPublic, "description": "'since' is after 'until'."},
         404: {"model": ErrorPublic, "description": "Unknown country."},
+        422: {"description": "A stance or type that is none of the valid values, listed."},
     },
 )
 async def list_pledges(
@@ -29,9 +40,15 @@ async def list_pledges(
         str | None, Query(max_length=100, description="Pledging state: code or English name.")
     ] = None,
     stance: Annotated[
-        StanceName | None, Query(description="Committed, Considering or Declined.")
+        StanceName | None, Query(description="Committed, Considering or Declined; any case.")
     ] = None,
-    type: Annotated[ContributionTypeName | None, Query(description="Contribution type.")] = None,
+    type: Annotated[
+        ContributionTypeName | None,
+        Query(
+            description="Contribution type, as named in the ontology or as typed: GroundTroops, "
+            "ground-troops, ground troops; any case."
+        ),
+    ] = None,
     since: Annotated[dt.date | None, Query(description="Dated on or after (YYYY-MM-DD).")] = None,
     until: Annotated[dt.date | None, Query(description="Dated on or before (YYYY-MM-DD).")] = None,
     limit: Limit = 100,
@@ -46,3 +63,20 @@ async def list_pledges(
     return await lookup.run(
         lambda store: lookups.pledges_page(store, actor, stance, type, since, until, limit, offset)
     )
+
+
+@router.get(
+    "/{pledge_id}",
+    response_model=PledgePublic,
+    summary="One pledge: its state, stance, types, dates, evidence and sources",
+    responses={404: {"model": ErrorPublic}},
+)
+async def get_pledge(pledge_id: PledgeId, lookup: LookupDep) -> PledgePublic:
+    """The pledge as ``/pledges`` lists it: who pledged (the state or organization), stance,
+    contribution types, quantity, condition, its own date and its article's, the evidence
+    quoted verbatim, who announced it, the meeting it was made at and its source articles."""
+    iri = lookups.resource_iri("pledge", pledge_id).value
+    found = await lookup.run(lambda store: lookups.pledge_detail(store, iri))
+    if found is None:
+        raise HTTPException(status_code=404, detail=f"no pledge {pledge_id!r}")
+    return found

@@ -120,7 +120,8 @@ async def sparql(
         str | None,
         Query(
             description="Result format, overriding Accept: json, xml, csv, tsv, turtle, "
-            "ntriples, jsonld, rdfxml."
+            "ntriples, jsonld, rdfxml (or a media type). A value the server does not know "
+            "gives way to the Accept header."
         ),
     ] = None,
 ) -> Response:

@@ -176,6 +176,9 @@ _MARKDOWN_RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
 _HEADING_CLOSE = re.compile(r"\s+#+\s*$")
 _TERMINAL = (".", "!", "?", ":", ";", '"', "'", "\u201d", "\u2019", ")")
 # Lines this close to the longest line of their block were cut by a hard wrap.
+# A header's date line comes within its first lines and is short ("Published 3 June 2025").
+_HEADER_MAX_LINES = 4
+_HEADER_DATE_WORDS = 8
 _WRAP_FILL = 0.75
 _WRAP_MAX_WIDTH = 100
 # ... and no narrower than a column of text: short menu lines are lines of their own.
@@ -227,9 +230,14 @@ def unwrap(text: str) -> list[str]:
     ['Norway pledges money for the grid', 'Oslo said it would pay this year.']
     """
     paragraphs: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
+    for number, block in enumerate(re.split(r"\n\s*\n", text)):
         lines = [" ".join(line.split()) for line in block.split("\n")]
         lines = [line for line in lines if line]
+        if not lines:
+            continue
+        header = _header_lines(lines) if not paragraphs and number < 2 else 0
+        paragraphs.extend(lines[:header])
+        lines = lines[header:]
         if not lines:
             continue
         width = max(len(line) for line in lines)
@@ -251,6 +259,22 @@ def unwrap(text: str) -> list[str]:
                 current = line
         paragraphs.append(current)
     return paragraphs
+
+
+def _header_lines(lines: list[str]) -> int:
+    """How many lines open a text as its header: a title, an issuer or a byline each on a
+    line of its own down to a line that gives the date ("The White House", "June 3, 2025"),
+    none of them ending a sentence.
+
+    >>> _header_lines(["Readout of the call", "The White House", "June 3, 2025", "The..."])
+    3
+    """
+    for index, line in enumerate(lines[:_HEADER_MAX_LINES]):
+        if line.endswith(".") or line[:1].islower():
+            return 0
+        if len(line.split()) <= _HEADER_DATE_WORDS and _DATE_WITH_YEAR.search(line):
+            return index + 1 if index > 0 else 0
+    return 0
 
 
 # "WARSAW, March 26 (Reuters) - ", "KYIV (AP) — ", "OSLO, 12 February 2026 - "

@@ -422,11 +422,11 @@ def query(
             typer.echo("true" if bool(result) else "false")
             return
         if not isinstance(result, QuerySolutions):
-            from pyoxigraph import RdfFormat, serialize
+            from pyoxigraph import RdfFormat
 
-            from kg.rdf import PREFIXES
+            from kg.dumps import write_triples
 
-            serialize(result, sys.stdout.buffer, RdfFormat.TURTLE, prefixes=PREFIXES)
+            write_triples(result, sys.stdout.buffer, RdfFormat.TURTLE)
             return
         if fmt is ResultFormat.table:
             _print_table(result)

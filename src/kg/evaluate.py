@@ -23,7 +23,8 @@ from pyoxigraph import QuerySolutions
 
 from kg.config import Settings
 from kg.pipeline import ingest_articles, read_all
-from kg.rdf import SPARQL_PREFIXES, distinct
+from kg.prefixes import SPARQL_PREFIXES
+from kg.rdf import distinct
 from kg.store import EmbeddedStore, GraphStore
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}

@@ -27,13 +27,13 @@ from kg.changes import (
     sweep_plan,
 )
 from kg.identity import Unit, group, normalise_url
+from kg.prefixes import SCHEMA
 from kg.provenance import Extractor, extractor
 from kg.rdf import (
     CONTENT_HASH,
     GENERATED_BY,
     INPUT_PATH,
     LOCATOR,
-    SCHEMA,
     A,
     count_kinds,
     extraction_iri,

@@ -306,6 +306,10 @@ class Lexicon:
         return tuple(tuple(p.split()) for p in self.raw["elaboration_markers"]["phrases"])
 
     @cached_property
+    def content_verbs(self) -> frozenset[str]:
+        return self.words("elaboration_markers", "content_verbs")
+
+    @cached_property
     def nominal_agents(self) -> frozenset[str]:
         return self.words("nominal_agents", "lemmas")
 
@@ -392,6 +396,12 @@ class Lexicon:
         return tuple(sorted({len(words) for words in self.titles_by_words}, reverse=True))
 
     @cached_property
+    def title_heads(self) -> frozenset[str]:
+        """The last word of each title phrase: the noun an untitled official is ("the
+        defence minister")."""
+        return frozenset(t.split()[-1] for t in self.titles)
+
+    @cached_property
     def title_words(self) -> frozenset[str]:
         """Every word that occurs in a title phrase."""
         return frozenset(w for t in self.titles for w in t.split())
@@ -444,6 +454,30 @@ class Lexicon:
     @cached_property
     def anaphoric_objects(self) -> frozenset[str]:
         return self.words("anaphoric_objects", "words")
+
+    @cached_property
+    def elliptical_auxiliaries(self) -> frozenset[str]:
+        return self.words("elliptical_auxiliaries", "words")
+
+    @cached_property
+    def beneficiary_prepositions(self) -> frozenset[str]:
+        return self.words("own_use", "prepositions")
+
+    @cached_property
+    def mission_nouns(self) -> frozenset[str]:
+        return self.words("mission_nouns", "lemmas")
+
+    @cached_property
+    def own_forces(self) -> frozenset[str]:
+        return self.words("own_use", "forces")
+
+    @cached_property
+    def acquisition_verbs(self) -> frozenset[str]:
+        return self.words("own_use", "acquisition")
+
+    @cached_property
+    def evaluated_infinitive_markers(self) -> frozenset[str]:
+        return self.words("evaluated_infinitive_markers", "words")
 
     @cached_property
     def mission_prepositions(self) -> frozenset[str]:

@@ -18,6 +18,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.gazetteer import Gazetteer, slugify
 from kg.identity import content_hash
+from kg.prefixes import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 from kg.provenance import Extractor, headline, opening
 from kg.records import (
     PHONE,
@@ -28,32 +29,6 @@ from kg.records import (
     MeetingRecord,
     PledgeRecord,
 )
-
-KG = "https://w3id.org/pledgekg/ontology#"
-KGR = "https://w3id.org/pledgekg/id/"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
-WD = "http://www.wikidata.org/entity/"
-
-PREFIXES = {
-    "kg": KG,
-    "kgr": KGR,
-    "rdf": RDF,
-    "rdfs": RDFS,
-    "owl": OWL,
-    "xsd": XSD,
-    "skos": SKOS,
-    "schema": SCHEMA,
-    "prov": PROV,
-    "dcterms": DCTERMS,
-}
-SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
 def distinct(variables: str, pattern: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
-from kg.rdf import DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SPARQL_PREFIXES
+from kg.prefixes import DCTERMS, KG, PROV, RDF, RDFS, SCHEMA, SPARQL_PREFIXES
 from kg.store import GraphStore
 
 Props = dict[str, list[str]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pyoxigraph import QuerySolutions
 
-from kg.rdf import SPARQL_PREFIXES
+from kg.prefixes import SPARQL_PREFIXES
 from kg.store import GraphStore
 
 _COUNTS = {

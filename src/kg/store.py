@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from pyoxigraph import (
+    DefaultGraph,
     NamedNode,
     Quad,
     QueryBoolean,
@@ -40,8 +41,9 @@ from pyoxigraph import (
 
 from kg import sharing
 from kg.config import Settings
+from kg.dumps import laid_out, write_jsonld, write_quads, write_triples
 from kg.endpoints import discover
-from kg.rdf import PREFIXES
+from kg.prefixes import PREFIXES
 
 if TYPE_CHECKING:
     import httpx
@@ -134,14 +136,14 @@ class GraphStore(ABC):
             )
             if fmt in DATASET_FORMATS:
                 quads = (Quad(t.subject, t.predicate, t.object, graph) for t in triples)
-                serialize(quads, out, rdf_format, prefixes=PREFIXES)
+                write_quads(quads, out, rdf_format)
             else:
-                serialize(triples, out, rdf_format, prefixes=PREFIXES)
+                write_triples(triples, out, rdf_format)
             return
         if fmt in DATASET_FORMATS:
             self.export_dataset(out, rdf_format)
         else:
-            serialize(self.union_triples(), out, rdf_format, prefixes=PREFIXES)
+            write_triples(self.union_triples(), out, rdf_format)
 
     def union_triples(self) -> Iterator[Triple]:
         """Every triple of the union of all graphs."""
@@ -333,7 +335,21 @@ class EmbeddedStore(GraphStore):
         return list(self._store.quads_for_pattern(None, None, None, graph))
 
     def export_dataset(self, out: IO[bytes], rdf_format: RdfFormat) -> None:
-        self._store.dump(out, rdf_format, prefixes=PREFIXES)
+        if rdf_format == RdfFormat.JSON_LD:
+            graphs: list[NamedNode | DefaultGraph] = [DefaultGraph(), *self.graphs()]
+            write_jsonld(
+                (
+                    (g if isinstance(g, NamedNode) else None, self._triples_of_graph(g))
+                    for g in graphs
+                ),
+                out,
+            )
+            return
+        with laid_out(out, rdf_format) as sink:
+            self._store.dump(sink, rdf_format, prefixes=PREFIXES)
+
+    def _triples_of_graph(self, graph: NamedNode | DefaultGraph) -> Iterator[Triple]:
+        return (q.triple for q in self._store.quads_for_pattern(None, None, None, graph))
 
     def flush(self) -> None:
         self._store.flush()
@@ -524,7 +540,7 @@ class RemoteStore(GraphStore):
                 data = io.BytesIO(response.read())
         except self._http_error as exc:
             raise StoreError(f"cannot reach the store at {self.location}: {exc}") from None
-        serialize(parse(data, RdfFormat.N_QUADS), out, rdf_format, prefixes=PREFIXES)
+        write_quads(parse(data, RdfFormat.N_QUADS), out, rdf_format)
 
     def union_triples(self) -> Iterator[Triple]:
         if self.union_url is None:

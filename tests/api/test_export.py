@@ -3,6 +3,7 @@ fact's graph; one country or one graph can be taken alone; every file is named."
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 import httpx
@@ -90,3 +91,86 @@ def test_graph_export_and_errors(client: httpx.Client) -> None:
     assert client.get("/export", params={"format": "yaml"}).status_code == 422
     both = client.get("/export", params={"graph": source["iri"], "country": "ES"})
     assert both.status_code == 400
+
+
+def test_turtle_reads_with_a_prefix_per_kind_and_a_blank_line_between_subjects(
+    client: httpx.Client,
+) -> None:
+    text = client.get("/export", params={"country": "ES"}).text
+    assert "@prefix state: <https://w3id.org/pledgekg/id/state/> ." in text
+    assert "kgr:state" not in text and "\\/" not in text
+    body = text[text.rindex("@prefix") :].split("\n", 1)[1]
+    blocks = [b for b in body.split("\n\n") if b.strip()]
+    assert len(blocks) > 5
+    # each block is one subject: its first line names it, the others continue it
+    for block in blocks:
+        lines = block.strip("\n").splitlines()
+        assert not lines[0].startswith("\t") and lines[-1].endswith(" .")
+        assert all(line.startswith("\t") for line in lines[1:]), block
+    subjects = {b.strip("\n").split(" ", 1)[0] for b in blocks}
+    assert {"state:ES", "leader:pedro-sanchez"} <= subjects
+    assert any(s.startswith("pledge:") for s in subjects)
+    assert any(s.startswith("source:") for s in subjects)
+
+
+def test_trig_has_a_blank_line_between_graphs_and_subjects(client: httpx.Client) -> None:
+    text = client.get("/export", params={"format": "trig"}).text
+    assert "\n}\n\nsource:" in text
+    assert " .\n\n\tleader:" in text
+    assert "\\/" not in text
+
+
+def test_jsonld_is_compacted_with_the_published_context_one_object_per_graph(
+    server: Server, client: httpx.Client
+) -> None:
+    context = client.get("/context.jsonld")
+    assert context.status_code == 200
+    assert context.headers["content-type"].startswith("application/ld+json")
+    published = context.json()
+    exported = client.get("/export", params={"format": "jsonld"})
+    document = json.loads(exported.content)
+    assert document["@context"] == published["@context"]
+    graphs = [item["@id"] for item in document["@graph"] if "@graph" in item]
+    assert len(graphs) == len(set(graphs)) >= 5
+    assert "graph:reference" in graphs and any(g.startswith("source:") for g in graphs)
+    nodes = [
+        node
+        for item in document["@graph"]
+        if item["@id"] != "graph:ontology"
+        for node in item.get("@graph", [item])
+    ]
+    pledges = [n for n in nodes if n.get("@type") == "Pledge"]
+    assert pledges and all(p["@id"].startswith("pledge:") for p in pledges)
+    assert all(p["stance"] in ("Committed", "Considering", "Declined") for p in pledges)
+    assert all(str(p["pledgedBy"]).startswith(("state:", "organization:")) for p in pledges)
+    assert not [key for node in nodes for key in node if key.startswith("http")]
+    # the compact document, read with its context, is the same dataset as the store's
+    read = rdflib.Dataset()
+    read.parse(data=exported.content, format="json-ld")
+    expected = rdflib.Dataset()
+    expected.parse(data=server.union_nquads, format="nquads")
+    names = {g.identifier for g in expected.graphs() if len(g)}
+    assert names == {g.identifier for g in read.graphs() if len(g)}
+    for name in names:
+        assert isomorphic(read.graph(name), expected.graph(name)), name
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"),
+    [
+        ("turtle", "turtle"),
+        ("ntriples", "nt"),
+        ("trig", "trig"),
+        ("nquads", "nquads"),
+        ("jsonld", "json-ld"),
+    ],
+)
+def test_rdflib_reads_every_export_of_a_country(
+    client: httpx.Client, fmt: str, rdflib_format: str
+) -> None:
+    response = client.get("/export", params={"country": "FR", "format": fmt})
+    assert response.status_code == 200
+    dataset = rdflib.Dataset()
+    dataset.parse(data=response.content, format=rdflib_format)
+    france = rdflib.URIRef("https://w3id.org/pledgekg/id/state/FR")
+    assert any(dataset.quads((None, None, france, None)))

@@ -76,6 +76,66 @@ def test_pledges_filters(client: httpx.Client) -> None:
     assert {p["iri"] for p in both} == {p["iri"] for p in spain if p["stance"] == "Considering"}
 
 
+def test_one_pledge_by_its_id(client: httpx.Client) -> None:
+    listed = pages(client, "/pledges", 50)
+    for item in (listed[0], listed[-1]):
+        response = client.get(f"/pledges/{item['id']}")
+        assert response.status_code == 200
+        pledge = response.json()
+        assert pledge == item
+        assert pledge["evidence"] and pledge["sources"] and pledge["actor"]["kind"] == "state"
+        assert pledge["stance"] and pledge["types"]
+    missing = client.get("/pledges/0000000000000000")
+    assert missing.status_code == 404
+    assert "0000000000000000" in missing.json()["detail"]
+    # a leader's id names no pledge
+    assert client.get("/pledges/pedro-sanchez").status_code == 404
+    assert client.get("/pledges/not a pledge").status_code == 422
+
+
+@pytest.mark.parametrize(
+    ("name", "spellings"),
+    [
+        (
+            "type",
+            ["ground-troops", "ground troops", "GROUND_TROOPS", "groundtroops", "kg:GroundTroops"],
+        ),
+        ("stance", ["COMMITTED", " committed ", "Committed"]),
+    ],
+)
+def test_enumerations_are_read_as_people_type_them(
+    client: httpx.Client, name: str, spellings: list[str]
+) -> None:
+    canonical = {"type": "GroundTroops", "stance": "Committed"}[name]
+    expected = {p["iri"] for p in pages(client, "/pledges", 50, **{name: canonical})}
+    assert expected
+    for spelling in spellings:
+        response = client.get("/pledges", params={name: spelling, "limit": 1000})
+        assert response.status_code == 200, spelling
+        assert {p["iri"] for p in response.json()["data"]} == expected, spelling
+
+
+def test_an_unknown_enumeration_value_lists_the_valid_ones(client: httpx.Client) -> None:
+    response = client.get("/pledges", params={"type": "Cavalry"})
+    assert response.status_code == 422
+    [error] = response.json()["detail"]
+    assert error["loc"] == ["query", "type"]
+    for valid in ("GroundTroops", "AirPower", "UnspecifiedMilitary"):
+        assert f"'{valid}'" in error["msg"]
+    stance = client.get("/pledges", params={"stance": "maybe"}).json()["detail"][0]["msg"]
+    assert all(f"'{s}'" in stance for s in ("Committed", "Considering", "Declined"))
+
+
+def test_an_unknown_leader_suggests_close_matches(client: httpx.Client) -> None:
+    misspelt = client.get("/leaders/pedro-sanches")
+    assert misspelt.status_code == 404
+    assert "close matches: pedro-sanchez (Pedro Sánchez)" in misspelt.json()["detail"]
+    surname = client.get("/leaders/sanchez").json()["detail"]
+    assert "pedro-sanchez (Pedro Sánchez)" in surname
+    nobody = client.get("/leaders/nobody-at-all").json()["detail"]
+    assert "close matches" not in nobody and "/leaders" in nobody
+
+
 def _when(pledge: dict[str, Any]) -> dt.date | None:
     if pledge["date"]:
         return dt.date.fromisoformat(pledge["date"])

@@ -22,7 +22,8 @@ from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, TURTLE, XML, SPARQLWrapper
 
-from kg.rdf import KG, KGR, REFERENCE_GRAPH, SPARQL_PREFIXES
+from kg.prefixes import KG, KGR, SPARQL_PREFIXES
+from kg.rdf import REFERENCE_GRAPH
 
 if TYPE_CHECKING:
     from tests.api.conftest import Server

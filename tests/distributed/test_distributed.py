@@ -33,16 +33,13 @@ from kg.distributed import (
 )
 from kg.identity import group, source_id
 from kg.pipeline import extract_articles
+from kg.prefixes import KG, KGR, RDF, RDFS
 from kg.rdf import (
     GENERATED_AT,
     GENERATED_BY,
     INPUT_PATH,
-    KG,
-    KGR,
     LOCATOR,
     ONTOLOGY_GRAPH,
-    RDF,
-    RDFS,
     REFERENCE_GRAPH,
     extraction_quads,
     source_iri,

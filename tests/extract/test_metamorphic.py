@@ -19,7 +19,8 @@ from rdflib.compare import isomorphic
 
 from kg.config import Settings
 from kg.pipeline import extract_articles, read_all
-from kg.rdf import KG, KGR, extraction_quads, source_iri
+from kg.prefixes import KG, KGR
+from kg.rdf import extraction_quads, source_iri
 from kg.records import Article, Extraction
 from kg.sources import read_file
 

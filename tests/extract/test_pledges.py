@@ -142,6 +142,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LU", C, T.EQUIPMENT), ("LU", C, T.FUNDING)},
     ),
     (
+        "a weapon system's name before a noun that is not a cue",
+        "Slovenia will deliver Leopard tanks and Patriot systems to Ukraine.",
+        {("SI", C, T.EQUIPMENT)},
+    ),
+    (
         "coordinated modifiers each make a cue phrase with their noun",
         "Slovenia will keep providing humanitarian, financial and military assistance.",
         {("SI", C, T.FUNDING), ("SI", C, T.EQUIPMENT)},
@@ -336,6 +341,64 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("US", C, T.BACKSTOP)},
     ),
     (
+        "an evaluated infinitive with its own subject",
+        "It would be sensible for Finland to send more artillery.",
+        set(),
+    ),
+    ("a passive request", "Croatia was urged to send howitzers.", set()),
+    ("a request and its asker", "Croatia was asked by Kyiv to send howitzers.", set()),
+    (
+        "a participle request, then a refusal without its verb",
+        "Croatia, asked to send howitzers, said it would not.",
+        {("HR", D, T.EQUIPMENT)},
+    ),
+    (
+        "a negated modal without its verb",
+        "Greece will send two frigates, but Cyprus will not.",
+        {("GR", C, T.MARITIME), ("CY", D, T.MARITIME)},
+    ),
+    (
+        "a negated modal without its verb, the sentence before",
+        "Will Malta send troops? Its prime minister says it will not.",
+        {("MT", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "an unnamed official's own country",
+        "The Latvian foreign minister said his country would send two patrol boats.",
+        {("LV", C, T.MARITIME)},
+    ),
+    (
+        "an unnamed official's own government",
+        "Belgium's defence minister said her government would not send soldiers.",
+        {("BE", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "kept for the giver's own forces",
+        "Ireland will allocate 40 million euros to its own air defence.",
+        set(),
+    ),
+    ("an acquisition with no beneficiary", "Finland will buy new howitzers.", set()),
+    (
+        "an acquisition for a beneficiary",
+        "Finland will buy howitzers for Ukraine.",
+        {("FI", C, T.EQUIPMENT)},
+    ),
+    (
+        "a host's own territory is where, not who gets",
+        "Lithuania will train Ukrainian soldiers on its territory.",
+        {("LT", C, T.TRAINING)},
+    ),
+    (
+        "money spent on a contribution",
+        "Iceland will spend 20 million euros on drones for Ukraine.",
+        {("IS", C, T.FUNDING), ("IS", C, T.EQUIPMENT)},
+    ),
+    (
+        "equipment words that name the mission a contribution goes to",
+        "Latvia will contribute two fighter jets to the alliance's air defence mission.",
+        {("LV", C, T.AIR_POWER)},
+    ),
+    (
         "anaphora: the sentence before",
         "Romania may join air policing over Ukraine, its defence minister said. "
         "Moldova said it would not do that.",
@@ -417,6 +480,40 @@ def test_a_condition_is_recorded_without_changing_the_stance(extract_text: Extra
     found_here = run(extract_text, "Belgium will send four F-16s once a peace deal is signed.")
     (pledge,) = found_here.pledges
     assert pledge.stance is C and pledge.condition and "peace deal" in pledge.condition
+
+
+def test_a_past_event_is_no_condition(extract_text: ExtractText) -> None:
+    text = "Belgium will send four F-16s to the mission, after drones crossed the border in May."
+    (pledge,) = run(extract_text, text).pledges
+    assert pledge.stance is C and pledge.condition is None
+
+
+def test_an_office_named_in_its_own_release_is_the_issuer(extract_text: ExtractText) -> None:
+    text = (
+        "Ministry release\n"
+        "Prime Minister's Office of Slovenia\n"
+        "4 May 2026\n\n"
+        "The Ministry of Defence will deliver two more howitzers to Ukraine."
+    )
+    assert found(extract_text(text)) == {("SI", C, T.EQUIPMENT)}
+
+
+def test_an_office_named_with_no_issuer_is_nobody(extract_text: ExtractText) -> None:
+    text = "The Ministry of Defence will deliver two more howitzers to Ukraine."
+    assert found(run(extract_text, text)) == set()
+
+
+def test_the_package_taken_up_by_its_noun_is_detailed(extract_text: ExtractText) -> None:
+    text = (
+        "Croatia announced a new package of military aid for Ukraine. "
+        "This package includes two patrol boats and mortar rounds."
+    )
+    assert found(run(extract_text, text)) >= {("HR", C, T.MARITIME), ("HR", C, T.EQUIPMENT)}
+
+
+def test_a_value_is_no_money_offered(extract_text: ExtractText) -> None:
+    text = "Croatia will send a package of mortar rounds valued at up to 20 million euros."
+    assert found(run(extract_text, text)) == {("HR", C, T.EQUIPMENT)}
 
 
 def test_the_quantity_is_the_amount_as_written(extract_text: ExtractText) -> None:

@@ -29,7 +29,8 @@ from rdflib.compare import isomorphic
 from kg.clean import clean_text
 from kg.config import Settings
 from kg.pipeline import ingest_articles, read_all
-from kg.rdf import KG, SOURCE_PREFIX
+from kg.prefixes import KG
+from kg.rdf import SOURCE_PREFIX
 from kg.store import EmbeddedStore
 from tests.graphs import comparable
 from tests.net import free_port

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kg.rdf import SPARQL_PREFIXES
+from kg.prefixes import SPARQL_PREFIXES
 from tests.graphs import comparable
 
 from .conftest import (

@@ -16,7 +16,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from kg.rdf import SPARQL_PREFIXES
+from kg.prefixes import SPARQL_PREFIXES
 
 from .conftest import Corpus, Server
 

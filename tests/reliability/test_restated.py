@@ -20,7 +20,8 @@ import httpx
 import pytest
 from pyoxigraph import NamedNode, Quad, Store
 
-from kg.rdf import KGR, SOURCE_PREFIX, SPARQL_PREFIXES
+from kg.prefixes import KGR, SPARQL_PREFIXES
+from kg.rdf import SOURCE_PREFIX
 
 from .conftest import Server, start_server
 

@@ -29,7 +29,8 @@ from typer.testing import CliRunner, Result
 
 from kg.cli import app
 from kg.identity import source_id
-from kg.rdf import KG, REFERENCE_GRAPH, SOURCE_PREFIX, SPARQL_PREFIXES, source_iri
+from kg.prefixes import KG, SPARQL_PREFIXES
+from kg.rdf import REFERENCE_GRAPH, SOURCE_PREFIX, source_iri
 from kg.sources import read_file
 from kg.store import RemoteStore, StoreError
 from tests.commands import assert_one_line_error, kg_process

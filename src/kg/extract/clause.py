@@ -54,8 +54,8 @@ def _is_reporting(token: Token, lex: Lexicon) -> bool:
 def _inherit_chain(verb: Token, control: frozenset[str]) -> list[Token]:
     """Verbs a subjectless clause climbs to for its subject, conjunct heads left out (a
     conjunct keeps its own modality: "will not send troops but will fund"), and an
-    object-control verb left to the frame ("invited Austria to join": its object is the
-    subject, the verb someone else's)."""
+    object-control verb left to the frame ("invited Austria to join", "Austria was invited
+    to join": its object is the subject, the verb someone else's)."""
     chain: list[Token] = []
     token = verb
     while own_subject(token) is None and not is_headline_actor(token):
@@ -64,7 +64,7 @@ def _inherit_chain(verb: Token, control: frozenset[str]) -> list[Token]:
             if (
                 token.dep_ == "xcomp"
                 and head.lemma_.lower() in control
-                and any(c.dep_ in ("dobj", "obj") for c in head.children)
+                and (any(c.dep_ in ("dobj", "obj") for c in head.children) or _passive(head))
             ):
                 break
         elif token.dep_ == "pcomp" and token.head.head.pos_ in PREDICATE_POS:
@@ -142,10 +142,40 @@ def read_frame(
                 speaker = _speaker_from_subject(subject, res, lex)
             continue
         if lemma in lex.wish_verbs or lemma in lex.opposition_verbs:
+            if _passive(token):
+                subject = _agent_of(token)  # "Croatia was urged to send": the urger wishes
             others, _ = phrase_actors(subject, res, lex) if subject is not None else ((), False)
             if not others or not set(others) & set(actors):
                 return Frame(speaker, True)
     return Frame(speaker, False)
+
+
+def _named_office(noun: Token) -> bool:
+    """An office called by its name with no state in it ("the Department of Defense", "the
+    Ministry of Foreign Affairs"): the issuer's own office in the issuer's text."""
+    return noun.text[:1].isupper() and any(
+        prep.dep_ == "prep"
+        and prep.lower_ == "of"
+        and any(obj.dep_ == "pobj" and obj.text[:1].isupper() for obj in prep.children)
+        for prep in noun.children
+    )
+
+
+def _passive(verb: Token) -> bool:
+    """A passive verb, or a participle that modifies a noun ("Croatia, asked to send ...")."""
+    if verb.dep_ == "acl" and verb.tag_ in ("VBN", "VBD"):
+        return True
+    return any(c.dep_ in ("auxpass", "nsubjpass") for c in verb.children)
+
+
+def _agent_of(verb: Token) -> Token | None:
+    """The object of a passive verb's "by" phrase, if it names one."""
+    for child in verb.children:
+        if child.dep_ == "agent":
+            for obj in child.children:
+                if obj.dep_ == "pobj":
+                    return obj
+    return None
 
 
 def _own_modality(path: list[Token]) -> tuple[Token, ...]:
@@ -179,13 +209,21 @@ def _semicolon_between(below: Token, above: Token) -> bool:
 
 
 def _blocked_by_mark(path: list[Token], lex: Lexicon) -> bool:
-    """A clause introduced by "if", "whether" or "unless" is supposed, not stated; "whether"
+    """A clause introduced by "if", "whether" or "unless" is supposed, not stated, and one
+    with "for" and its own subject is weighed by someone else; "whether"
     under the actor's own deciding or weighing is deliberation ("will decide whether to
     send"), which the stance reads."""
     for token in path:
         if token.pos_ not in PREDICATE_POS:
             continue
         for child in token.children:
+            if (
+                child.dep_ == "mark"
+                and child.lower_ in lex.evaluated_infinitive_markers
+                and token.tag_ == "VB"
+                and any(c.dep_ in ("nsubj", "nsubjpass") for c in token.children)
+            ):
+                return True  # "it would be easy for Spain to send": not Spain's position
             if child.dep_ != "mark" or child.lower_ not in lex.hypothesis_markers:
                 continue
             governor = token.head.lemma_.lower()
@@ -419,6 +457,8 @@ class ClauseFinder:
         actors, unnamed = phrase_actors(subject, res, lex)
         if not actors and subject.lemma_.lower() in lex.government_nouns:
             actors = self._reporter_state(token)  # "X said the government would ..."
+            if not actors and _named_office(subject) and res.publisher_state is not None:
+                actors = (res.publisher_state,)  # "the Department of Defense" in its own text
         if token.dep_ == "acl" and subject.i == token.head.i and not token_actors(subject, res):
             # "an OSCE mission monitoring the ceasefire": what the mission does, not who gives
             return None

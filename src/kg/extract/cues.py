@@ -293,9 +293,9 @@ class CueReader:
             if before is not None and before.lower_ in lex.money_value_preps:
                 continue  # "drones worth 15 million euros": a value, not money offered
             if root.head.lower_ in lex.money_value_preps or (
-                root.head.dep_ == "prep" and root.head.lower_ in lex.money_value_preps
+                root.head.dep_ == "prep" and root.head.head.lower_ in lex.money_value_preps
             ):
-                continue
+                continue  # "worth $5 million", "valued at $5 million"
             if any(self._excluded_aid(a) for a in list(root.ancestors)[:3] if a.pos_ == "NOUN"):
                 continue  # "humanitarian aid worth ...", "the humanitarian package with ..."
             found.append(ent)

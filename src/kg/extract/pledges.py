@@ -27,6 +27,13 @@ from kg.resolve import Resolution
 _TRANSCRIPT_LABEL = re.compile(r"^\s*[A-Z][A-Za-z .'\u2019-]{0,40}:\s")
 SPECIFIC = frozenset(t for t in ContributionType if t is not ContributionType.UNSPECIFIED_MILITARY)
 _ORDER = {t: i for i, t in enumerate(ContributionType)}
+# A clause told in the past is what happened before, not a condition still to be met.
+_PAST = frozenset({"VBD"})
+_SUPPOSING = frozenset({"if", "unless"})
+# Determiners that take up a noun named before ("this package").
+_TAKING_UP = frozenset({"this", "these", "that", "the"})
+# What an auxiliary that still has its verb, object or predicate carries.
+_COMPLEMENTS = frozenset({"xcomp", "ccomp", "acomp", "attr", "dobj", "prep", "advcl", "oprd"})
 
 
 @dataclass
@@ -92,6 +99,8 @@ def condition_of(path: tuple[Token, ...], lex: Lexicon) -> str | None:
         for child in token.children:
             if child.dep_ == "advcl":
                 marks = {c.lower_ for c in child.children if c.dep_ in ("mark", "advmod")}
+                if child.tag_ in _PAST and not marks & _SUPPOSING:
+                    continue  # "after drones entered ...": what happened, not a condition
                 if marks & set(lex.condition_markers) or child.lower_ in ("provided", "providing"):
                     return _phrase(child)
             if child.dep_ == "prep" and child.lower_ in ("provided", "providing", "if", "unless"):
@@ -118,6 +127,51 @@ def _announcer(clause: Clause, actor: Actor, res: Resolution) -> str | None:
         if res.leader_actor(name) == actor:
             return name
     return None
+
+
+def _beneficiaries(token: Token, lex: Lexicon) -> list[Token]:
+    """The objects of the beneficiary phrases on ``token`` ("for Ukraine", "to its army")."""
+    return [
+        obj
+        for prep in token.children
+        if prep.dep_ in ("prep", "dative") and prep.lower_ in lex.beneficiary_prepositions
+        for obj in prep.children
+        if obj.dep_ == "pobj"
+    ]
+
+
+def for_own_use(cue: Token, path: tuple[Token, ...], lex: Lexicon) -> bool:
+    """The giver keeps what it gets: "will buy air defence systems for its own army", or an
+    acquisition with no beneficiary named at all ("Denmark will buy new frigates")."""
+    carriers = [cue, *(t for t in path if t != cue)]
+    named = [obj for token in carriers for obj in _beneficiaries(token, lex)]
+    for obj in named:
+        words = {c.lower_ for c in obj.children}
+        owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in obj.children)
+        if owned and ("own" in words or obj.lemma_.lower() in lex.own_forces):
+            return True
+    acquires = any(t.lemma_.lower() in lex.acquisition_verbs for t in carriers)
+    return acquires and not named
+
+
+def _equipment_destination(cue: Cue, cues: list[Cue], lex: Lexicon) -> bool:
+    """ "two F-35s to NATO's air defence mission": equipment words that name the mission
+    another contribution goes to are no equipment given (a mission is no system)."""
+    if cue.types != frozenset({ContributionType.EQUIPMENT}):
+        return False
+    token = cue.token
+    while token.dep_ in ("compound", "amod", "nmod") and token.head != token:
+        token = token.head
+    if token.lemma_.lower() not in lex.mission_nouns or token.dep_ != "pobj":
+        return False
+    token = token.head
+    if token.dep_ != "prep" or token.lower_ not in ("to", "into"):
+        return False
+    others = {c.token.i for c in cues if c is not cue}
+    return any(
+        child.dep_ == "dobj" and any(t.i in others for t in child.subtree)
+        for child in token.head.children
+    )
 
 
 def _voiced(clause: Clause, actor: Actor, res: Resolution, reading: Reading) -> bool:
@@ -186,13 +240,34 @@ class PledgeExtractor:
         for token in sent:
             if token.lower_ in self.lex.anaphoric_objects and token.dep_ in ("dobj", "pobj"):
                 return [Cue(token, previous, anaphoric=True)]
-        return []
+        return self._elliptical_cues(sent, previous)[:1]
+
+    def _elliptical_cues(self, sent: Span, types: frozenset[ContributionType]) -> list[Cue]:
+        """ "..., but Cyprus will not": each modal left without its verb, for ``types``."""
+        if not types:
+            return []
+        return [Cue(token, types, anaphoric=True) for token in sent if self._elliptical(token)]
+
+    def _elliptical(self, token: Token) -> bool:
+        """ "... and says it will not": a negated modal with a subject and no verb."""
+        if token.lower_ not in self.lex.elliptical_auxiliaries or token.dep_ == "aux":
+            return False
+        deps = {c.dep_ for c in token.children}
+        return "neg" in deps and "nsubj" in deps and not deps & _COMPLEMENTS
 
     def _elaborates(self, sent: Span) -> bool:
-        """The sentence opens with "In particular", "Specifically" ...: it details the one
-        before."""
+        """The sentence opens with "In particular", "Specifically" ..., or takes up the pledge
+        before by its noun ("This package includes ..."): it details the one before."""
         words = tuple(t.lower_ for t in sent if not t.is_punct and not t.is_space)
-        return any(words[: len(m)] == m for m in self.lex.elaboration_markers)
+        if any(words[: len(m)] == m for m in self.lex.elaboration_markers):
+            return True
+        root = sent.root
+        return root.lemma_.lower() in self.lex.content_verbs and any(
+            child.dep_ == "nsubj"
+            and child.lemma_.lower() in self.lex.holder_nouns
+            and any(d.dep_ == "det" and d.lower_ in _TAKING_UP for d in child.children)
+            for child in root.children
+        )  # "This package includes ..."
 
     def sentence(
         self,
@@ -214,6 +289,9 @@ class PledgeExtractor:
         named = frozenset(t for c in cues for t in c.types)
         if not cues:
             cues = self._anaphoric(sent, previous)
+        else:
+            cues = [*cues, *self._elliptical_cues(sent, named)]
+        cues = [c for c in cues if not _equipment_destination(c, cues, self.lex)]
         headline = index == 0 and not sent.text.rstrip().endswith((".", "!", "?", '"', "\u201d"))
         found: dict[tuple[Actor, Stance], _Found] = {}
         detailed = before if before and self._elaborates(sent) else []
@@ -225,7 +303,7 @@ class PledgeExtractor:
                     entry.types.update(cue.types)
                 continue
             reading = stance_of(cue, clause, self.lex, headline=headline)
-            if reading is None:
+            if reading is None or for_own_use(cue.token, clause.path, self.lex):
                 continue
             stance = reading.stance
             for actor in clause.actors:

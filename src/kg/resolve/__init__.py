@@ -26,6 +26,9 @@ __all__ = ["DocumentContext", "Resolution", "Speaker", "resolve"]
 
 _ACTOR_LABELS = {"STATE": "state", "DEMONYM": "state", "CAPITAL": "state", "SEAT": "state"}
 _BYLINE_MAX_TOKENS = 16
+# An issuing office's line is short and comes in the first lines of the header.
+_ISSUER_PARAGRAPHS = 3
+_ISSUER_MAX_WORDS = 7
 # A statement names its signatories in its opening, after a line or two of release furniture.
 _OPENING_PARAGRAPHS = 6
 
@@ -60,7 +63,9 @@ def resolve(
     aggregates = gaz.aggregate_orgs
     actor_at = actor_mentions(doc)
     publisher_code = gaz.state_in_text(context.publisher) if context.publisher else None
-    publisher_state = Actor("state", publisher_code) if publisher_code else None
+    publisher_state = (
+        Actor("state", publisher_code) if publisher_code else _issuer(doc, actor_at, lex)
+    )
     finding = LeaderFinder(doc, gaz, lex, actor_at, publisher_state).find()
     leader_actor = {name: record.actor for name, record in finding.records.items()}
     refs = ReferenceResolver(doc, lex, actor_at, finding.at, leader_actor, aggregates)
@@ -103,6 +108,26 @@ def resolve(
         publisher_state=publisher_state,
         aggregates=aggregates,
     )
+
+
+def _issuer(doc: Doc, actor_at: dict[int, ActorMention], lex: Lexicon) -> Actor | None:
+    """The state whose office issues a text, named on a line of its own in the header ("The
+    White House", "U.S. Department of State") when no publisher is given."""
+    for number, paragraph in enumerate(paragraphs(doc)):
+        if number >= _ISSUER_PARAGRAPHS or paragraph.text.rstrip().endswith("."):
+            break
+        words = [t for t in paragraph if not t.is_punct and not t.is_space]
+        if len(words) > _ISSUER_MAX_WORDS or any(t.pos_ == "VERB" for t in words):
+            continue
+        states = {actor_at[t.i] for t in words if t.i in actor_at and actor_at[t.i].actor.is_state}
+        if len(states) != 1:
+            continue
+        (mention,) = states
+        head = paragraph.root.lemma_.lower()
+        office = head in lex.government_nouns or head in lex.official_nouns
+        if mention.label == "SEAT" or office:
+            return mention.actor
+    return None
 
 
 def _author(doc: Doc, leader_at: dict[int, str]) -> str | None:

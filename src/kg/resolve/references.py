@@ -274,6 +274,8 @@ class ReferenceResolver:
                     return self._they(index, history)
                 name = self.person_at.get(child.i)
                 actor = self.leader_actor.get(name) if name else None
+                if actor is None and name is None:
+                    actor = self._reporter_owner(child)
                 return (actor,) if actor else ()
             if child.dep_ == "nummod" or child.lower_ in ("both", "two", "three"):
                 for at, actors in reversed(history.plural_subjects):
@@ -287,6 +289,19 @@ class ReferenceResolver:
             if speaker is None:
                 return self._last_state_subject(index, history)  # "the country" in narration
         return ()
+
+    def _reporter_owner(self, pronoun: Token) -> Actor | None:
+        """ "Belgium's defence minister said his country would ...": the state of the unnamed
+        official whose report the pronoun stands in."""
+        for ancestor in pronoun.ancestors:
+            for child in ancestor.children:
+                if _is_subject(child) and child.i < pronoun.i and pronoun not in child.subtree:
+                    lemma = child.lemma_.lower()
+                    if lemma not in self.lex.official_nouns and lemma not in self.lex.title_heads:
+                        return None
+                    owner = _owner(child, self)
+                    return owner if owner is not None and owner.is_state else None
+        return None
 
     def _last_state_subject(self, index: int, history: _History) -> tuple[Actor, ...]:
         """The state the latest sentence before, a few back at most, had as its subject or as

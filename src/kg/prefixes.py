@@ -1,0 +1,100 @@
+"""The graph's namespaces and their prefixes, defined once: Turtle and TriG exports, SPARQL
+prologues, the JSON-LD context and the ontology README all use these.
+
+Each kind of resource has a prefix of its own, so exports read ``state:GB`` and
+``leader:pedro-sanchez`` rather than ``kgr:state\\/GB``.
+
+>>> SPARQL_PREFIXES.splitlines()[0]
+'PREFIX kg: <https://w3id.org/pledgekg/ontology#>'
+>>> CONTEXT["pledgedBy"]
+{'@id': 'kg:pledgedBy', '@type': '@id'}
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+KG = "https://w3id.org/pledgekg/ontology#"
+KGR = "https://w3id.org/pledgekg/id/"
+KGSH = "https://w3id.org/pledgekg/shapes#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+OWL = "http://www.w3.org/2002/07/owl#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+SCHEMA = "https://schema.org/"
+PROV = "http://www.w3.org/ns/prov#"
+DCTERMS = "http://purl.org/dc/terms/"
+ORG = "http://www.w3.org/ns/org#"
+SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+WD = "http://www.wikidata.org/entity/"
+
+# The kinds of resource under ``kgr:``, each with its prefix (``organization``, not ``org``,
+# which names the W3C Organization Ontology).
+RESOURCE_PREFIXES = {
+    "state": KGR + "state/",
+    "organization": KGR + "org/",
+    "leader": KGR + "leader/",
+    "pledge": KGR + "pledge/",
+    "meeting": KGR + "meeting/",
+    "source": KGR + "source/",
+    "extraction": KGR + "extraction/",
+    "graph": KGR + "graph/",
+}
+
+PREFIXES: dict[str, str] = {
+    "kg": KG,
+    "kgr": KGR,
+    **RESOURCE_PREFIXES,
+    "kgsh": KGSH,
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "xsd": XSD,
+    "skos": SKOS,
+    "schema": SCHEMA,
+    "prov": PROV,
+    "dcterms": DCTERMS,
+    "org": ORG,
+    "sem": SEM,
+    "wd": WD,
+}
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+# Properties whose values are resources (written as compact IRIs) or concepts of the ontology
+# (written as bare names, e.g. "Committed"); other kg: properties are bare names through @vocab.
+_LINKS = (
+    "pledgedBy",
+    "announcedBy",
+    "madeAt",
+    "participant",
+    "hostState",
+    "represents",
+    "mentions",
+)
+_CONCEPTS = ("stance", "contributionType")
+_DATES = ("date", "reportedOn", "referenceDate")
+
+CONTEXT: dict[str, Any] = {
+    "@vocab": KG,
+    **PREFIXES,
+    "label": {"@id": "rdfs:label"},
+    "title": {"@id": "dcterms:title"},
+    "url": {"@id": "schema:url"},
+    "publisher": {"@id": "schema:publisher"},
+    "datePublished": {"@id": "schema:datePublished"},
+    "sameAs": {"@id": "owl:sameAs", "@type": "@id"},
+    "wasDerivedFrom": {"@id": "prov:wasDerivedFrom", "@type": "@id"},
+    "wasGeneratedBy": {"@id": "prov:wasGeneratedBy", "@type": "@id"},
+    "generatedAtTime": {"@id": "prov:generatedAtTime", "@type": "xsd:dateTime"},
+    **{name: {"@id": f"kg:{name}", "@type": "@id"} for name in _LINKS},
+    **{name: {"@id": f"kg:{name}", "@type": "@vocab"} for name in _CONCEPTS},
+    **{name: {"@id": f"kg:{name}", "@type": "xsd:date"} for name in _DATES},
+}
+"""The JSON-LD context of the exports, served at ``/context.jsonld`` and shipped as
+``ontology/context.jsonld``."""
+
+
+def context_document() -> dict[str, Any]:
+    """The context as a JSON-LD document of its own."""
+    return {"@context": CONTEXT}
