@@ -125,10 +125,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
 
 def test_the_wheel_carries_the_ontology_shapes_queries_and_page(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
-    queries = {f"kg/ontology/queries/{p.name}" for p in (ONTOLOGY / "queries").glob("*.rq")}
-    assert queries and queries <= names
-    assert {"kg/ontology/pledgekg.ttl", "kg/ontology/shapes.ttl", "kg/py.typed"} <= names
-    assert {"api/static/index.html", "api/static/vendor/yasgui/LICENSE"} <= names
+    ontology = {
+        f"kg/ontology/{path.relative_to(ONTOLOGY).as_posix()}"
+        for path in ONTOLOGY.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    assert {"kg/ontology/pledgekg.ttl", "kg/ontology/shapes.ttl"} < ontology
+    assert any(name.startswith("kg/ontology/queries/") for name in ontology)
+    assert ontology <= names, sorted(ontology - names)
+    assert {"kg/py.typed", "api/static/index.html", "api/static/vendor/yasgui/LICENSE"} <= names
 
 
 def test_the_code_comes_from_the_wheel_not_the_checkout(installed: Installed) -> None:
