@@ -123,7 +123,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Installed]:
     yield Installed(wheel, venv, work)
 
 
-def test_the_wheel_carries_the_ontology_shapes_queries_and_page(installed: Installed) -> None:
+def test_the_wheel_carries_the_ontology_word_lists_and_page(installed: Installed) -> None:
     names = set(zipfile.ZipFile(installed.wheel).namelist())
     ontology = {
         f"kg/ontology/{path.relative_to(ONTOLOGY).as_posix()}"
@@ -133,6 +133,8 @@ def test_the_wheel_carries_the_ontology_shapes_queries_and_page(installed: Insta
     assert {"kg/ontology/pledgekg.ttl", "kg/ontology/shapes.ttl"} < ontology
     assert any(name.startswith("kg/ontology/queries/") for name in ontology)
     assert ontology <= names, sorted(ontology - names)
+    data = {f"kg/data/{path.name}" for path in (ROOT / "src" / "kg" / "data").glob("*.json")}
+    assert data and data <= names, sorted(data - names)
     assert {"kg/py.typed", "api/static/index.html", "api/static/vendor/yasgui/LICENSE"} <= names
 
 
