@@ -17,11 +17,11 @@ def validate_store(store: GraphStore, settings: Settings | None = None) -> tuple
     import pyshacl
     from rdflib import Graph, Namespace, URIRef
 
+    shapes = Graph().parse(ontology_dir(settings) / "shapes.ttl", format="turtle")
     data = io.BytesIO()
     store.export(data, "ntriples")
     graph = Graph()
     graph.parse(data=data.getvalue(), format="nt")
-    shapes = Graph().parse(ontology_dir(settings) / "shapes.ttl", format="turtle")
     conforms, results, _ = pyshacl.validate(
         graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )
