@@ -204,6 +204,36 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         "talks in Bratislava on May 18.",
         {("Bratislava", D("2026-05-18"), frozenset({"CZ", "SK"}))},
     ),
+    (
+        "those who attended, with nothing attended named",
+        "2026-03-10",
+        "Ministers met in Tallinn on Monday. Finland and Norway attended.",
+        {("Tallinn", D("2026-03-09"), frozenset({"FI", "NO"}))},
+    ),
+    (
+        "hosting 'here' is the meeting told before",
+        "2026-03-10",
+        "Ministers gathered in Vilnius on Monday. Gitanas Nauseda hosted the ministers here.",
+        {("Vilnius", D("2026-03-09"), frozenset({"LT"}))},
+    ),
+    (
+        "those present, on a verb coordinated with the meeting verb",
+        "2026-03-10",
+        "Ministers met in Riga on Monday and adopted a plan, with Maia Sandu in attendance.",
+        {("Riga", D("2026-03-09"), frozenset({"MD"}))},
+    ),
+    (
+        "in the presence of",
+        "2026-03-10",
+        "Ministers met in Riga on Monday in the presence of Maia Sandu.",
+        {("Riga", D("2026-03-09"), frozenset({"MD"}))},
+    ),
+    (
+        "attending with nothing before is no meeting",
+        "2026-03-10",
+        "Finland and Norway attended.",
+        set(),
+    ),
 ]
 
 

@@ -399,6 +399,16 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LV", C, T.AIR_POWER)},
     ),
     (
+        "a membership noun as what the contribution is",
+        "Dutch soldiers will be part of the reassurance force.",
+        {("NL", C, T.GROUND_TROOPS)},
+    ),
+    (
+        "a membership noun, negated",
+        "Danish soldiers will not be part of the reassurance force.",
+        {("DK", D, T.GROUND_TROOPS)},
+    ),
+    (
         "anaphora: the sentence before",
         "Romania may join air policing over Ukraine, its defence minister said. "
         "Moldova said it would not do that.",

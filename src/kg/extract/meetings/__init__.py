@@ -165,9 +165,12 @@ class MeetingExtractor:
         for index, sent in enumerate(self.sentences):
             for token in sent:
                 kind = self.kinds.kind(token)
+                joins = kind is None and bool(found) and self.kinds.joins_before(token)
+                if joins:
+                    kind = found[-1].kind  # "Macron and Tusk attended."
                 if kind is None or not self.kinds.held(token, sent):
                     continue
-                place = self.places.place_of(token, kind)
+                place = None if joins else self.places.place_of(token, kind)
                 dated = self._date_of(token, index)
                 if place is None and dated is None and self.kinds.topic(token):
                     continue  # "the progress of negotiations with Russia": a subject of talk
@@ -196,7 +199,8 @@ class MeetingExtractor:
                         leaders=leaders,
                         host=self.people.host(token),
                         evidence=sent.text.strip(),
-                        anaphoric=place is None and definite and not indefinite,
+                        anaphoric=place is None
+                        and (definite and not indefinite or joins or self.kinds.here(token)),
                     )
                 )
         return found

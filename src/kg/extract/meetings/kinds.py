@@ -146,6 +146,35 @@ class KindReader:
             return "meeting"
         return lex.meeting_verbs.get(lemma) if lemma in ("convene", "gather") else None
 
+    def joins_before(self, token: Token) -> bool:
+        """A participation verb with a subject and nothing attended named ("Macron and Tusk
+        attended", "Poland took part too"): its subjects were at the meeting told before."""
+        if token.pos_ != "VERB" or token.lemma_.lower() not in self.words.joining_verbs:
+            return False
+        deps = {c.dep_ for c in token.children}
+        named = any(
+            c.dep_ in ("dobj", "obj", "prep", "xcomp", "ccomp") and c.lower_ != "part"
+            for c in token.children
+        )
+        return (
+            "nsubj" in deps
+            and not named
+            and token.lemma_.lower() != "take"
+            or (
+                token.lemma_.lower() == "take"
+                and any(c.lower_ == "part" for c in token.children)
+                and not any(c.dep_ == "prep" for c in token.children)
+            )
+        )
+
+    def here(self, token: Token) -> bool:
+        """ "Starmer hosted the leaders here": the place of the meeting told before."""
+        words = [
+            *token.children,
+            *(g for c in token.children if c.dep_ == "dobj" for g in c.children),
+        ]
+        return any(c.dep_ == "advmod" and c.lower_ in self.words.deictic_places for c in words)
+
     def held(self, token: Token, sent: Span) -> bool:
         """A meeting that took place: not future, planned, intended, cancelled or negated."""
         lex, words = self.lex, self.words
