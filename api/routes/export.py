@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 
 from api import lookups
 from api.deps import LookupDep, PoolsDep, SettingsDep
+from api.iris import iri_parameter
 from api.models import ErrorPublic
 from api.results import body_schema, checked
 from api.runner import Deadline
@@ -125,10 +126,7 @@ async def export(
         entry = await lookup.country(country)
         state, name = entry.iri, f"pledgekg-{entry.code}"
     elif graph:
-        try:
-            node = NamedNode(graph)
-        except ValueError:
-            raise HTTPException(status_code=400, detail="'graph' is not an absolute IRI") from None
+        node = iri_parameter("graph", graph)
         if not await lookup.run(lambda store: store.has_graph(node)):
             raise HTTPException(status_code=404, detail="no such named graph")
         name = f"pledgekg-graph-{_slug(graph)}"

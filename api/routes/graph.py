@@ -9,6 +9,7 @@ from pyoxigraph import NamedNode, RdfFormat, serialize
 from starlette.responses import Response
 
 from api.deps import LookupDep, PoolsDep, SettingsDep
+from api.iris import iri_parameter
 from api.models import ErrorPublic
 from api.results import (
     GRAPHS,
@@ -75,11 +76,7 @@ async def get_graph(
         raise HTTPException(status_code=400, detail=str(exc)) from None
     node: NamedNode | None = None
     if graph is not None:
-        try:
-            node = NamedNode(graph)
-        except ValueError:
-            raise HTTPException(status_code=400, detail="'graph' is not an absolute IRI") from None
-        named = node
+        named = node = iri_parameter("graph", graph)
         if not await lookup.run(lambda store: store.has_graph(named)):
             raise HTTPException(status_code=404, detail="no such named graph")
     if request.method == "HEAD":

@@ -1,8 +1,9 @@
 """The analysts' web page at ``/`` and the example SPARQL queries it offers, at ``/queries``.
 
-The page itself is static (``api/static/``); the examples are read from ``ontology/queries/*.rq``,
-whose leading ``# title:`` and ``# description:`` comment lines name and explain each query, and
-whose ``# view:`` line names the result view it opens in (one of :data:`VIEWS`).
+The page itself is static (``api/static/``); the examples are the ``queries/*.rq`` of the
+ontology folder (``KG_ONTOLOGY_DIR``, else the one shipped in the package), whose leading
+``# title:`` and ``# description:`` comment lines name and explain each query, and whose
+``# view:`` line names the result view it opens in (one of :data:`VIEWS`).
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from kg.validate import ontology_dir
+from api.deps import SettingsDep
+from kg.ontology_files import ontology_dir
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 """Where the page, its script and style sheet, and the vendored editor live."""
@@ -85,7 +87,8 @@ def parse_example(name: str, text: str) -> ExampleQueryPublic:
 
 
 def load_examples(directory: Path | None = None) -> list[ExampleQueryPublic]:
-    """Every ``*.rq`` file of ``<ontology>/queries``, ordered by title, then name.
+    """Every ``*.rq`` file of ``<directory>/queries`` (by default the ontology folder's),
+    ordered by title, then name; none when there is no such folder.
 
     >>> all(q.query.strip() for q in load_examples())
     True
@@ -112,6 +115,6 @@ def page() -> FileResponse:
     response_model=list[ExampleQueryPublic],
     summary="Example SPARQL queries",
 )
-def queries() -> list[ExampleQueryPublic]:
-    """The example queries of ``ontology/queries/``, with title, description and text."""
-    return load_examples()
+def queries(settings: SettingsDep) -> list[ExampleQueryPublic]:
+    """The example queries of the ontology's ``queries/``, with title, description and text."""
+    return load_examples(ontology_dir(settings))

@@ -9,16 +9,20 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions
 
+from kg import arguments
 from kg.config import Settings
+from kg.ontology_files import OntologyError, ontology_dir
 from kg.records import Article, Extraction
 from kg.sources import SourceError
 from kg.store import FORMATS, GraphStore, StoreError, open_store
@@ -33,17 +37,47 @@ app = typer.Typer(
     help="Build and query a knowledge graph of leaders, states, pledges and meetings.",
 )
 
+T = TypeVar("T")
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print one line and exit."""
+    typer.echo(f"kg: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def checked(check: Callable[[T], T]) -> Callable[[typer.CallbackParam, T | None], T | None]:
+    """An option's callback that refuses a bad value in one line naming the option and the
+    value, with the exit status of a usage error (2)."""
+
+    def callback(param: typer.CallbackParam, value: T | None) -> T | None:
+        if value is None:
+            return None
+        try:
+            return check(value)
+        except arguments.ArgumentError as exc:
+            name = param.opts[0] if param.param_type_name == "option" else str(param.name).upper()
+            fail(f"{name} {str(value)!r}: {exc}", code=2)
+
+    return callback
+
+
 StoreOption = Annotated[
     str | None,
     typer.Option(
         "--store",
         help="Store directory or http(s) URL of a SPARQL server. Default: $KG_STORE or data/store.",
+        callback=checked(arguments.check_store_location),
     ),
 ]
 
 
 SourceArgument = Annotated[
-    str, typer.Argument(help="A source's IRI, id or URL, or the file or folder it was read from.")
+    str,
+    typer.Argument(
+        help="A source's IRI, id or URL, or the file or folder it was read from.",
+        callback=checked(arguments.check_source),
+    ),
 ]
 
 
@@ -62,21 +96,24 @@ class ExportFormat(StrEnum):
     jsonld = "jsonld"
 
 
-def fail(message: str, code: int = 1) -> NoReturn:
-    """Print one line and exit."""
-    typer.echo(f"kg: {message}", err=True)
-    raise typer.Exit(code)
-
-
 def settings_for(store: str | None) -> Settings:
-    """Settings from the environment, with ``--store`` taking precedence."""
+    """Settings from the environment, with ``--store`` taking precedence; a bad one is one
+    line naming it."""
     try:
-        settings = Settings()
-        if store:
-            settings = settings.model_copy(update={"store": store})
-        return settings
-    except ValueError as exc:
-        fail(" ".join(str(exc).split())[:500])
+        return Settings(store=store) if store else Settings()
+    except ValidationError as exc:
+        reasons = [_setting_error(error) for error in exc.errors()]
+        fail(" ".join("; ".join(reasons).split())[:500])
+
+
+def _setting_error(error: ErrorDetails) -> str:
+    """One reason a setting was refused: the validator's own words (which name the variable),
+    or the variable named before pydantic's."""
+    message = error["msg"].removeprefix("Value error, ")
+    if error["type"] == "value_error":
+        return message
+    where = "_".join(str(part) for part in error["loc"]).upper()
+    return f"KG_{where}: {message}" if where else message
 
 
 def connect(settings: Settings, *, read_only: bool = False) -> GraphStore:
@@ -110,6 +147,7 @@ def ingest(
             "--server",
             help="Send the articles to a running `kg serve` at this URL (needs KG_API_TOKEN) "
             "instead of writing the store directly. Default: off.",
+            callback=checked(arguments.check_http_url),
         ),
     ] = None,
     quiet: Annotated[
@@ -129,6 +167,7 @@ def ingest(
             "--address",
             help="With --engine: the scheduler, tcp://HOST:PORT or a scheduler JSON file. "
             "Default: a local cluster of --workers processes (one per core when unset).",
+            callback=checked(arguments.check_scheduler),
         ),
     ] = None,
     nquads_dir: Annotated[
@@ -137,6 +176,7 @@ def ingest(
             "--nquads-dir",
             help="Write N-Quads files into this folder for `oxigraph load` instead of writing "
             "the store (the fast path into a new store). Default: off.",
+            callback=checked(arguments.check_folder),
         ),
     ] = None,
     dry_run: Annotated[
@@ -432,10 +472,21 @@ def export(
         ExportFormat, typer.Option("--format", "-f", help="RDF format. Default: turtle.")
     ] = ExportFormat.turtle,
     graph: Annotated[
-        str | None, typer.Option("--graph", help="Only this named graph. Default: all graphs.")
+        str | None,
+        typer.Option(
+            "--graph",
+            help="Only this named graph (an absolute IRI). Default: all graphs.",
+            callback=checked(arguments.check_iri),
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="File to write. Default: standard output.")
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="File to write. Default: standard output.",
+            callback=checked(arguments.check_output_file),
+        ),
     ] = None,
 ) -> None:
     """Dump the graph: Turtle and N-Triples give the union of all graphs, TriG, N-Quads and
@@ -446,6 +497,8 @@ def export(
     graph_store = connect(settings, read_only=True)
     target = NamedNode(graph) if graph else None
     try:
+        if target is not None and not graph_store.has_graph(target):
+            fail(f"--graph {graph!r}: no such named graph in the store")
         if output is None:
             graph_store.export(sys.stdout.buffer, fmt.value, target)
             sys.stdout.buffer.flush()
@@ -543,14 +596,15 @@ def extract(
 
 @app.command()
 def validate(store: StoreOption = None) -> None:
-    """Check the graph against the SHACL shapes in ontology/shapes.ttl; exit 1 on violations."""
+    """Check the graph against the SHACL shapes of the ontology (shapes.ttl); exit 1 on
+    violations."""
     from kg.validate import validate_store
 
     settings = settings_for(store)
     graph_store = connect(settings, read_only=True)
     try:
-        conforms, report = validate_store(graph_store)
-    except StoreError as exc:
+        conforms, report = validate_store(graph_store, settings)
+    except (StoreError, OntologyError) as exc:
         fail(f"validate failed: {exc}")
     finally:
         graph_store.close()
@@ -584,7 +638,13 @@ def stats(
 
 @app.command(name="eval")
 def evaluate(
-    gold: Annotated[Path, typer.Argument(help="Gold answers (JSON, see its 'about').")],
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            help="Gold answers (JSON, see its 'about').",
+            callback=checked(arguments.check_input_file),
+        ),
+    ],
     paths: Annotated[list[Path], typer.Argument(help="The articles the gold file describes.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON. Default: a table.")] = False,
     errors: Annotated[
@@ -627,8 +687,9 @@ def serve(
         updates["port"] = port
     settings = settings.model_copy(update=updates)
     try:
+        ontology_dir(settings)  # the example queries and the ontology graph need it
         run(settings)
-    except StoreError as exc:
+    except (StoreError, OntologyError) as exc:
         fail(str(exc))
 
 
@@ -644,7 +705,7 @@ def main() -> None:
         # The reader went away (`kg export | head`): stop quietly, as other filters do.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         sys.exit(1)
-    except StoreError as exc:
+    except (StoreError, OntologyError) as exc:
         typer.echo(f"kg: {exc}", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - the last line of defence: one line, not a trace

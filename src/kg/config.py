@@ -9,8 +9,9 @@ True
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 _PLACEHOLDER_TOKENS = {"changeme", "change-me", "secret", "token", "password", "xxx", "todo"}
@@ -137,6 +138,12 @@ class Settings(BaseSettings):
     max_client_connections: int = Field(
         64, ge=1, le=100_000, description="Most connections one client address may have open."
     )
+    ontology_dir: Path | None = Field(
+        None,
+        description="Folder holding the ontology (`pledgekg.ttl`), the SHACL shapes "
+        "(`shapes.ttl`) and the example queries (`queries/`); unset means the copy shipped "
+        "inside the package, made from the project's `ontology/`.",
+    )
     max_article_bytes: int = Field(
         20_000_000, ge=1024, description="Largest article file `kg ingest` reads, in bytes."
     )
@@ -154,11 +161,24 @@ class Settings(BaseSettings):
             )
         return value
 
-    @model_validator(mode="after")
-    def _check_store(self) -> Settings:
-        if not self.store.strip():
-            raise ValueError("KG_STORE must name a directory or an http(s) URL")
-        return self
+    @field_validator("ontology_dir")
+    @classmethod
+    def _check_ontology_dir(cls, value: Path | None) -> Path | None:
+        from kg.ontology_files import missing_from
+
+        if value is not None and (missing := missing_from(value)):
+            raise ValueError(f"KG_ONTOLOGY_DIR={str(value)!r} has no {', '.join(missing)}")
+        return value
+
+    @field_validator("store")
+    @classmethod
+    def _check_store(cls, value: str) -> str:
+        from kg.arguments import ArgumentError, check_store_location
+
+        try:
+            return check_store_location(value)
+        except ArgumentError as exc:
+            raise ValueError(f"KG_STORE={value!r}: {exc}") from None
 
     @property
     def is_remote(self) -> bool:

@@ -82,12 +82,45 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+# Confidence bands for calibration: [low, high).
+BANDS = ((0.0, 0.5), (0.5, 0.7), (0.7, 0.85), (0.85, 1.01))
+
+
+@dataclass
+class Band:
+    """How many facts of one kind fell in a confidence band, and how many were right."""
+
+    low: float
+    high: float
+    found: int = 0
+    right: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.right / self.found if self.found else None
+
+
+def calibrate(scored: Iterable[tuple[float, bool]]) -> list[Band]:
+    """Facts (confidence, right) counted by band.
+
+    >>> [(b.found, b.right) for b in calibrate([(0.9, True), (0.95, False), (0.3, True)])]
+    [(1, 1), (0, 0), (0, 0), (2, 1)]
+    """
+    bands = [Band(low, high) for low, high in BANDS]
+    for confidence, right in scored:
+        band = next(b for b in bands if b.low <= confidence < b.high)
+        band.found += 1
+        band.right += right
+    return bands
+
+
 @dataclass
 class Report:
-    """Scores per fact kind."""
+    """Scores per fact kind, and precision by confidence band."""
 
     scores: dict[str, Score]
     out_of_scope: list[str] = field(default_factory=list)
+    bands: dict[str, list[Band]] = field(default_factory=dict)
 
     @property
     def macro_f1(self) -> float:
@@ -110,6 +143,13 @@ class Report:
                 for kind, s in self.scores.items()
             },
             "organization_pledges_not_scored": self.out_of_scope,
+            "precision_by_confidence": {
+                kind: [
+                    {"band": [b.low, min(b.high, 1.0)], "found": b.found, "right": b.right}
+                    for b in bands
+                ]
+                for kind, bands in self.bands.items()
+            },
         }
 
 
@@ -153,6 +193,13 @@ def found_facts(store: GraphStore) -> dict[str, Any]:
         "SELECT DISTINCT ?p ?iso ?stance ?type WHERE { ?p a kg:Pledge ; kg:pledgedBy ?s ; "
         "kg:stance ?stance . ?s kg:isoCode ?iso OPTIONAL { ?p kg:contributionType ?type } }",
     )
+    confidence = {
+        row["x"]: float(row["c"])
+        for row in _rows(
+            store,
+            "SELECT ?x (MAX(?v) AS ?c) WHERE { ?x kg:confidence ?v } GROUP BY ?x",
+        )
+    }
     # The gold lists states by ISO code, as the contract's example query reads them: pledges
     # of organizations (EU, NATO) are outside its scope and are reported apart.
     organization_pledges = _rows(
@@ -189,6 +236,10 @@ def found_facts(store: GraphStore) -> dict[str, Any]:
         "organization_pledges": sorted(
             f"{r['label']} {_local(r['stance'])}" for r in organization_pledges
         ),
+        "pledge_confidence": {
+            (r["iso"], _local(r["stance"]), confidence.get(r["p"], 0.0)) for r in pledges
+        },
+        "meeting_confidence": {m: confidence.get(m, 0.0) for m in meetings},
     }
 
 
@@ -267,11 +318,14 @@ def _place_matches(meeting: FoundMeeting, entry: dict[str, Any]) -> bool:
     return any(n in place or (place and place in n) for place in meeting.places for n in names)
 
 
-def _score_meetings(gold: dict[str, Any], found: dict[str, FoundMeeting]) -> tuple[Score, Score]:
+def _score_meetings(
+    gold: dict[str, Any], found: dict[str, FoundMeeting]
+) -> tuple[Score, Score, set[str]]:
     """Gold meetings in order (dated first, required before optional) each take the first
     unused found meeting at their place (and day, when they give one; an undated one prefers
     the found meeting with fewest days). Participants are scored on matched meetings; those
-    of a required gold meeting that was not found all count as missed."""
+    of a required gold meeting that was not found all count as missed. Also gives the found
+    meetings that matched."""
     meeting_score, participant_score = Score(), Score()
     entries = gold["meetings"]
     order = sorted(
@@ -314,14 +368,24 @@ def _score_meetings(gold: dict[str, Any], found: dict[str, FoundMeeting]) -> tup
         if m not in used:
             meeting_score.fp += 1
             meeting_score.spurious.append(f"{sorted(meeting.places)} {sorted(meeting.days)}")
-    return meeting_score, participant_score
+    return meeting_score, participant_score, used
 
 
 def score(gold: dict[str, Any], found: dict[str, Any]) -> Report:
     """Score found facts against gold answers, by the rules of the gold file's ``about`` (the
     same reading as the project's yardstick)."""
     stance, kind = _score_pledges(gold, found["pledges"])
-    meetings, participants = _score_meetings(gold, found["meetings"])
+    meetings, participants, matched = _score_meetings(gold, found["meetings"])
+    entries = gold["pledges"]
+    accepted = {(g["state"], g["stance"]) for g in entries}
+    bands = {
+        "pledges": calibrate(
+            (c, (iso, stance) in accepted) for iso, stance, c in found.get("pledge_confidence", ())
+        ),
+        "meetings": calibrate(
+            (c, m in matched) for m, c in found.get("meeting_confidence", {}).items()
+        ),
+    }
     return Report(
         {
             "leaders": _score_leaders(gold, found["leaders"]),
@@ -331,6 +395,7 @@ def score(gold: dict[str, Any], found: dict[str, Any]) -> Report:
             "participants": participants,
         },
         out_of_scope=list(found.get("organization_pledges", [])),
+        bands=bands,
     )
 
 
@@ -351,6 +416,17 @@ def evaluate_paths(gold_path: Path, paths: Iterable[Path], settings: Settings) -
     return score(gold, found_facts(store))
 
 
+def format_bands(report: Report) -> list[str]:
+    """Precision by confidence band, a line per kind: "0.85-1.00: 30/30"."""
+    lines: list[str] = []
+    for kind, bands in report.bands.items():
+        cells = [
+            f"{b.low:.2f}-{min(b.high, 1.0):.2f}: {b.right}/{b.found}" for b in bands if b.found
+        ]
+        lines.append(f"{'by confidence':<14} {kind}: " + (", ".join(cells) or "none found"))
+    return lines
+
+
 def format_report(report: Report, *, show_errors: bool = True) -> str:
     """The table `kg eval` prints, then what was missed and what was spurious."""
     lines = [
@@ -362,6 +438,7 @@ def format_report(report: Report, *, show_errors: bool = True) -> str:
             f"{s.tp:>4} {s.fp:>4} {s.fn:>4}"
         )
     lines.append(f"{'macro F1':<14} {'':>9} {'':>7} {report.macro_f1:>6.3f}")
+    lines += format_bands(report)
     if show_errors:
         for kind, s in report.scores.items():
             for item in s.missed:

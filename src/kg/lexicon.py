@@ -75,6 +75,7 @@ class MeetingWords:
     group_possessives: frozenset[str]
     series_kinds: frozenset[str]
     joining_verbs: frozenset[str]
+    presence_nouns: frozenset[str]
     deictic_places: frozenset[str]
 
 
@@ -464,6 +465,10 @@ class Lexicon:
     @cached_property
     def beneficiary_prepositions(self) -> frozenset[str]:
         return self.words("own_use", "prepositions")
+
+    @cached_property
+    def membership_nouns(self) -> frozenset[str]:
+        return self.words("membership_nouns", "lemmas")
 
     @cached_property
     def mission_nouns(self) -> frozenset[str]:

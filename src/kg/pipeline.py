@@ -24,6 +24,7 @@ from kg.gazetteer import fold, load_gazetteer
 from kg.identity import source_id
 from kg.ingest import Progress, StoreTarget, ingest
 from kg.nlp import load_pipeline
+from kg.ontology_files import ontology_dir
 from kg.rdf import (
     ONTOLOGY_GRAPH,
     REFERENCE_GRAPH,
@@ -34,7 +35,6 @@ from kg.rdf import (
 from kg.records import Article, Extraction, Prepared
 from kg.sources import SourceError, length_error, read_paths
 from kg.store import GraphStore
-from kg.validate import ontology_dir
 
 T = TypeVar("T")
 
@@ -146,12 +146,13 @@ def extract_parallel(
             yield from results
 
 
-def ensure_reference(store: GraphStore) -> None:
-    """Load the reference graph (states, organizations) and the ontology graph if missing."""
+def ensure_reference(store: GraphStore, settings: Settings | None = None) -> None:
+    """Load the reference graph (states, organizations) and the ontology graph if missing;
+    an ontology that cannot be found is an :class:`~kg.ontology_files.OntologyError`."""
+    ontology = ontology_dir(settings) / "pledgekg.ttl"
     if not store.has_graph(REFERENCE_GRAPH):
         store.replace_graph(REFERENCE_GRAPH, list(reference_quads(load_gazetteer())))
-    ontology = ontology_dir() / "pledgekg.ttl"
-    if not store.has_graph(ONTOLOGY_GRAPH) and ontology.is_file():
+    if not store.has_graph(ONTOLOGY_GRAPH):
         triples = parse(path=str(ontology), format=RdfFormat.TURTLE)
         quads = [Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in triples]
         store.replace_graph(ONTOLOGY_GRAPH, quads)
@@ -191,7 +192,7 @@ def ingest_articles(
     or not at all, unchanged ones are left alone, and with a ``scope`` what is gone from its
     folders is removed; with ``dry_run`` nothing is written."""
     if not dry_run:
-        ensure_reference(store)
+        ensure_reference(store, settings)
 
     def extract(todo: list[Article]) -> Iterator[Extraction | SourceError]:
         return extract_parallel(todo, settings.model, settings.batch_size, workers)

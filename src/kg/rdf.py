@@ -21,7 +21,9 @@ from kg.identity import content_hash
 from kg.prefixes import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 from kg.provenance import Extractor, headline, opening
 from kg.records import (
+    DAY,
     PHONE,
+    REPORTED,
     VIRTUAL,
     Actor,
     Extraction,
@@ -53,6 +55,7 @@ A = NamedNode(RDF + "type")
 XSD_DATE = NamedNode(XSD + "date")
 XSD_DATETIME = NamedNode(XSD + "dateTime")
 XSD_INTEGER = NamedNode(XSD + "integer")
+XSD_DECIMAL = NamedNode(XSD + "decimal")
 LOCATOR = NamedNode(KG + "locator")
 INPUT_PATH = NamedNode(KG + "inputPath")
 CONTENT_HASH = NamedNode(KG + "contentHash")
@@ -139,6 +142,11 @@ def string(value: str) -> Literal:
     return Literal(_CONTROL.sub(" ", value))
 
 
+def confidence_literal(value: float) -> Literal:
+    """A score in [0, 1] as an ``xsd:decimal`` with three places."""
+    return Literal(f"{value:.3f}", datatype=XSD_DECIMAL)
+
+
 def date_literal(value: date) -> Literal:
     return Literal(value.isoformat(), datatype=XSD_DATE)
 
@@ -195,8 +203,13 @@ def _pledge_quads(
         g.add(node, kg("condition"), string(pledge.condition))
     if pledge.date:
         g.add(node, kg("date"), date_literal(pledge.date))
+        g.add(node, kg("datePrecision"), string(DAY))
     if extraction.reference_date:
         g.add(node, kg("reportedOn"), date_literal(extraction.reference_date))
+        if not pledge.date:
+            g.add(node, kg("datePrecision"), string(REPORTED))
+    if pledge.confidence is not None:
+        g.add(node, kg("confidence"), confidence_literal(pledge.confidence))
     if pledge.meeting_key and pledge.meeting_key in meetings:
         g.add(node, kg("madeAt"), meetings[pledge.meeting_key])
 
@@ -221,8 +234,13 @@ def _meeting_quads(
         g.add(node, kg("location"), string(meeting.location))
     if meeting.venue and meeting.venue != meeting.location:
         g.add(node, kg("venue"), string(meeting.venue))
+    if meeting.confidence is not None:
+        g.add(node, kg("confidence"), confidence_literal(meeting.confidence))
+    if meeting.place_precision:
+        g.add(node, kg("placePrecision"), string(meeting.place_precision))
     if meeting.date:
         g.add(node, kg("date"), date_literal(meeting.date))
+        g.add(node, kg("datePrecision"), string(DAY))
     elif reported:
         # An undated meeting is minted per source, so its one report date is its own.
         g.add(node, kg("reportedOn"), date_literal(reported))

@@ -99,7 +99,13 @@ class PledgeRecord:
     condition: str | None = None
     date: date | None = None
     meeting_key: str | None = None
+    confidence: float | None = None  # in [0, 1], from how it was found (extract.confidence)
 
+
+# How precisely a fact is placed in time (its own day, or only the day it was reported) and in
+# space (a city, a venue, a whole country, or a call with no place).
+DAY, REPORTED = "day", "reported"
+CITY, VENUE, COUNTRY, REMOTE = "city", "venue", "country", "remote"
 
 # The place of a meeting held by video or by phone: such meetings are told apart by date and
 # participants, not by where they were.
@@ -119,6 +125,8 @@ class MeetingRecord:
     leaders: tuple[str, ...]
     evidence: tuple[str, ...]
     venue: str | None = None
+    confidence: float | None = None  # in [0, 1], from how it was found (extract.confidence)
+    place_precision: str | None = None  # city, venue, country or remote
 
 
 @dataclass(frozen=True)

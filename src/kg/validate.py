@@ -1,34 +1,27 @@
-"""SHACL validation of the whole graph against ``ontology/shapes.ttl``."""
+"""SHACL validation of the whole graph against the shapes of the ontology (``shapes.ttl``)."""
 
 from __future__ import annotations
 
 import io
-import os
-from pathlib import Path
 
+from kg.config import Settings
+from kg.ontology_files import ontology_dir
 from kg.store import GraphStore
 
 SH = "http://www.w3.org/ns/shacl#"
 
 
-def ontology_dir() -> Path:
-    """The ``ontology/`` folder: $KG_ONTOLOGY_DIR, or the one beside the package's source."""
-    configured = os.environ.get("KG_ONTOLOGY_DIR")
-    if configured:
-        return Path(configured)
-    return Path(__file__).resolve().parents[2] / "ontology"
-
-
-def validate_store(store: GraphStore) -> tuple[bool, str]:
-    """Whether the union of all graphs conforms, and a readable report (one line a problem)."""
+def validate_store(store: GraphStore, settings: Settings | None = None) -> tuple[bool, str]:
+    """Whether the union of all graphs conforms, and a readable report (one line a problem);
+    the shapes are those of the ontology folder of ``settings`` (see :mod:`kg.ontology_files`)."""
     import pyshacl
     from rdflib import Graph, Namespace, URIRef
 
+    shapes = Graph().parse(ontology_dir(settings) / "shapes.ttl", format="turtle")
     data = io.BytesIO()
     store.export(data, "ntriples")
     graph = Graph()
     graph.parse(data=data.getvalue(), format="nt")
-    shapes = Graph().parse(ontology_dir() / "shapes.ttl", format="turtle")
     conforms, results, _ = pyshacl.validate(
         graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
     )

@@ -16,7 +16,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,8 +54,17 @@ class Server:
         return {"Authorization": f"Bearer {self.token}"}
 
 
-def start_server(store: Path, log: Path, env: dict[str, str], token: str | None = None) -> Server:
-    """Start ``kg serve`` and wait until ``/healthz`` answers."""
+def start_server(
+    store: Path,
+    log: Path,
+    env: dict[str, str],
+    token: str | None = None,
+    *,
+    kg: Sequence[str] = (sys.executable, "-m", "kg.cli"),
+    cwd: Path | None = None,
+) -> Server:
+    """Start ``kg serve`` (the command ``kg``, run in ``cwd``) and wait until ``/healthz``
+    answers."""
     port = free_port()
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KG_")}
     environment.update(env)
@@ -64,9 +73,7 @@ def start_server(store: Path, log: Path, env: dict[str, str], token: str | None 
     handle = log.open("wb")
     process = subprocess.Popen(
         [
-            sys.executable,
-            "-m",
-            "kg.cli",
+            *kg,
             "serve",
             "--store",
             str(store),
@@ -78,6 +85,7 @@ def start_server(store: Path, log: Path, env: dict[str, str], token: str | None 
         stdout=handle,
         stderr=subprocess.STDOUT,
         env=environment,
+        cwd=cwd,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 90

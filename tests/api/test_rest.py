@@ -85,6 +85,8 @@ def test_one_pledge_by_its_id(client: httpx.Client) -> None:
         assert pledge == item
         assert pledge["evidence"] and pledge["sources"] and pledge["actor"]["kind"] == "state"
         assert pledge["stance"] and pledge["types"]
+        assert 0 < pledge["confidence"] <= 1
+        assert pledge["date_precision"] in (("day", "reported") if pledge["date"] else (None,))
     missing = client.get("/pledges/0000000000000000")
     assert missing.status_code == 404
     assert "0000000000000000" in missing.json()["detail"]

@@ -217,6 +217,18 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Vilnius", D("2026-03-09"), frozenset({"LT"}))},
     ),
     (
+        "those present, on a verb coordinated with the meeting verb",
+        "2026-03-10",
+        "Ministers met in Riga on Monday and adopted a plan, with Maia Sandu in attendance.",
+        {("Riga", D("2026-03-09"), frozenset({"MD"}))},
+    ),
+    (
+        "in the presence of",
+        "2026-03-10",
+        "Ministers met in Riga on Monday in the presence of Maia Sandu.",
+        {("Riga", D("2026-03-09"), frozenset({"MD"}))},
+    ),
+    (
         "attending with nothing before is no meeting",
         "2026-03-10",
         "Finland and Norway attended.",
@@ -280,3 +292,31 @@ def test_calls_on_one_day_are_told_apart_by_their_parties(extract_text: ExtractT
     second = run(extract_text, "Donald Tusk spoke by phone with Keir Starmer on Monday.")
     (a,), (b,) = first.meetings, second.meetings
     assert a.date == b.date and meeting_iri(a, "x") != meeting_iri(b, "y")
+
+
+def test_confidence_and_precision_are_recorded(extract_text: ExtractText) -> None:
+    from kg.rdf import extraction_quads
+
+    found = run(
+        extract_text,
+        "Ministers met in Riga on Monday. Latvia will send two patrol boats to Ukraine.",
+    )
+    (meeting,) = found.meetings
+    assert meeting.place_precision == "city" and meeting.confidence is not None
+    values = {
+        (q.predicate.value.rsplit("#", 1)[-1], str(q.object.value))  # type: ignore[union-attr]
+        for q in extraction_quads(found)
+        if q.predicate.value.rsplit("#", 1)[-1] in ("placePrecision", "datePrecision")
+    }
+    # the meeting has its day; the pledge, in a sentence of its own, only the report's
+    assert values == {
+        ("placePrecision", "city"),
+        ("datePrecision", "day"),
+        ("datePrecision", "reported"),
+    }
+    scores = [
+        float(q.object.value)  # type: ignore[union-attr]
+        for q in extraction_quads(found)
+        if q.predicate.value.endswith("#confidence")
+    ]
+    assert len(scores) == 2 and all(0.0 < s <= 1.0 for s in scores)

@@ -399,6 +399,16 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LV", C, T.AIR_POWER)},
     ),
     (
+        "a membership noun as what the contribution is",
+        "Dutch soldiers will be part of the reassurance force.",
+        {("NL", C, T.GROUND_TROOPS)},
+    ),
+    (
+        "a membership noun, negated",
+        "Danish soldiers will not be part of the reassurance force.",
+        {("DK", D, T.GROUND_TROOPS)},
+    ),
+    (
         "anaphora: the sentence before",
         "Romania may join air policing over Ukraine, its defence minister said. "
         "Moldova said it would not do that.",
@@ -535,3 +545,16 @@ def test_the_quantity_of_money_is_the_whole_amount(
 ) -> None:
     quantities = {p.quantity for p in run(extract_text, text).pledges}
     assert quantity in quantities
+
+
+def test_confidence_falls_with_each_doubt_of_the_reading(extract_text: ExtractText) -> None:
+    direct = run(extract_text, "Slovakia will send two helicopters to Ukraine.").pledges
+    hedged = run(
+        extract_text,
+        "Slovakia has been weighing its options. It could send two helicopters, "
+        "its defence minister said.",
+    ).pledges
+    (plain,) = direct
+    (guess,) = hedged
+    assert plain.confidence is not None and guess.confidence is not None
+    assert 0.0 <= guess.confidence < plain.confidence <= 1.0

@@ -16,6 +16,7 @@ from datetime import date
 from spacy.tokens import Doc, Span, Token
 
 from kg.extract.clause import Clause, ClauseFinder
+from kg.extract.confidence import path_doubts, pledge_confidence
 from kg.extract.cues import Cue, CueReader, cues_by_sentence
 from kg.extract.stance import Reading, stance_of
 from kg.extract.syntax import leaders_of_phrase
@@ -42,6 +43,7 @@ class _Found:
     quantity: str | None = None
     condition: str | None = None
     announcer: str | None = None
+    confidence: float = 0.0
 
 
 # Magnitudes written after a number: "$500m", "EUR 2bn".
@@ -228,6 +230,7 @@ class PledgeExtractor:
                 evidence=f"{question.text.strip()} {sent.text.strip()}",
                 sentence_index=index,
                 announced_by=speaker.leader,
+                confidence=pledge_confidence("answer", []),
             )
             for actor in speaker.actors
             if actor.is_state and (actor in asked or addressed)
@@ -301,6 +304,7 @@ class PledgeExtractor:
                 for earlier in detailed[:1]:
                     entry = found.setdefault((earlier.actor, earlier.stance), _Found())
                     entry.types.update(cue.types)
+                    entry.confidence = max(entry.confidence, pledge_confidence("detail", []))
                 continue
             reading = stance_of(cue, clause, self.lex, headline=headline)
             if reading is None or for_own_use(cue.token, clause.path, self.lex):
@@ -324,6 +328,9 @@ class PledgeExtractor:
                     entry.quantity = amount
                 entry.condition = entry.condition or condition_of(clause.path, self.lex)
                 entry.announcer = entry.announcer or _announcer(clause, actor, self.res)
+                doubts = self._doubts(clause, reading, cue, headline)
+                score = pledge_confidence(clause.mechanism, doubts)
+                entry.confidence = max(entry.confidence, score)
         pledges: list[PledgeRecord] = []
         for (actor, stance), entry in found.items():
             types = set(entry.types)
@@ -341,9 +348,28 @@ class PledgeExtractor:
                     condition=entry.condition,
                     date=meeting_date or (stated[0] if stated else None),
                     meeting_key=meeting_key,
+                    confidence=entry.confidence,
                 )
             )
         return pledges, named
+
+    def _doubts(self, clause: Clause, reading: Reading, cue: Cue, headline: bool) -> list[str]:
+        """What the reading of one cue had to assume (see :mod:`kg.extract.confidence`)."""
+        doubts = path_doubts(len(clause.path))
+        subject = clause.subject
+        if subject is not None and (
+            subject.i in self.res.refers_to or subject.i in self.res.person_at
+        ):
+            doubts.append("referred")  # "it", "the government", "he"
+        if cue.anaphoric:
+            doubts.append("anaphoric")
+        if reading.needs_voice:
+            doubts.append("guess")
+        if headline:
+            doubts.append("headline")
+        if len(clause.actors) > 1:
+            doubts.append("several_actors")
+        return doubts
 
 
 def consolidate(pledges: list[PledgeRecord], headline_index: int | None = 0) -> list[PledgeRecord]:

@@ -52,6 +52,8 @@ def _words(path: tuple[Token, ...], lex: Lexicon) -> list[Token]:
         for child in token.children:
             if child.dep_ in _STANCE_DEPS or _answer(child) is not None:
                 found.append(child)
+            elif _membership(token, child, lex):
+                found.append(child)  # "will be part of the force"
             elif child.dep_ in ("dobj", "nsubj", "nsubjpass") and (
                 child.lemma_.lower() in lex.consider_nouns
                 or child.lemma_.lower() in lex.commit_nouns
@@ -62,6 +64,15 @@ def _words(path: tuple[Token, ...], lex: Lexicon) -> list[Token]:
                 found.append(child)
                 found.extend(g for g in child.children if g.dep_ in ("det", "neg", "amod"))
     return found
+
+
+def _membership(copula: Token, noun: Token, lex: Lexicon) -> bool:
+    """ "will be part of", "is a contributor to": a membership noun as what the subject is."""
+    return (
+        copula.lemma_ == "be"
+        and noun.dep_ == "attr"
+        and noun.lemma_.lower() in lex.membership_nouns
+    )
 
 
 def _between_states(token: Token, clause: Clause) -> bool:
@@ -233,7 +244,7 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
             committed = committed or _finite(token)
         elif pos == "ADJ" and lemma in lex.commit_adjectives:
             committed = True
-        elif pos == "NOUN" and lemma in lex.commit_nouns:
+        elif pos == "NOUN" and (lemma in lex.commit_nouns or _membership(token.head, token, lex)):
             committed = True
         if token.dep_ in ("aux", "auxpass") and token.lower_ in lex.future_auxiliaries:
             committed = True
@@ -312,7 +323,11 @@ def _speaks_of_contributing(token: Token, lex: Lexicon) -> bool:
     if pos == "ADJ":
         return lemma in lex.commit_adjectives
     if pos in ("NOUN", "PROPN"):
-        return lemma in lex.commit_nouns or lemma in lex.holder_nouns
+        return (
+            lemma in lex.commit_nouns
+            or lemma in lex.holder_nouns
+            or _membership(token.head, token, lex)
+        )
     return False
 
 

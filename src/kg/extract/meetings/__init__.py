@@ -18,13 +18,14 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
+from kg.extract.confidence import meeting_confidence
 from kg.extract.dates import resolve_date
 from kg.extract.meetings.kinds import CALL, PRESS, VISIT, KindReader
 from kg.extract.meetings.participants import ParticipantFinder
 from kg.extract.meetings.places import Place, PlaceFinder
 from kg.gazetteer import Gazetteer, load_gazetteer, slugify
 from kg.lexicon import Lexicon
-from kg.records import Actor, MeetingRecord
+from kg.records import CITY, COUNTRY, REMOTE, VENUE, Actor, MeetingRecord
 from kg.resolve import Resolution
 from kg.resolve.speech import paragraphs
 
@@ -60,6 +61,8 @@ class _Meeting:
     evidence: list[str] = field(default_factory=list)
     sentences: set[int] = field(default_factory=set)
     first_sentence: int = 0
+    doubts: set[str] = field(default_factory=set)  # what had to be inferred (confidence)
+    verbal: bool = False  # some mention is a verb of meeting ("met", "hosted")
 
 
 def _same_place(a: Place | None, b: Place | None) -> bool:
@@ -275,6 +278,7 @@ class MeetingExtractor:
         ):
             meeting.kind = mention.kind
         meeting.host = meeting.host or mention.host
+        meeting.verbal = meeting.verbal or mention.token.pos_ == "VERB"
         meeting.sentences.add(mention.sentence)
         if mention.evidence not in meeting.evidence:
             meeting.evidence.append(mention.evidence)
@@ -287,8 +291,11 @@ class MeetingExtractor:
         was in as its host unless the text names one."""
         if meeting.date is None and not meeting.sentences & self.coarse:
             meeting.date = self._nearby_date(meeting, mentions)
-            if meeting.date is None and self._reported_now(meeting):
+            if meeting.date is not None:
+                meeting.doubts.add("inferred_date")
+            elif self._reported_now(meeting):
                 meeting.date = self.reference  # a readout's meeting of the day, undated
+                meeting.doubts.add("article_date")
         dateline = self.places.dateline
         if (
             meeting.place is None
@@ -296,6 +303,7 @@ class MeetingExtractor:
             and (meeting.first_sentence in self.opening or meeting.kind == PRESS)
         ):
             meeting.place = dateline
+            meeting.doubts.add("dateline_place")
         place = meeting.place
         if place is not None and not place.remote and place.state is not None:
             if meeting.kind == VISIT and Actor("state", place.state) not in meeting.participants:
@@ -356,6 +364,7 @@ class MeetingExtractor:
             ):
                 into.kind = meeting.kind
             into.sentences |= meeting.sentences
+            into.verbal = into.verbal or meeting.verbal
             into.evidence += [e for e in meeting.evidence if e not in into.evidence]
             into.participants += [a for a in meeting.participants if a not in into.participants]
             into.leaders += [n for n in meeting.leaders if n not in into.leaders]
@@ -413,6 +422,19 @@ class MeetingExtractor:
         }
         return len(parties) > 1
 
+    def _place_precision(self, place: Place) -> str:
+        """Remote, a venue, a whole country, or a city."""
+        if place.remote:
+            return REMOTE
+        if place.venue:
+            return VENUE
+        if self.gaz.state_in_text(place.name) is not None and any(
+            slugify(place.name) in {slugify(n) for n in (s.name, *s.names)}
+            for s in self.gaz.states.values()
+        ):
+            return COUNTRY
+        return CITY
+
     def _records(self, meetings: list[_Meeting]) -> tuple[list[MeetingRecord], dict[int, str]]:
         records: dict[tuple[date | None, str], MeetingRecord] = {}
         by_sentence: dict[int, str] = {}
@@ -430,6 +452,7 @@ class MeetingExtractor:
                 continue  # a call with fewer than two parties cannot be told apart
             day = meeting.date.isoformat() if meeting.date else ""
             key = meeting.key if place.remote else slugify(f"{place.name} {day}")
+            precision = self._place_precision(place)
             record = MeetingRecord(
                 key=key,
                 kind=meeting.kind,
@@ -440,12 +463,29 @@ class MeetingExtractor:
                 leaders=tuple(meeting.leaders),
                 evidence=tuple(meeting.evidence),
                 venue=place.venue,
+                confidence=meeting_confidence(_doubts_of(meeting, precision, participants)),
+                place_precision=precision,
             )
             identity = (meeting.date, key)
             records[identity] = _merge(records[identity], record) if identity in records else record
             for index in meeting.sentences:
                 by_sentence.setdefault(index, key)
         return list(records.values()), by_sentence
+
+
+def _doubts_of(meeting: _Meeting, precision: str, participants: list[Actor]) -> set[str]:
+    """What a meeting record rests on beyond what its words say (see extract.confidence)."""
+    doubts = set(meeting.doubts)
+    if not meeting.verbal:
+        doubts.add("no_verb")
+    if precision == COUNTRY:
+        doubts.add("country_place")
+    parties = len(participants) + len(meeting.leaders)
+    if parties == 0:
+        doubts.add("no_participants")
+    elif len(participants) < 2 and meeting.kind != "summit":
+        doubts.add("one_party")
+    return doubts
 
 
 def _nearest_verb(token: Token) -> Token | None:
@@ -463,6 +503,8 @@ def _merge(a: MeetingRecord, b: MeetingRecord) -> MeetingRecord:
         leaders=tuple(dict.fromkeys(a.leaders + b.leaders)),
         evidence=tuple(dict.fromkeys(a.evidence + b.evidence)),
         venue=a.venue or b.venue,
+        confidence=max(a.confidence or 0.0, b.confidence or 0.0),
+        place_precision=a.place_precision,
     )
 
 

@@ -3,7 +3,8 @@
 The subject and object of a meeting verb; the phrases after "with", "between", "among",
 "of", "including"; the agent of "hosted by", "attended by", "joined by"; the subject of the
 verb that holds the meeting noun ("held talks", "took part in the summit", "flew to Baku for
-talks"); the two sides of "their meeting"; the people of a nominal title ("A and B at a
+talks"); the two sides of "their meeting"; those present ("with X in attendance", "in the presence
+of X"); the people of a nominal title ("A and B at a
 Joint Press Availability"). In each phrase, every leader, state and demonym counts, except
 inside a place, a time, a topic or a clause that describes someone.
 """
@@ -58,6 +59,7 @@ class ParticipantFinder:
             ):
                 heads.extend(self._attendance(child))
         if token.pos_ == "VERB":
+            heads.extend(self._present(token))
             subject = subject_of(token)
             if subject is not None:
                 heads.append(subject)
@@ -74,6 +76,34 @@ class ParticipantFinder:
             heads.extend(self._prepositional_holder(holder))
         if token.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and holder.pos_ in ("VERB", "AUX"):
             heads.extend(self._verbal_holder(token, holder))
+        return heads
+
+    def _present(self, verb: Token) -> list[Token]:
+        """ "..., with X in attendance", "in the presence of X": people present, on the
+        meeting verb or a verb coordinated with it ("met ... and signed ..., with X in
+        attendance")."""
+        presence = self.words.presence_nouns
+        heads: list[Token] = []
+        verbs = [verb, *(c for c in verb.children if c.dep_ == "conj" and c.pos_ == "VERB")]
+        for clause in verbs:
+            preps = [c for c in clause.children if c.dep_ == "prep"]
+            objects = {p.i: [o for o in p.children if o.dep_ == "pobj"] for p in preps}
+            attended = any(
+                p.lower_ == "in" and any(o.lemma_.lower() in presence for o in objects[p.i])
+                for p in preps
+            )
+            for prep in preps:
+                if prep.lower_ == "with" and attended:
+                    heads.extend(objects[prep.i])
+                for obj in objects[prep.i]:
+                    if obj.lemma_.lower() in presence:
+                        heads.extend(
+                            g
+                            for of in obj.children
+                            if of.dep_ == "prep" and of.lower_ == "of"
+                            for g in of.children
+                            if g.dep_ == "pobj"
+                        )
         return heads
 
     def _prepositional_holder(self, holder: Token) -> list[Token]:
