@@ -43,6 +43,7 @@ from kg.rdf import (
     string,
 )
 from kg.records import Article, Extraction
+from kg.similarity import signature, text_hash
 from kg.sources import SourceError
 from kg.store import GraphStore
 
@@ -215,10 +216,14 @@ class StoreTarget:
 def source_quads(
     change: Change, extraction: Extraction, extractor: Extractor, now: datetime
 ) -> list[Quad]:
-    """A source's whole graph: its facts, and where, when and by what it was ingested."""
+    """A source's whole graph: its facts, where, when and by what it was ingested, and the
+    fingerprints of its text that tell copies of it apart (:mod:`kg.similarity`)."""
+    text = extraction.clean_text
     return [
         *extraction_quads(extraction),
         *ingest_quads(change.graph, change.locators, change.paths, now, extractor),
+        Quad(change.graph, kg("textHash"), string(text_hash(text)), change.graph),
+        Quad(change.graph, kg("minHash"), string(signature(text)), change.graph),
     ]
 
 
