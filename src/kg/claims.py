@@ -406,6 +406,8 @@ def refresh(store: GraphStore, now: datetime | None = None) -> ChangeSet:
     }
     changes = compare(read_previous(store), sources, support)
     quads = claim_quads(claims, groups, sources)
+    if not changes and set(store.graph_quads(CLAIMS_GRAPH)) == set(quads):
+        return changes  # a run that changed nothing writes nothing
     operations = [f"DROP SILENT GRAPH {CLAIMS_GRAPH}"]
     if quads:
         operations.append(_insert(CLAIMS_GRAPH, quads))

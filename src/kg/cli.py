@@ -331,10 +331,6 @@ def _ingest_on_engine(
             )
         if options.nquads_dir:
             nquads.close()
-        elif graph_store is not None and not dry_run:
-            from kg.claims import refresh
-
-            refresh(graph_store)
     except (StoreError, distributed.DistributedError) as exc:
         fail(str(exc))
     finally:

@@ -1,6 +1,7 @@
 """An ingest run, whichever engine extracts: group the articles into sources, plan the
 changes against the store (:mod:`kg.changes`), extract only what is new or changed, write each
-source in one atomic transaction, then remove what is gone from the folders read.
+source in one atomic transaction, remove what is gone from the folders read, then compute the
+claims again (:mod:`kg.claims`).
 
 The pipeline (:func:`kg.pipeline.ingest_articles`, also behind ``POST /ingest``) and the
 cluster (:mod:`kg.distributed`) both run :func:`ingest`; they differ only in how articles are
@@ -26,6 +27,7 @@ from kg.changes import (
     released,
     sweep_plan,
 )
+from kg.claims import refresh
 from kg.identity import Unit, group, normalise_url
 from kg.provenance import Extractor, extractor
 from kg.rdf import (
@@ -159,6 +161,10 @@ class Target(Protocol):
         """Remove what is gone from the scope; how many sources went."""
         ...
 
+    def finish(self) -> None:
+        """Bring what is derived from all sources up to date, once the run's writes are done."""
+        ...
+
 
 class StoreTarget:
     """Writes into a store: each change (the source's graph, and the older versions that give
@@ -198,6 +204,9 @@ class StoreTarget:
 
     def sweep(self, scope: Scope) -> int:
         return len(self.remove_gone(scope)[0])
+
+    def finish(self) -> None:
+        refresh(self.store)
 
     def remove_gone(self, scope: Scope) -> tuple[list[NamedNode], dict[NamedNode, frozenset[str]]]:
         """Drop the sources gone from the scope and strike the files gone from the others,
@@ -286,6 +295,7 @@ def ingest(
         heard(result)
     if scope:
         summary.removed = target.sweep(scope.keeping(failed))
+    target.finish()
     return summary
 
 

@@ -17,7 +17,6 @@ from typing import TypeVar
 from pyoxigraph import Quad, RdfFormat, parse
 
 from kg.changes import IngestSummary, Scope
-from kg.claims import refresh
 from kg.clean import clean_text, infer_reference_date, without_markup
 from kg.config import Settings
 from kg.extract import extract_document
@@ -190,8 +189,7 @@ def ingest_articles(
 ) -> IngestSummary:
     """Extract and store articles (:func:`kg.ingest.ingest`): each source is written whole
     or not at all, unchanged ones are left alone, and with a ``scope`` what is gone from its
-    folders is removed; then the claims are computed again (:func:`kg.claims.refresh`). With
-    ``dry_run`` nothing is written."""
+    folders is removed; with ``dry_run`` nothing is written."""
     if not dry_run:
         ensure_reference(store)
 
@@ -199,9 +197,6 @@ def ingest_articles(
         return extract_parallel(todo, settings.model, settings.batch_size, workers)
 
     target = StoreTarget(store)
-    summary = ingest(
+    return ingest(
         articles, target, extract, settings.model, scope=scope, dry_run=dry_run, on_result=on_result
     )
-    if not dry_run:
-        refresh(store)
-    return summary

@@ -65,6 +65,8 @@ INGEST = {p.value for p in (LOCATOR, INPUT_PATH, GENERATED_AT, GENERATED_BY)} | 
     RDFS + "label",
     KG + "extractorVersion",
     KG + "model",
+    KG + "textHash",
+    KG + "minHash",
 }
 KG = str(Path(sys.executable).parent / "kg")
 
