@@ -17,6 +17,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Mapping
+from functools import cache
+from typing import Any
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -28,6 +30,19 @@ THRESHOLD = 0.7
 _SEED = 17
 _HEX = 8  # each MinHash value is a 32-bit hash
 _WORD = re.compile(r"\w+")
+
+
+@cache
+def _permutations() -> Any:
+    """The hash permutations of our seed, drawn once: drawing them is most of the cost of a
+    sketch."""
+    return MinHash(num_perm=PERMUTATIONS, seed=_SEED).permutations
+
+
+def _sketch(values: Any = None) -> MinHash:
+    return MinHash(
+        num_perm=PERMUTATIONS, seed=_SEED, hashvalues=values, permutations=_permutations()
+    )
 
 
 def words(text: str) -> list[str]:
@@ -48,7 +63,7 @@ def signature(text: str) -> str:
         " ".join(found[i : i + SHINGLE_WORDS])
         for i in range(max(1, len(found) - SHINGLE_WORDS + 1))
     }
-    sketch = MinHash(num_perm=PERMUTATIONS, seed=_SEED)
+    sketch = _sketch()
     sketch.update_batch([s.encode() for s in sorted(shingles)])
     return "".join(f"{int(v):0{_HEX}x}" for v in sketch.hashvalues)
 
@@ -61,7 +76,7 @@ def sketch_of(hex_signature: str) -> MinHash | None:
         values = [int(hex_signature[i : i + _HEX], 16) for i in range(0, len(hex_signature), _HEX)]
     except ValueError:
         return None
-    return MinHash(num_perm=PERMUTATIONS, seed=_SEED, hashvalues=np.array(values, dtype=np.uint64))
+    return _sketch(np.array(values, dtype=np.uint64))
 
 
 def similarity(first: str, second: str) -> float:
