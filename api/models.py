@@ -340,6 +340,11 @@ class IngestIn(BaseModel):
     articles: list[ArticleIn] = Field(max_length=1000)
     dry_run: bool = Field(False, description="Count what would change, and write nothing.")
     scope: ScopeIn | None = Field(None, description="Remove what is gone from these files.")
+    claims: bool = Field(
+        True,
+        description="Compute the claims again after this batch (`kg ingest --server` sets it "
+        "on its last batch only).",
+    )
 
 
 class IngestError(Public):

@@ -245,10 +245,12 @@ def ingest(
     scope: Scope | None = None,
     dry_run: bool = False,
     on_result: Progress | None = None,
+    claims: bool = True,
 ) -> IngestSummary:
     """Ingest ``articles`` into ``target``, extracting with ``extract`` (the spaCy pipeline
-    ``model``; results may come in any order); with ``dry_run`` only count what would
-    change."""
+    ``model``; results may come in any order), then bring what is derived from all sources up
+    to date (unless ``claims`` is False: a batch of a larger run); with ``dry_run`` only count
+    what would change."""
     made_by = extractor(model)
     grouped = group(articles)
     summary = IngestSummary(notes=list(grouped.notes), dry_run=dry_run)
@@ -295,7 +297,8 @@ def ingest(
         heard(result)
     if scope:
         summary.removed = target.sweep(scope.keeping(failed))
-    target.finish()
+    if claims:
+        target.finish()
     return summary
 
 
