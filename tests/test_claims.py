@@ -13,14 +13,14 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from pyoxigraph import QuerySolutions
+from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
 from kg.changefeed import changes_since, parse_since
 from kg.changes import scope_of
 from kg.claims import CLAIMS_GRAPH, claim_iri, refresh
 from kg.config import Settings
 from kg.pipeline import ingest_articles, read_all
-from kg.rdf import KG, KGR, SPARQL_PREFIXES
+from kg.rdf import KG, KGR, SPARQL_PREFIXES, XSD_DATE, A, kg
 from kg.sourceref import remove_sources
 from kg.store import EmbeddedStore
 from kg.timeline import positions, stance_timeline
@@ -272,3 +272,57 @@ def test_the_change_log_records_added_replaced_and_removed(built: Built, tmp_pat
 def test_claims_and_change_events_conform_to_the_shapes(reader: EmbeddedStore) -> None:
     conforms, report = validate_store(reader)
     assert conforms, report
+
+
+def _source_graph(
+    name: str, stance: str, reported: str, text_hash: str | None = None
+) -> tuple[NamedNode, list[Quad]]:
+    """A source graph as the store holds one, written by hand: the source (with no content
+    hash nor locator, as graphs stored before those were recorded) and one pledge of Spain."""
+    src = NamedNode(f"{KGR}source/{name}")
+    pledge = NamedNode(f"{KGR}pledge/{name}")
+    facts: list[tuple[NamedNode, NamedNode, NamedNode | Literal]] = [
+        (src, A, kg("Source")),
+        (pledge, A, kg("Pledge")),
+        (pledge, kg("pledgedBy"), NamedNode(KGR + "state/ES")),
+        (pledge, kg("stance"), kg(stance)),
+        (pledge, kg("contributionType"), kg("GroundTroops")),
+        (pledge, kg("reportedOn"), Literal(reported, datatype=XSD_DATE)),
+        (pledge, kg("evidence"), Literal(f"Spain {stance} ({name}).")),
+    ]
+    if text_hash:
+        facts.append((src, kg("textHash"), Literal(text_hash)))
+    return src, [Quad(s, p, o, src) for s, p, o in facts]
+
+
+def test_copies_contradictions_and_sources_without_versions_by_hand() -> None:
+    store = EmbeddedStore(None)
+    spain = KGR + "state/ES"
+    yes, no = claim_iri(spain, COMMITTED, TROOPS), claim_iri(spain, DECLINED, TROOPS)
+    for graph, quads in (
+        _source_graph("a", "Committed", "2026-01-01", "same-text"),
+        _source_graph("b", "Committed", "2026-01-02", "same-text"),
+        _source_graph("c", "Declined", "2026-03-01"),
+    ):
+        store.replace_graph(graph, quads)
+    first = refresh(store)
+    assert len(first.added) == 3 and set(first.claims) == {yes, no}
+    numbers = {
+        row["c"]: (row["n"], row["i"])
+        for row in select(
+            store,
+            SPARQL_PREFIXES + "SELECT ?c ?n ?i WHERE { ?c kg:sourceCount ?n ; "
+            "kg:independentSources ?i }",
+        )
+    }
+    assert numbers == {yes: ("2", "1"), no: ("1", "1")}
+    # Two months apart: a change of position, not a contradiction.
+    assert not select(store, SPARQL_PREFIXES + "SELECT ?a WHERE { ?a kg:contradicts ?b }")
+    # Sources with neither a content hash nor a locator are still known the next time.
+    assert not refresh(store)
+
+    store.replace_graph(*_source_graph("d", "Declined", "2026-01-06"))
+    second = refresh(store)
+    assert second.added == (f"{KGR}source/d",) and second.claims == (no,)
+    links = select(store, SPARQL_PREFIXES + "SELECT ?a ?b WHERE { ?a kg:contradicts ?b }")
+    assert {(r["a"], r["b"]) for r in links} == {(yes, no), (no, yes)}

@@ -256,8 +256,9 @@ def claim_quads(
         if source != group:
             add(source, kg("copyOf"), NamedNode(group))
     for source, state in sorted(sources.items()):
-        if state.version:
-            add(source, COUNTED_VERSION, string(state.version))
+        # Written even when empty (a graph stored before versions were recorded): it is how
+        # the next change set knows the source was counted.
+        add(source, COUNTED_VERSION, string(state.version or ""))
         for locator in sorted(state.locators):
             add(source, COUNTED_LOCATOR, string(locator))
     return out
@@ -329,7 +330,7 @@ def compare(
     replaced = [
         (s, s)
         for s in sorted(set(sources) & set(before.sources))
-        if sources[s].version != before.sources[s].version
+        if (sources[s].version or "") != (before.sources[s].version or "")
     ]
     removed: list[str] = []
     taken: set[str] = set()
