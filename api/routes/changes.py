@@ -9,7 +9,7 @@ from fastapi import APIRouter, HTTPException, Query
 
 from api.deps import Limit, LookupDep
 from api.models import ChangeEventPublic, ChangesPublic, ErrorPublic, ReplacementPublic
-from kg.changefeed import changes_since, parse_since
+from kg.changefeed import SINCE_FORMS, changes_since, parse_since
 
 router = APIRouter(prefix="/changes", tags=["changes"])
 
@@ -18,23 +18,26 @@ router = APIRouter(prefix="/changes", tags=["changes"])
     "",
     response_model=ChangesPublic,
     summary="Writes since a time, with the sources and claims they changed",
-    responses={400: {"model": ErrorPublic, "description": "'since' is not a date or time."}},
+    responses={
+        400: {"model": ErrorPublic, "description": "'since' is missing, or no date or time."}
+    },
 )
 async def list_changes(
     lookup: LookupDep,
     since: Annotated[
-        str,
+        str | None,
         Query(
-            max_length=64,
             description="ISO 8601 date or date and time (UTC when no zone is given); writes "
             "strictly after it are listed. Ask again with the answer's `latest`.",
         ),
-    ],
+    ] = None,
     limit: Limit = 100,
 ) -> ChangesPublic:
     """Each ingest or removal since ``since``, oldest first: the sources it added, replaced
     (with the version each took the place of) and removed, and the claims whose supporting
     pledges or count of independent sources changed."""
+    if since is None:
+        raise HTTPException(status_code=400, detail=f"'since' is required: {SINCE_FORMS}")
     try:
         after = parse_since(since)
     except ValueError as exc:

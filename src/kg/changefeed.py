@@ -23,6 +23,8 @@ from kg.claims import CHANGES_GRAPH
 from kg.rdf import KG, SPARQL_PREFIXES, XSD_DATETIME
 from kg.store import GraphStore
 
+SINCE_FORMS = "an ISO 8601 date or time (2026-01-06, 2026-01-06T10:00Z)"
+
 
 @dataclass(frozen=True)
 class ChangeEvent:
@@ -41,10 +43,7 @@ def parse_since(text: str) -> datetime:
     try:
         when = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise ValueError(
-            "'since' is not an ISO 8601 date or time (2026-01-06, 2026-01-06T10:00Z): "
-            f"{text[:60]!r}"
-        ) from None
+        raise ValueError(f"'since' is not {SINCE_FORMS}: {text[:60]!r}") from None
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
