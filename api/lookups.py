@@ -43,15 +43,18 @@ from api.models import (
     MeetingsPublic,
     PledgePublic,
     PledgesPublic,
+    PositionPublic,
     SourceDetailPublic,
     SourcePublic,
     SourceRef,
     SourcesPublic,
     StanceName,
+    StanceReportPublic,
 )
 from kg.prefixes import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SPARQL_PREFIXES
 from kg.rdf import distinct
 from kg.store import GraphStore
+from kg.timeline import known_by, positions, stance_timeline
 
 Term = NamedNode | BlankNode | Literal | Triple
 Props = dict[str, list[Term]]
@@ -780,9 +783,15 @@ def mentioned_iris(graph: Graph, source: str) -> list[str]:
 # Documents ------------------------------------------------------------------------------
 
 
-def country_detail(store: GraphStore, index: StateIndex, iri: str) -> CountryDetailPublic:
-    """Everything about one state, each list in a stable order."""
+def country_detail(
+    store: GraphStore, index: StateIndex, iri: str, as_of: dt.date | None = None
+) -> CountryDetailPublic:
+    """Everything about one state, each list in a stable order, with its stance on each type
+    over time; with ``as_of``, its pledges and stances by what had been reported by then."""
     members = country_members(store, iri)
+    if as_of is not None:
+        members["pledge"] = sorted(known_by(store, as_of, members["pledge"]))
+    timeline = stance_timeline(store, iri, as_of)
     counts = {f"{kind}s": len(members[kind]) for kind in ("leader", "pledge", "meeting")}
     graph = Graph()
     graph.add(store, [m for found in members.values() for m in found])
@@ -793,6 +802,28 @@ def country_detail(store: GraphStore, index: StateIndex, iri: str) -> CountryDet
         pledges=pledges(store, graph, order_pledges(graph, members["pledge"])),
         meetings=meetings(store, graph, order_dated(graph, members["meeting"], KG + "date")),
         sources=sources(store, graph, order_dated(graph, members["source"], PUBLISHED)),
+        as_of=as_of,
+        positions=[
+            PositionPublic(
+                type=ContributionTypeName(p.kind),
+                stances=[StanceName(x) for x in p.stances],
+                since=p.since,
+                sources=p.sources,
+            )
+            for p in positions(timeline)
+            if p.kind in ContributionTypeName._value2member_map_
+        ],
+        stance_timeline=[
+            StanceReportPublic(
+                type=ContributionTypeName(r.kind),
+                date=r.day,
+                stance=StanceName(r.stance),
+                sources=r.sources,
+            )
+            for r in timeline
+            if r.kind in ContributionTypeName._value2member_map_
+            and r.stance in StanceName._value2member_map_
+        ],
     )
 
 
@@ -842,10 +873,15 @@ def pledges_page(
     until: dt.date | None,
     limit: int,
     offset: int,
+    as_of: dt.date | None = None,
 ) -> PledgesPublic:
     """Pledges matching the filters, newest first (by the pledge's date, else its article's);
-    ``since`` / ``until`` (inclusive) leave out pledges with no date at all."""
+    ``since`` / ``until`` (inclusive) leave out pledges with no date at all; ``as_of`` keeps
+    the pledges reported on or before that day (:func:`kg.timeline.known_by`)."""
     dates = pledge_candidates(store, actor, stance, kind)
+    if as_of is not None:
+        known = known_by(store, as_of, dates)
+        dates = {iri: when for iri, when in dates.items() if iri in known}
     if since or until:
         dates = {
             iri: when

@@ -30,6 +30,7 @@ from api.evaluation import timeout_message
 from api.lanes import WorkersBusyError
 from api.middleware import CONTENT_SECURITY_POLICY, AccessLogMiddleware, LimitsMiddleware
 from api.routes import (
+    changes,
     countries,
     discovery,
     export,
@@ -134,6 +135,7 @@ def create_app(settings: Settings | None = None, store: GraphStore | None = None
         resources,
         export,
         ingest,
+        changes,
     ):
         app.include_router(module.router)
     app.include_router(page.router)

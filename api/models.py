@@ -246,6 +246,26 @@ class SourcesPublic(Page):
     data: list[SourcePublic]
 
 
+class StanceReportPublic(Public):
+    """Sources that reported one stance on one type on one day (the day a pledge was
+    reported on, else its own date)."""
+
+    type: ContributionTypeName
+    date: dt.date
+    stance: StanceName
+    sources: int
+
+
+class PositionPublic(Public):
+    """The stance on one type as its latest reports give it (two stances when the sources of
+    that day disagree), since the day of those reports."""
+
+    type: ContributionTypeName
+    stances: list[StanceName]
+    since: dt.date
+    sources: int
+
+
 class CountryDetailPublic(Public):
     """Everything the graph says about one state."""
 
@@ -254,6 +274,17 @@ class CountryDetailPublic(Public):
     pledges: list[PledgePublic]
     meetings: list[MeetingPublic]
     sources: list[SourcePublic]
+    as_of: dt.date | None = Field(
+        default=None,
+        description="With ?as_of: pledges, positions and the timeline are what had been "
+        "reported on or before this day.",
+    )
+    positions: list[PositionPublic] = Field(
+        default_factory=list, description="The stance on each type by its latest reports."
+    )
+    stance_timeline: list[StanceReportPublic] = Field(
+        default_factory=list, description="Each type's reported stances over time."
+    )
 
 
 class LeaderDetailPublic(Public):
@@ -333,6 +364,11 @@ class IngestIn(BaseModel):
     articles: list[ArticleIn] = Field(max_length=1000)
     dry_run: bool = Field(False, description="Count what would change, and write nothing.")
     scope: ScopeIn | None = Field(None, description="Remove what is gone from these files.")
+    claims: bool = Field(
+        True,
+        description="Compute the claims again after this batch (`kg ingest --server` sets it "
+        "on its last batch only).",
+    )
 
 
 class IngestError(Public):
@@ -368,3 +404,35 @@ class EndpointsPublic(Public):
     dataset: str = Field(description="Every named graph, as N-Quads.")
     union: str = Field(description="The union of all graphs, as N-Triples.")
     ingest: str = Field(description="Where articles are sent (with the bearer token).")
+
+
+class ReplacementPublic(Public):
+    """A source stored as a new version of another (the same IRI for an article whose URL
+    names it)."""
+
+    source: str
+    previous: str
+
+
+class ChangeEventPublic(Public):
+    """One write (an ingest or a removal) and what it changed."""
+
+    iri: str
+    at: dt.datetime
+    added: list[str] = Field(description="IRIs of the sources added.")
+    replaced: list[ReplacementPublic]
+    removed: list[str] = Field(description="IRIs of the sources removed.")
+    claims: list[str] = Field(description="IRIs of the claims whose support changed.")
+
+
+class ChangesPublic(Public):
+    """The writes after ``since``, oldest first; ``claims`` joins their changed claims."""
+
+    since: dt.datetime
+    limit: int
+    total: int
+    latest: dt.datetime | None = Field(
+        description="The time of the last write listed: the next ``since`` to ask with."
+    )
+    claims: list[str]
+    data: list[ChangeEventPublic]

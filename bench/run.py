@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from bench.claims import measure_claims
 from bench.corpus import write_corpus
 from bench.export import measure_export
 from bench.growth import measure_growth
@@ -130,6 +131,11 @@ def run(config: Config, work: Path) -> tuple[list[Row], list[str]]:
     if errors:
         notes.append(f"{errors} of {ingest.articles} articles failed to ingest")
     extractions = load_extractions(ingest.extractions)
+
+    section("1 claim layer")
+    claims = measure_claims(corpus, ingest.store, ingest.ours1.seconds, work, config.repeats)
+    rows += claims.rows()
+    notes.append(claims.describe())
 
     section("2 write path vs oxigraph load")
     loading = measure_loading(oxigraph, ingest.store, extractions, work, config.repeats)

@@ -36,6 +36,7 @@ from rdflib.compare import isomorphic
 from typer.core import TyperGroup, TyperOption
 from typer.testing import CliRunner, Result
 
+from kg.claims import CHANGES_GRAPH, CLAIMS_GRAPH
 from kg.cli import app
 from kg.identity import source_id
 from kg.prefixes import KG, KGR, RDFS, SPARQL_PREFIXES
@@ -251,13 +252,17 @@ def test_remove_by_path_and_by_iri_removes_exactly_that_graph(
     assert result.stdout.strip() == f"removed {by_path.value}"
     after = dataset(seed_store_copy)
     assert set(after) == set(before) - {by_path.value}
-    assert all(after[g] == before[g] for g in after)
+    # Only the graphs derived from all sources (claims, change log) follow the removal.
+    derived = {CLAIMS_GRAPH.value, CHANGES_GRAPH.value}
+    assert all(after[g] == before[g] for g in after if g not in derived)
+    assert not any(by_path in (q.subject, q.object) for q in after[CLAIMS_GRAPH.value])
+    assert any(by_path in (q.subject, q.object) for q in before[CLAIMS_GRAPH.value])
 
     result = kg("remove", by_iri.value, "--store", seed_store_copy)
     assert result.exit_code == 0, result.output
     final = dataset(seed_store_copy)
     assert set(final) == set(before) - {by_path.value, by_iri.value}
-    assert all(final[g] == before[g] for g in final)
+    assert all(final[g] == before[g] for g in final if g not in derived)
     assert REFERENCE_GRAPH.value in final
 
 
@@ -269,7 +274,11 @@ def test_remove_by_url(tmp_path: Path) -> None:
     result = kg("remove", "https://example.org/spain-troops", "--store", store)
     assert result.exit_code == 0, result.output
     after = dataset(store)
-    assert len(before) - len(after) == 1
+    # The source goes, and with it the claims it alone made (an empty claims graph).
+    assert set(before) - set(after) == {
+        next(g for g in before if g.startswith(SOURCE_PREFIX)),
+        CLAIMS_GRAPH.value,
+    }
     assert not any(g.startswith(SOURCE_PREFIX) for g in after)
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Query
 
 from api import lookups
 from api.deps import Limit, LookupDep, Offset
@@ -39,13 +40,23 @@ async def list_countries(
     summary="One state: its leaders, pledges, meetings and sources",
     responses={404: {"model": ErrorPublic, "description": "No such country; close matches named."}},
 )
-async def get_country(code: CountryCode, lookup: LookupDep) -> CountryDetailPublic:
+async def get_country(
+    code: CountryCode,
+    lookup: LookupDep,
+    as_of: Annotated[
+        dt.date | None,
+        Query(description="Only what had been reported on or before this day (YYYY-MM-DD)."),
+    ] = None,
+) -> CountryDetailPublic:
     """The state, its leaders with their roles, its pledges (stance, contribution types,
     quantity, condition, date, the evidence quoted verbatim and the source article), the
-    meetings it took part in (itself or through its leaders) and the articles about it. The
-    alpha-2 code, the alpha-3 code and the name give the same document."""
+    meetings it took part in (itself or through its leaders), the articles about it, and its
+    stance on each contribution type: now (``positions``) and over time (``stance_timeline``).
+    The alpha-2 code, the alpha-3 code and the name give the same document. With ``as_of``,
+    pledges and stances are those reported on or before that day."""
     entry = await lookup.country(code)
     index = await lookup.states()
     return await lookup.cached(
-        f"country {entry.iri}", lambda store: lookups.country_detail(store, index, entry.iri)
+        f"country {entry.iri} {as_of}",
+        lambda store: lookups.country_detail(store, index, entry.iri, as_of),
     )

@@ -79,7 +79,13 @@ async def ingest(
 
     def run() -> IngestSummary:
         return ingest_articles(
-            articles, store, settings, workers=1, scope=scope, dry_run=body.dry_run
+            articles,
+            store,
+            settings,
+            workers=1,
+            scope=scope,
+            dry_run=body.dry_run,
+            claims=body.claims,
         )
 
     try:

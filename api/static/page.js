@@ -652,6 +652,12 @@
     header.appendChild(el("p", { className: "summary", text: summary.join(" · ") }));
     target.appendChild(header);
 
+    var timeline = asList(pick(doc, ["stance_timeline"]));
+    if (timeline.length) {
+      target.appendChild(el("h4", { text: "Stance over time" }));
+      target.appendChild(stanceTimeline(timeline));
+    }
+
     target.appendChild(el("h4", { text: "Pledges" }));
     if (!pledges.length) {
       target.appendChild(el("p", { className: "empty", text: "No pledges of this state are in the graph." }));
@@ -686,6 +692,69 @@
       target.appendChild(sourceList);
     }
     return pledges.length;
+  }
+
+  var SVG_NS = "http://www.w3.org/2000/svg";
+
+  function svgNode(tag, attrs, children) {
+    var node = document.createElementNS(SVG_NS, tag);
+    Object.keys(attrs || {}).forEach(function (key) {
+      node.setAttribute(key, String(attrs[key]));
+    });
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  /**
+   * Each contribution type's reported stances over time (`stance_timeline` of
+   * /countries/{code}: type, date, stance, sources), one row per type: a dot per day and stance,
+   * its size by the number of sources, its colour by the stance.
+   */
+  function stanceTimeline(reports) {
+    var types = [];
+    reports.forEach(function (r) {
+      if (types.indexOf(r.type) < 0) types.push(r.type);
+    });
+    var times = reports.map(function (r) { return Date.parse(r.date); });
+    var first = Math.min.apply(null, times);
+    var last = Math.max.apply(null, times);
+    var left = 150, right = 20, width = 760, row = 28, top = 10;
+    var height = top + types.length * row + 24;
+    var span = Math.max(last - first, 1);
+    function x(time) {
+      return last === first ? left + (width - left - right) / 2 : left + ((time - first) / span) * (width - left - right);
+    }
+    var parts = [];
+    types.forEach(function (type, i) {
+      var y = top + i * row + row / 2;
+      parts.push(svgNode("text", { x: left - 8, y: y + 4, "text-anchor": "end", class: "timeline-type" }, [humanize(type)]));
+      parts.push(svgNode("line", { x1: left, x2: width - right, y1: y, y2: y, class: "timeline-axis" }));
+    });
+    reports.forEach(function (r) {
+      var y = top + types.indexOf(r.type) * row + row / 2;
+      var stance = String(r.stance || "").toLowerCase();
+      var sources = Number(r.sources) || 1;
+      var label = humanize(r.type) + ", " + r.date + ": " + stance + " (" + sources + (sources === 1 ? " source)" : " sources)");
+      parts.push(svgNode("circle", {
+        cx: x(Date.parse(r.date)), cy: y, r: Math.min(4 + 2 * sources, 12),
+        class: "timeline-dot timeline-" + stance, "data-date": r.date, "data-stance": r.stance,
+      }, [svgNode("title", {}, [label])]));
+    });
+    var axisY = top + types.length * row + 16;
+    parts.push(svgNode("text", { x: left, y: axisY, class: "timeline-date" }, [new Date(first).toISOString().slice(0, 10)]));
+    if (last !== first) {
+      parts.push(svgNode("text", { x: width - right, y: axisY, "text-anchor": "end", class: "timeline-date" }, [new Date(last).toISOString().slice(0, 10)]));
+    }
+    var svg = svgNode("svg", {
+      class: "stance-timeline", viewBox: "0 0 " + width + " " + height, width: width, height: height,
+      role: "img", "aria-label": "Stance on each contribution type over time",
+    }, parts);
+    var legend = el("p", { className: "meta timeline-legend" }, ["committed", "considering", "declined"].map(function (s) {
+      return el("span", { className: "stance stance-" + s, text: s });
+    }));
+    return el("div", { className: "timeline-wrap" }, [svg, legend]);
   }
 
   function table(className, headings, rows) {

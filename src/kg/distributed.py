@@ -274,6 +274,10 @@ class NQuadsSink:
     def snapshot(self, units: Sequence[Unit], scope: Scope | None) -> dict[NamedNode, Stored]:
         return {}  # the files are for a new store: nothing is stored yet
 
+    def finish(self) -> None:
+        """Nothing: the claims are computed in the store the files are loaded into, by its
+        next ingest."""
+
     def sweep(self, scope: Scope) -> int:
         return 0
 

@@ -1,6 +1,7 @@
 """An ingest run, whichever engine extracts: group the articles into sources, plan the
 changes against the store (:mod:`kg.changes`), extract only what is new or changed, write each
-source in one atomic transaction, then remove what is gone from the folders read.
+source in one atomic transaction, remove what is gone from the folders read, then compute the
+claims again (:mod:`kg.claims`).
 
 The pipeline (:func:`kg.pipeline.ingest_articles`, also behind ``POST /ingest``) and the
 cluster (:mod:`kg.distributed`) both run :func:`ingest`; they differ only in how articles are
@@ -26,6 +27,7 @@ from kg.changes import (
     released,
     sweep_plan,
 )
+from kg.claims import refresh
 from kg.identity import Unit, group, normalise_url
 from kg.prefixes import SCHEMA
 from kg.provenance import Extractor, extractor
@@ -43,6 +45,7 @@ from kg.rdf import (
     string,
 )
 from kg.records import Article, Extraction
+from kg.similarity import signature, text_hash
 from kg.sources import SourceError
 from kg.store import GraphStore
 
@@ -158,6 +161,10 @@ class Target(Protocol):
         """Remove what is gone from the scope; how many sources went."""
         ...
 
+    def finish(self) -> None:
+        """Bring what is derived from all sources up to date, once the run's writes are done."""
+        ...
+
 
 class StoreTarget:
     """Writes into a store: each change (the source's graph, and the older versions that give
@@ -198,6 +205,9 @@ class StoreTarget:
     def sweep(self, scope: Scope) -> int:
         return len(self.remove_gone(scope)[0])
 
+    def finish(self) -> None:
+        refresh(self.store)
+
     def remove_gone(self, scope: Scope) -> tuple[list[NamedNode], dict[NamedNode, frozenset[str]]]:
         """Drop the sources gone from the scope and strike the files gone from the others,
         one transaction each; what was dropped, and the input files left to the others."""
@@ -215,10 +225,14 @@ class StoreTarget:
 def source_quads(
     change: Change, extraction: Extraction, extractor: Extractor, now: datetime
 ) -> list[Quad]:
-    """A source's whole graph: its facts, and where, when and by what it was ingested."""
+    """A source's whole graph: its facts, where, when and by what it was ingested, and the
+    fingerprints of its text that tell copies of it apart (:mod:`kg.similarity`)."""
+    text = extraction.clean_text
     return [
         *extraction_quads(extraction),
         *ingest_quads(change.graph, change.locators, change.paths, now, extractor),
+        Quad(change.graph, kg("textHash"), string(text_hash(text)), change.graph),
+        Quad(change.graph, kg("minHash"), string(signature(text)), change.graph),
     ]
 
 
@@ -231,10 +245,12 @@ def ingest(
     scope: Scope | None = None,
     dry_run: bool = False,
     on_result: Progress | None = None,
+    claims: bool = True,
 ) -> IngestSummary:
     """Ingest ``articles`` into ``target``, extracting with ``extract`` (the spaCy pipeline
-    ``model``; results may come in any order); with ``dry_run`` only count what would
-    change."""
+    ``model``; results may come in any order), then bring what is derived from all sources up
+    to date (unless ``claims`` is False: a batch of a larger run); with ``dry_run`` only count
+    what would change."""
     made_by = extractor(model)
     grouped = group(articles)
     summary = IngestSummary(notes=list(grouped.notes), dry_run=dry_run)
@@ -281,6 +297,8 @@ def ingest(
         heard(result)
     if scope:
         summary.removed = target.sweep(scope.keeping(failed))
+    if claims:
+        target.finish()
     return summary
 
 

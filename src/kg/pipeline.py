@@ -187,10 +187,12 @@ def ingest_articles(
     on_result: Progress | None = None,
     scope: Scope | None = None,
     dry_run: bool = False,
+    claims: bool = True,
 ) -> IngestSummary:
     """Extract and store articles (:func:`kg.ingest.ingest`): each source is written whole
     or not at all, unchanged ones are left alone, and with a ``scope`` what is gone from its
-    folders is removed; with ``dry_run`` nothing is written."""
+    folders is removed; then, unless ``claims`` is False, the claims are computed again. With
+    ``dry_run`` nothing is written."""
     if not dry_run:
         ensure_reference(store, settings)
 
@@ -199,5 +201,12 @@ def ingest_articles(
 
     target = StoreTarget(store)
     return ingest(
-        articles, target, extract, settings.model, scope=scope, dry_run=dry_run, on_result=on_result
+        articles,
+        target,
+        extract,
+        settings.model,
+        scope=scope,
+        dry_run=dry_run,
+        on_result=on_result,
+        claims=claims,
     )

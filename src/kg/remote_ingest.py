@@ -84,6 +84,8 @@ def send_articles(
             body: dict[str, Any] = {
                 "articles": [article_payload(a) for a in batch],
                 "dry_run": dry_run,
+                # The claims depend on every source: computed once, after the last batch.
+                "claims": number == len(parts),
             }
             if scope is not None and number == len(parts):
                 failed = {paths[e.origin] for e in summary.errors if e.origin in paths}

@@ -10,6 +10,7 @@ from pathlib import Path
 from pyoxigraph import NamedNode
 
 from kg.changes import Scope
+from kg.claims import refresh
 from kg.config import Settings
 from kg.identity import normalise_url, path_locator, source_id
 from kg.ingest import StoreTarget, stored_sources
@@ -79,14 +80,18 @@ def remove_sources(
 ) -> tuple[list[NamedNode], dict[NamedNode, frozenset[str]]]:
     """Remove what ``reference`` names: the graphs it names, or the claims of an input file
     or folder, a source going once no file of it is left; what went, and the sources that
-    stay because other files still hold them (with those files)."""
+    stay because other files still hold them (with those files). The claims are computed
+    again afterwards."""
     found = find_sources(store, reference, settings)
     if found.scope is None:
         if found.graphs:
             store.apply({}, found.graphs)
+            refresh(store)
         return found.graphs, {}
     dropped, kept = StoreTarget(store).remove_gone(found.scope)
     legacy = [g for g in found.graphs if g not in dropped and g not in kept and store.has_graph(g)]
     if legacy:
         store.apply({}, legacy)
+    if dropped or kept or legacy:
+        refresh(store)
     return sorted([*dropped, *legacy], key=lambda g: g.value), kept

@@ -27,6 +27,7 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 from typer.testing import CliRunner, Result
 
+from kg.claims import CHANGES_GRAPH, CLAIMS_GRAPH
 from kg.cli import app
 from kg.identity import source_id
 from kg.prefixes import KG, SPARQL_PREFIXES
@@ -306,7 +307,10 @@ def test_remote_remove_by_path_and_iri(
     assert result.exit_code == 0, result.output
     after = remote_dataset(oxigraph_server)
     assert set(after) == set(before) - {by_path.value, by_iri.value}
-    assert all(after[name] == before[name] for name in after)
+    # Only the graphs derived from all sources (claims, change log) follow the removals.
+    derived = {CLAIMS_GRAPH.value, CHANGES_GRAPH.value}
+    assert all(after[name] == before[name] for name in after if name not in derived)
+    assert not any(by_path in (q.subject, q.object) for q in after[CLAIMS_GRAPH.value])
     assert REFERENCE_GRAPH.value in after
     done = kg_process("remove", by_iri.value, "--store", url)
     assert done.returncode == 1
