@@ -20,7 +20,8 @@ from kg.changes import scope_of
 from kg.claims import CLAIMS_GRAPH, claim_iri, refresh
 from kg.config import Settings
 from kg.pipeline import ingest_articles, read_all
-from kg.rdf import KG, KGR, SPARQL_PREFIXES, XSD_DATE, A, kg
+from kg.prefixes import KG, KGR, SPARQL_PREFIXES
+from kg.rdf import XSD_DATE, A, kg
 from kg.sourceref import remove_sources
 from kg.store import EmbeddedStore
 from kg.timeline import positions, stance_timeline

@@ -20,7 +20,8 @@ from datetime import UTC, datetime
 from pyoxigraph import Literal, QuerySolutions
 
 from kg.claims import CHANGES_GRAPH
-from kg.rdf import KG, SPARQL_PREFIXES, XSD_DATETIME
+from kg.prefixes import KG, SPARQL_PREFIXES
+from kg.rdf import XSD_DATETIME
 from kg.store import GraphStore
 
 SINCE_FORMS = "an ISO 8601 date or time (2026-01-06, 2026-01-06T10:00Z)"

@@ -17,11 +17,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
+from kg.prefixes import KGR, PROV, RDFS, SPARQL_PREFIXES
 from kg.rdf import (
-    KGR,
-    PROV,
-    RDFS,
-    SPARQL_PREFIXES,
     XSD_DATETIME,
     XSD_INTEGER,
     A,

@@ -24,7 +24,8 @@ from datetime import date
 
 from pyoxigraph import Literal, NamedNode, QuerySolutions
 
-from kg.rdf import KG, SPARQL_PREFIXES, XSD_DATE
+from kg.prefixes import KG, SPARQL_PREFIXES
+from kg.rdf import XSD_DATE
 from kg.store import GraphStore
 
 

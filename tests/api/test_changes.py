@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from kg.claims import claim_iri
-from kg.rdf import KG, KGR
+from kg.prefixes import KG, KGR
 
 if TYPE_CHECKING:
     from tests.api.conftest import Launcher, Server
