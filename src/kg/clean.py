@@ -9,13 +9,13 @@ the date that relative dates in the text are resolved against.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from kg.data import read_json
 
 _DATE_WITH_YEAR = re.compile(
     r"\b(?:(?P<iso>\d{4}-\d{2}-\d{2})"
@@ -77,9 +77,7 @@ class Furniture:
 @lru_cache(maxsize=1)
 def furniture() -> Furniture:
     """The page-furniture patterns shipped with the package."""
-    raw: dict[str, Any] = json.loads(
-        resources.files("kg.data").joinpath("furniture.json").read_text("utf-8")
-    )
+    raw: dict[str, Any] = read_json("furniture.json")
     flags = re.IGNORECASE
     return Furniture(
         drop=tuple(re.compile(p, flags) for p in raw["drop"]),

@@ -12,13 +12,12 @@ downloaded at run time.
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from typing import Any
+
+from kg.data import read_json
 
 # Letters Unicode does not decompose into a base letter and a mark ("Støre", "Łukasz").
 _UNDECOMPOSED = str.maketrans(
@@ -246,10 +245,6 @@ def _forms(text: str) -> list[str]:
     return forms
 
 
-def _read(name: str) -> Any:
-    return json.loads(resources.files("kg.data").joinpath(name).read_text("utf-8"))
-
-
 @lru_cache(maxsize=1)
 def load_gazetteer() -> Gazetteer:
     """The gazetteer built from the shipped data files (cached per process)."""
@@ -263,7 +258,7 @@ def load_gazetteer() -> Gazetteer:
             capitals=tuple(s.get("capitals") or ()),
             wikidata=s.get("wikidata"),
         )
-        for s in _read("states.json")
+        for s in read_json("states.json")
     }
     organizations = {
         o["slug"]: OrganizationInfo(
@@ -273,7 +268,7 @@ def load_gazetteer() -> Gazetteer:
             wikidata=o.get("wikidata"),
             aggregate=bool(o.get("aggregate", False)),
         )
-        for o in _read("organizations.json")
+        for o in read_json("organizations.json")
     }
     leaders = tuple(
         LeaderInfo(
@@ -285,10 +280,10 @@ def load_gazetteer() -> Gazetteer:
             wikidata=p.get("wikidata"),
             former=bool(p.get("former", False)),
         )
-        for p in _read("leaders.json")["leaders"]
+        for p in read_json("leaders.json")["leaders"]
     )
-    blocked = tuple(_read("lexicon.json").get("non_actor_phrases", ()))
-    places = _read("places.json")
+    blocked = tuple(read_json("lexicon.json").get("non_actor_phrases", ()))
+    places = read_json("places.json")
     return Gazetteer(
         states=states,
         organizations=organizations,

@@ -12,15 +12,14 @@ True
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from kg.data import read_json
 from kg.records import ContributionType
 
 PATROL = "patrol"
@@ -552,15 +551,11 @@ class Lexicon:
         return self.words("participant_nouns")
 
 
-def _read(name: str) -> Any:
-    return json.loads(resources.files("kg.data").joinpath(name).read_text("utf-8"))
-
-
 @lru_cache(maxsize=1)
 def load_lexicon() -> Lexicon:
     """The shipped lexicon (cached)."""
-    raw = _read("lexicon.json")
-    title_data = _read("titles.json")
+    raw = read_json("lexicon.json")
+    title_data = read_json("titles.json")
     types = {
         ContributionType(name): TypeCues(
             lemmas=_words(cues.get("lemmas", ())),

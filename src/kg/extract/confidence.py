@@ -11,12 +11,12 @@ meeting, too few parties named. Date and place precision are kept beside the sco
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Any
+
+from kg.data import read_json
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,7 @@ class Weights:
 @lru_cache(maxsize=1)
 def weights() -> Weights:
     """The shipped weights (cached)."""
-    raw: dict[str, Any] = json.loads(
-        resources.files("kg.data").joinpath("confidence.json").read_text("utf-8")
-    )
+    raw: dict[str, Any] = read_json("confidence.json")
     return Weights(
         pledge_mechanism=raw["pledge"]["mechanism"],
         pledge_doubts=raw["pledge"]["doubts"],
