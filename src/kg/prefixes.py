@@ -38,6 +38,8 @@ RESOURCE_PREFIXES = {
     "pledge": KGR + "pledge/",
     "meeting": KGR + "meeting/",
     "source": KGR + "source/",
+    "claim": KGR + "claim/",
+    "change": KGR + "change/",
     "extraction": KGR + "extraction/",
     "graph": KGR + "graph/",
 }
@@ -71,9 +73,20 @@ _LINKS = (
     "hostState",
     "represents",
     "mentions",
+    "claimant",
+    "supportedBy",
+    "contradicts",
+    "copyOf",
+    "sourceAdded",
+    "sourceRemoved",
+    "sourceReplaced",
+    "claimChanged",
+    "replacement",
+    "newSource",
+    "oldSource",
 )
-_CONCEPTS = ("stance", "contributionType")
-_DATES = ("date", "reportedOn", "referenceDate")
+_CONCEPTS = ("stance", "contributionType", "claimStance", "claimType")
+_DATES = ("date", "reportedOn", "referenceDate", "firstReported", "lastReported")
 
 CONTEXT: dict[str, Any] = {
     "@vocab": KG,
