@@ -29,7 +29,7 @@ from pyoxigraph import (
     Triple,
 )
 
-from kg.dumps import TripleTermError
+from kg.dumps import TRIPLE_TERMS, TripleTermError
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -126,9 +126,7 @@ def checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterator[Triple]:
     cannot carry: a triple term in JSON-LD, a control character in RDF/XML."""
     for triple in triples:
         if rdf == RdfFormat.JSON_LD and any(isinstance(t, Triple) for t in triple):
-            raise NotRepresentableError(
-                "JSON-LD cannot carry triple terms; ask for Turtle, N-Triples, TriG or N-Quads"
-            )
+            raise NotRepresentableError(TRIPLE_TERMS)
         if rdf == RdfFormat.RDF_XML:
             for term in triple:
                 check_xml_text(term)
@@ -141,7 +139,7 @@ def unrepresentable(exc: BaseException) -> str | None:
     if isinstance(exc, NotRepresentableError | TripleTermError):
         return str(exc)
     if isinstance(exc, OSError) and "JSON-LD does not support" in str(exc):
-        return "JSON-LD cannot carry triple terms; ask for Turtle, N-Triples, TriG or N-Quads"
+        return TRIPLE_TERMS
     return None
 
 

@@ -21,6 +21,7 @@ from api.results import (
 )
 from api.runner import Deadline
 from api.streaming import stream_download
+from kg.dumps import TRIPLE_TERMS
 from kg.prefixes import PREFIXES
 from kg.store import GraphStore
 
@@ -35,6 +36,12 @@ def _write_graph(
     where = f"GRAPH {graph} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
     triples = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
     serialize(checked(triples, rdf), out, rdf, prefixes=PREFIXES)
+
+
+def _holds_triple_terms(store: GraphStore, graph: NamedNode | None) -> bool:
+    where = f"GRAPH {graph} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
+    answer = store.query(f"ASK {{ {where} FILTER(isTRIPLE(?o)) }}")
+    return bool(answer)
 
 
 @router.head("/graph", include_in_schema=False)
@@ -79,6 +86,11 @@ async def get_graph(
         named = node = iri_parameter("graph", graph)
         if not await lookup.run(lambda store: store.has_graph(named)):
             raise HTTPException(status_code=404, detail="no such named graph")
+    if fmt.rdf == RdfFormat.JSON_LD and await lookup.run(
+        lambda store: _holds_triple_terms(store, node)
+    ):
+        # refused before the first byte: a stream cut at the first triple term is no answer
+        raise HTTPException(status_code=406, detail=TRIPLE_TERMS)
     if request.method == "HEAD":
         return Response(media_type=fmt.content_type)
     store = lookup.store

@@ -38,6 +38,9 @@ Graphs = Iterable[tuple[NamedNode | None, Iterable[Triple]]]
 """Graphs to write: each named graph (None for the default graph) with its triples."""
 
 
+TRIPLE_TERMS = "JSON-LD cannot carry triple terms; ask for Turtle, N-Triples, TriG or N-Quads"
+
+
 class TripleTermError(ValueError):
     """The graph holds a triple term, which JSON-LD cannot carry."""
 
@@ -151,9 +154,7 @@ def _term(term: NamedNode | BlankNode | Literal | Triple) -> rdflib.term.Identif
         return rdflib.Literal(
             term.value, datatype=rdflib.URIRef(term.datatype.value), normalize=False
         )
-    raise TripleTermError(
-        "JSON-LD cannot carry triple terms; ask for Turtle, N-Triples, TriG or N-Quads"
-    )
+    raise TripleTermError(TRIPLE_TERMS)
 
 
 def _nodes(triples: Iterable[Triple], context: Context) -> list[Any]:

@@ -143,8 +143,13 @@ def string(value: str) -> Literal:
 
 
 def confidence_literal(value: float) -> Literal:
-    """A score in [0, 1] as an ``xsd:decimal`` with three places."""
-    return Literal(f"{value:.3f}", datatype=XSD_DECIMAL)
+    """A score in [0, 1] as an ``xsd:decimal`` to three places, in the canonical form a store
+    keeps ("0.95", "1").
+
+    >>> [confidence_literal(v).value for v in (0.95, 1.0, 0.0504)]
+    ['0.95', '1', '0.05']
+    """
+    return Literal(f"{value:.3f}".rstrip("0").rstrip("."), datatype=XSD_DECIMAL)
 
 
 def date_literal(value: date) -> Literal:
