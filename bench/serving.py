@@ -10,6 +10,7 @@ compared between the two servers before anything is timed.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from collections import Counter
 from dataclasses import dataclass, field
@@ -29,8 +30,17 @@ ORDER BY ?iso"""
 
 
 def load_queries(directory: Path = QUERIES_DIR) -> list[tuple[str, str]]:
-    """``(name, text)`` of every ``.rq`` file, by name."""
-    return [(p.stem, p.read_text("utf-8")) for p in sorted(directory.glob("*.rq"))]
+    """``(name, text)`` of every ``.rq`` file that asks for result rows (SELECT), by name:
+    both servers answer those in one results format."""
+    found = [(p.stem, p.read_text("utf-8")) for p in sorted(directory.glob("*.rq"))]
+    return [(name, text) for name, text in found if _form(text) == "SELECT"]
+
+
+def _form(text: str) -> str:
+    """A query's form, the first of its keywords outside comments."""
+    code = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
+    match = re.search(r"\b(SELECT|CONSTRUCT|ASK|DESCRIBE)\b", code, re.IGNORECASE)
+    return match.group(1).upper() if match else ""
 
 
 @dataclass
