@@ -363,6 +363,12 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("MT", D, T.GROUND_TROOPS)},
     ),
     (
+        "a refusal with nothing refused named",
+        "Kyiv asked Vilnius for more mortars. Lithuania has so far refused.",
+        {("LT", D, T.EQUIPMENT)},
+    ),
+    ("a refusal to say", "Lithuania refused to comment on mortars.", set()),
+    (
         "an unnamed official's own country",
         "The Latvian foreign minister said his country would send two patrol boats.",
         {("LV", C, T.MARITIME)},

@@ -252,11 +252,16 @@ class PledgeExtractor:
         return [Cue(token, types, anaphoric=True) for token in sent if self._elliptical(token)]
 
     def _elliptical(self, token: Token) -> bool:
-        """ "... and says it will not": a negated modal with a subject and no verb."""
+        """ "... and says it will not": a negated modal with a subject and no verb; "Germany
+        has so far refused": a refusal verb with a subject and nothing refused named."""
+        deps = {c.dep_ for c in token.children}
+        if "nsubj" not in deps or deps & _COMPLEMENTS:
+            return False
+        if token.pos_ == "VERB" and token.lemma_.lower() in self.lex.decline_verbs:
+            return token.lemma_.lower() not in self.lex.decline_particles
         if token.lower_ not in self.lex.elliptical_auxiliaries or token.dep_ == "aux":
             return False
-        deps = {c.dep_ for c in token.children}
-        return "neg" in deps and "nsubj" in deps and not deps & _COMPLEMENTS
+        return "neg" in deps
 
     def _elaborates(self, sent: Span) -> bool:
         """The sentence opens with "In particular", "Specifically" ..., or takes up the pledge

@@ -66,6 +66,11 @@ def _words(path: tuple[Token, ...], lex: Lexicon) -> list[Token]:
     return found
 
 
+def _refuses_to_say(verb: Token, lex: Lexicon) -> bool:
+    """ "refused to comment on", "declined to confirm": no answer, not a refusal to give."""
+    return any(c.dep_ == "xcomp" and c.lemma_.lower() in lex.reporting_verbs for c in verb.children)
+
+
 def _membership(copula: Token, noun: Token, lex: Lexicon) -> bool:
     """ "will be part of", "is a contributor to": a membership noun as what the subject is."""
     return (
@@ -197,7 +202,7 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
             answered = True
             declined = declined or answer == "no"
             committed = committed or answer == "yes"
-        if pos == "VERB" and lemma in lex.decline_verbs:
+        if pos == "VERB" and lemma in lex.decline_verbs and not _refuses_to_say(token, lex):
             particles = lex.decline_particles.get(lemma)
             if particles is None or any(c.lower_ in particles for c in token.children):
                 declined = True
