@@ -240,6 +240,11 @@ class Lexicon:
         return self.words("decline", "verbs")
 
     @cached_property
+    def bare_refusals(self) -> frozenset[str]:
+        """Refusal verbs that refuse with nothing refused named ("Germany has refused")."""
+        return self.words("decline", "without_object")
+
+    @cached_property
     def decline_particles(self) -> dict[str, frozenset[str]]:
         return {verb: _words(parts) for verb, parts in self.raw["decline"]["particles"].items()}
 

@@ -369,6 +369,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
     ),
     ("a refusal to say", "Lithuania refused to comment on mortars.", set()),
     (
+        "a clause that stops is no refusal",
+        "Estonia could send a frigate once the shelling stops, its defence minister said.",
+        {("EE", K, T.MARITIME)},
+    ),
+    (
         "an unnamed official's own country",
         "The Latvian foreign minister said his country would send two patrol boats.",
         {("LV", C, T.MARITIME)},
@@ -530,6 +535,15 @@ def test_the_package_taken_up_by_its_noun_is_detailed(extract_text: ExtractText)
 def test_a_value_is_no_money_offered(extract_text: ExtractText) -> None:
     text = "Croatia will send a package of mortar rounds valued at up to 20 million euros."
     assert found(run(extract_text, text)) == {("HR", C, T.EQUIPMENT)}
+
+
+def test_a_definite_quantity_word_without_a_number_is_no_amount(
+    extract_text: ExtractText,
+) -> None:
+    (pledge,) = run(extract_text, "Norway will double the number of troops it sends.").pledges
+    assert pledge.stance is C and pledge.quantity is None
+    (counted,) = run(extract_text, "Norway will send a small number of troops.").pledges
+    assert counted.quantity == "a small number of troops"
 
 
 def test_the_quantity_is_the_amount_as_written(extract_text: ExtractText) -> None:

@@ -190,6 +190,29 @@ def test_an_interview_title_without_a_name_takes_the_leader_its_opening_names(
     assert res.refers_to[at(doc, res, "We")] == (Actor("state", "LT"),)
 
 
+def test_an_interview_without_labels_answers_after_each_question(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        "An interview with the Slovenian prime minister\n\n"
+        "The prime minister received us in Ljubljana.\n\n"
+        "Will Slovenia send engineers?\n\n"
+        "We are ready to send a demining team.\n\n"
+        "And money?\n\n"
+        "We have given enough."
+    )
+    slovenia = (Actor("state", "SI"),)
+    answers = [t for t in doc if t.text == "We"]
+    assert [res.refers_to.get(t.i) for t in answers] == [slovenia, slovenia]
+    assert not any(t.i in res.speakers for t in doc if t.text == "received")
+
+
+def test_one_question_in_a_report_makes_no_interview(resolve_text: Resolve) -> None:
+    doc, res = resolve_text(
+        "In an interview, the Slovenian prime minister asked: is Europe ready?\n\n"
+        "We will see, said a Croatian diplomat."
+    )
+    assert at(doc, res, "We") not in res.speakers
+
+
 def test_the_country_in_narration_is_the_state_of_the_subject_before(
     resolve_text: Resolve,
 ) -> None:

@@ -28,6 +28,8 @@ from kg.resolve import Resolution
 _TRANSCRIPT_LABEL = re.compile(r"^\s*[A-Z][A-Za-z .'\u2019-]{0,40}:\s")
 SPECIFIC = frozenset(t for t in ContributionType if t is not ContributionType.UNSPECIFIED_MILITARY)
 _ORDER = {t: i for i, t in enumerate(ContributionType)}
+# Clauses that state something of their own rather than qualify the one above.
+_OWN_CLAUSE = frozenset({"ROOT", "conj", "ccomp", "parataxis"})
 # A clause told in the past is what happened before, not a condition still to be met.
 _PAST = frozenset({"VBD"})
 _SUPPOSING = frozenset({"if", "unless"})
@@ -85,11 +87,12 @@ def quantity_of(cue: Token, lex: Lexicon) -> str | None:
         head.head.lemma_.lower() in lex.quantity_heads or head.head.like_num
     ):
         quantity_head = head.head
-        if not any(c.like_num for c in quantity_head.subtree) and quantity_head.lemma_.lower() in (
-            "force",
-            "package",
+        counted = any(c.like_num for c in quantity_head.subtree)
+        if not counted and (
+            quantity_head.lemma_.lower() in ("force", "package")
+            or any(c.dep_ == "det" and c.lower_ == "the" for c in quantity_head.children)
         ):
-            return None
+            return None  # "a force of soldiers", "double the number of troops": no amount
         start = min(t.i for t in quantity_head.subtree if t.i <= quantity_head.i)
         return doc[start : cue.i + 1].text
     return None
@@ -257,8 +260,8 @@ class PledgeExtractor:
         deps = {c.dep_ for c in token.children}
         if "nsubj" not in deps or deps & _COMPLEMENTS:
             return False
-        if token.pos_ == "VERB" and token.lemma_.lower() in self.lex.decline_verbs:
-            return token.lemma_.lower() not in self.lex.decline_particles
+        if token.pos_ == "VERB" and token.lemma_.lower() in self.lex.bare_refusals:
+            return token.dep_ in _OWN_CLAUSE  # not "... once the fighting stops"
         if token.lower_ not in self.lex.elliptical_auxiliaries or token.dep_ == "aux":
             return False
         return "neg" in deps

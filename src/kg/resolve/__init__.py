@@ -20,7 +20,13 @@ from kg.records import Actor
 from kg.resolve.leaders import LeaderFinder
 from kg.resolve.model import ActorMention, DocumentContext, Resolution, Speaker
 from kg.resolve.references import ReferenceResolver
-from kg.resolve.speech import find_speakers, interviewee, label_speaker_by_surname, paragraphs
+from kg.resolve.speech import (
+    answerer,
+    find_speakers,
+    interviewee,
+    label_speaker_by_surname,
+    paragraphs,
+)
 
 __all__ = ["DocumentContext", "Resolution", "Speaker", "resolve"]
 
@@ -91,7 +97,8 @@ def resolve(
     labels = label_speaker_by_surname(
         leader_actor, by_surname, lex, interviewee(doc, finding.at, lex)
     )
-    speakers = find_speakers(doc, lex, speaker_of_phrase, labels)
+    answering = answerer(doc, finding.at, lex, speaker_of_phrase)
+    speakers = find_speakers(doc, lex, speaker_of_phrase, labels, answering)
     author = _author(doc, finding.at)
     signatories = _signatories(doc, context, gaz, refs)
     refers_to = refs.resolve_actors(speakers, signatories, author, publisher_state)

@@ -4,7 +4,8 @@
 A quotation's speaker is the subject of the reporting verb next to it (`"...," X said`,
 `X said: "..."`); a quotation with no attribution of its own continues the last one. In a
 transcript, a label ("SECRETARY BLINKEN:", "MR PRICE:", "QUESTION:") gives the speaker of
-its turn, up to the next label.
+its turn, up to the next label; in an interview printed without labels, the paragraphs after
+a question are the interviewee's answer.
 """
 
 from __future__ import annotations
@@ -31,6 +32,8 @@ _LABEL = re.compile(
 )
 
 SpeakerOf = Callable[[Token], Speaker | None]
+# An interview printed as questions and answers asks at least this many questions.
+_INTERVIEW_QUESTIONS = 2
 
 
 _PARAGRAPHS_KEY = "kg.paragraphs"
@@ -111,22 +114,40 @@ def _subject_of_report(verb: Token) -> Token | None:
     return None
 
 
-def interviewee(doc: Doc, leader_at: Mapping[int, str], lex: Lexicon) -> str | None:
-    """The leader an interview is with: the first one its title or opening names, when it
-    says it is an interview."""
+def _interview_opening(doc: Doc, lex: Lexicon) -> list[Span]:
+    """The opening paragraphs of an interview, the one that says so first; none for a text
+    that does not say it is an interview."""
     opening = [p for _, p in zip(range(3), paragraphs(doc), strict=False)]
 
     def says_interview(paragraph: Span) -> bool:
         return any(m in paragraph.text.lower() for m in lex.interview_markers)
 
     if not any(says_interview(p) for p in opening):
-        return None
-    # the leader named where it says so, else the first one its opening names
-    marked = sorted(opening, key=lambda p: not says_interview(p))
-    for paragraph in marked:
+        return []
+    return sorted(opening, key=lambda p: not says_interview(p))
+
+
+def interviewee(doc: Doc, leader_at: Mapping[int, str], lex: Lexicon) -> str | None:
+    """The leader an interview is with: the first one its title or opening names, when it
+    says it is an interview."""
+    for paragraph in _interview_opening(doc, lex):
         names = [leader_at[t.i] for t in paragraph if t.i in leader_at]
         if names:
             return names[0]
+    return None
+
+
+def answerer(
+    doc: Doc, leader_at: Mapping[int, str], lex: Lexicon, speaker_of_phrase: SpeakerOf
+) -> Speaker | None:
+    """Who answers an interview's questions: its named leader, else an official its opening
+    names by title ("an interview with the Czech prime minister")."""
+    for paragraph in _interview_opening(doc, lex):
+        for token in paragraph:
+            if token.i in leader_at or token.lemma_.lower() in lex.title_heads:
+                speaker = speaker_of_phrase(token)
+                if speaker is not None and not speaker.acts_for_nobody and speaker.actors:
+                    return speaker
     return None
 
 
@@ -135,11 +156,17 @@ def find_speakers(
     lex: Lexicon,
     speaker_of_phrase: SpeakerOf,
     label_speaker: Callable[[str], Speaker | None],
+    answering: Speaker | None = None,
 ) -> dict[int, Speaker]:
-    """The speaker of each token of quoted or transcribed speech."""
+    """The speaker of each token of quoted or transcribed speech; in an interview without
+    labels, ``answering`` speaks every paragraph after a question, up to the next question."""
     speakers: dict[int, Speaker] = {}
     turn: Speaker | None = None
     last: Speaker | None = None
+    answer = False  # within the answer to an unlabelled question
+    questions = sum(p.text.rstrip().endswith("?") for p in paragraphs(doc))
+    if questions < _INTERVIEW_QUESTIONS:
+        answering = None  # one question in a text that says "interview" is no Q and A
     for paragraph in paragraphs(doc):
         text = doc.text[paragraph.start_char : paragraph.end_char]
         label = _LABEL.match(text)
@@ -150,6 +177,13 @@ def find_speakers(
         if turn is not None:
             for token in paragraph:
                 speakers[token.i] = turn
+            continue
+        if answering is not None and text.rstrip().endswith("?"):
+            answer = True  # the interviewer asks; the answer follows
+            continue
+        if answer and answering is not None:
+            for token in paragraph:
+                speakers[token.i] = answering
             continue
         if not any(mark in text for mark in _QUOTE_MARKS):
             continue
