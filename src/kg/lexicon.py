@@ -269,6 +269,10 @@ class Lexicon:
         return self.words("frames", "wishes")
 
     @cached_property
+    def denial_verbs(self) -> frozenset[str]:
+        return self.words("frames", "denials")
+
+    @cached_property
     def opposition_verbs(self) -> frozenset[str]:
         return self.words("frames", "opposition")
 

@@ -369,6 +369,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
     ),
     ("a refusal to say", "Lithuania refused to comment on mortars.", set()),
     (
+        "a denial above the clause",
+        "The Estonian government denied reports that Estonia would send a battalion.",
+        set(),
+    ),
+    (
         "a clause that stops is no refusal",
         "Estonia could send a frigate once the shelling stops, its defence minister said.",
         {("EE", K, T.MARITIME)},

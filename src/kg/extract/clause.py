@@ -124,7 +124,8 @@ def read_frame(
     start: int, full: list[Token], actors: tuple[Actor, ...], res: Resolution, lex: Lexicon
 ) -> Frame:
     """The verbs of ``full`` from ``start`` up to the root: a reporting verb names the speaker;
-    a wish, request, question or opposition of someone else blocks the clause."""
+    a wish, request, question or opposition of someone else, or anyone's denial, blocks the
+    clause."""
     speaker: Speaker | None = None
     for position in range(start, len(full)):
         token = full[position]
@@ -141,6 +142,8 @@ def read_frame(
             if speaker is None and subject is not None:
                 speaker = _speaker_from_subject(subject, res, lex)
             continue
+        if lemma in lex.denial_verbs:
+            return Frame(speaker, True)  # "denied reports that Poland would send troops"
         if lemma in lex.wish_verbs or lemma in lex.opposition_verbs:
             if _passive(token):
                 subject = _agent_of(token)  # "Croatia was urged to send": the urger wishes
