@@ -369,6 +369,22 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
     ),
     ("a refusal to say", "Lithuania refused to comment on mortars.", set()),
     (
+        "what was asked about is what the answer is about",
+        "Asked whether Slovenia would join the demining effort, its prime minister said his "
+        "government would not take part.",
+        {("SI", D, T.DEMINING)},
+    ),
+    (
+        "an answer that names its own contribution",
+        "Asked about demining, the Slovenian prime minister said Ljubljana would send jets.",
+        {("SI", C, T.AIR_POWER)},
+    ),
+    (
+        "an untitled official's report speaks for the state",
+        "The Slovenian prime minister said troops would not be sent.",
+        {("SI", D, T.GROUND_TROOPS)},
+    ),
+    (
         "a denial above the clause",
         "The Estonian government denied reports that Estonia would send a battalion.",
         set(),

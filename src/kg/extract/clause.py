@@ -293,7 +293,10 @@ class ClauseFinder:
                     return self._finish(sent, full, index, owner, path, None, "owner")
                 subject = subject_of(token, self.lex.object_control_verbs)
                 speaker = _speaker_from_subject(subject, res, lex) if subject is not None else None
-                official = subject is not None and subject.lemma_.lower() in lex.official_nouns
+                official = subject is not None and (
+                    subject.lemma_.lower() in lex.official_nouns
+                    or subject.lemma_.lower() in lex.title_heads  # "the German chancellor said"
+                )
                 if speaker is not None and (speaker.leader or official) and speaker.actors:
                     return self._finish(
                         sent, full, index, speaker.actors, path, None, "speaker", speaker

@@ -248,6 +248,24 @@ class PledgeExtractor:
                 return [Cue(token, previous, anaphoric=True)]
         return self._elliptical_cues(sent, previous)[:1]
 
+    def _answered(self, sent: Span, cues: list[Cue]) -> list[Cue]:
+        """ "Asked whether Austria would join the training mission, X said his government would
+        not take part": what was asked about is what the reported answer is about."""
+        for token in sent:
+            if token.lemma_.lower() != "ask" or token.dep_ != "advcl" or token.i > sent.start + 1:
+                continue
+            report = token.head
+            if report.lemma_.lower() not in self.lex.reporting_verbs:
+                return []
+            asked = frozenset(t for c in cues if c.token in token.subtree for t in c.types)
+            answers = [c for c in report.children if c.dep_ == "ccomp"]
+            if not asked or not answers:
+                return []
+            if any(c.token in answers[0].subtree for c in cues):
+                return []  # the answer names what it is about
+            return [Cue(answers[0], asked, anaphoric=True)]
+        return []
+
     def _elliptical_cues(self, sent: Span, types: frozenset[ContributionType]) -> list[Cue]:
         """ "..., but Cyprus will not": each modal left without its verb, for ``types``."""
         if not types:
@@ -301,7 +319,7 @@ class PledgeExtractor:
         if not cues:
             cues = self._anaphoric(sent, previous)
         else:
-            cues = [*cues, *self._elliptical_cues(sent, named)]
+            cues = [*cues, *self._elliptical_cues(sent, named), *self._answered(sent, cues)]
         cues = [c for c in cues if not _equipment_destination(c, cues, self.lex)]
         headline = index == 0 and not sent.text.rstrip().endswith((".", "!", "?", '"', "\u201d"))
         found: dict[tuple[Actor, Stance], _Found] = {}
