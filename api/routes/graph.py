@@ -13,12 +13,10 @@ from api.iris import iri_parameter
 from api.models import ErrorPublic
 from api.results import (
     GRAPHS,
-    NotAcceptableError,
-    UnknownFormatError,
     body_schema,
     checked,
-    pick,
 )
+from api.routes import negotiate
 from api.runner import Deadline
 from api.streaming import stream_download
 from kg.dumps import TRIPLE_TERMS
@@ -75,12 +73,7 @@ async def get_graph(
     the union of all graphs, as the SPARQL endpoint sees it."""
     if (graph is None) == (default is None):
         raise HTTPException(status_code=400, detail="give exactly one of ?graph=IRI or ?default")
-    try:
-        fmt = pick(GRAPHS, request.headers.get("accept"), format)
-    except NotAcceptableError as exc:
-        raise HTTPException(status_code=406, detail=str(exc)) from None
-    except UnknownFormatError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
+    fmt = negotiate(GRAPHS, request, format)
     node: NamedNode | None = None
     if graph is not None:
         named = node = iri_parameter("graph", graph)

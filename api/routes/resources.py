@@ -18,12 +18,10 @@ from api.resource_view import resource_triples, resource_view
 from api.results import (
     GRAPHS,
     Format,
-    NotAcceptableError,
     NotRepresentableError,
-    UnknownFormatError,
     checked,
-    pick,
 )
+from api.routes import negotiate
 from kg.dumps import TripleTermError, write_triples
 from kg.prefixes import KGR
 
@@ -72,12 +70,7 @@ async def get_resource(
             "leader/pedro-sanchez (letters, digits, '-', '.', '_', '~' between slashes)",
         )
     iri = KGR + resource_id
-    try:
-        fmt = pick(OFFERED, request.headers.get("accept"), format)
-    except UnknownFormatError as exc:
-        raise HTTPException(status_code=400, detail=str(exc)) from None
-    except NotAcceptableError as exc:
-        raise HTTPException(status_code=406, detail=str(exc)) from None
+    fmt = negotiate(OFFERED, request, format)
     vary = {"Vary": "Accept"}
     if fmt is HTML:
         view = await lookup.run(lambda store: resource_view(store, iri))
