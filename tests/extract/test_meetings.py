@@ -229,6 +229,12 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Riga", D("2026-03-09"), frozenset({"MD"}))},
     ),
     (
+        "what is done ahead of a meeting is no meeting held",
+        "2026-03-10",
+        "The ministers aligned their positions on Monday ahead of the summit in Vilnius.",
+        set(),
+    ),
+    (
         "attending with nothing before is no meeting",
         "2026-03-10",
         "Finland and Norway attended.",

@@ -221,8 +221,9 @@ class KindReader:
             return False
         head = token.head
         return not (
-            head.lower_ == "to" and head.head.lemma_.lower() in ("prior", "ahead", "before", "up")
-        )  # "ahead of", "prior to", "in the run-up to", "leading up to" the meeting
+            head.lower_ in ("to", "of")
+            and head.head.lemma_.lower() in ("prior", "ahead", "before", "up", "advance")
+        )  # "ahead of", "prior to", "in advance of", "in the run-up to", "leading up to" it
 
     def topic(self, token: Token) -> bool:
         """A meeting word that is what something else is about ("the progress of the
