@@ -387,14 +387,16 @@ def change_quads(changes: ChangeSet, at: datetime) -> list[Quad]:
     return out
 
 
-def _insert(graph: NamedNode, quads: list[Quad]) -> str:
+def _data(operation: str, graph: NamedNode, quads: list[Quad]) -> str:
+    """``INSERT DATA`` or ``DELETE DATA`` of ``quads`` in ``graph``."""
     body = " .\n".join(f"{q.subject} {q.predicate} {q.object}" for q in quads)
-    return f"INSERT DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
+    return f"{operation} DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
 
 
 def refresh(store: GraphStore, now: datetime | None = None) -> ChangeSet:
-    """Compute the claims again from every source, replace the claims graph and log what
-    changed since the last time, in one transaction; the change set (empty when nothing did)."""
+    """Compute the claims again from every source, write what differs in the claims graph and
+    log what changed since the last time, in one transaction; the change set (empty when
+    nothing did)."""
     sources = read_sources(store)
     reports = read_reports(store)
     groups = copies({s: (state.text_hash, state.signature) for s, state in sources.items()})
@@ -403,13 +405,19 @@ def refresh(store: GraphStore, now: datetime | None = None) -> ChangeSet:
         iri: frozenset({*c.pledges, f"independent={len(c.groups)}"}) for iri, c in claims.items()
     }
     changes = compare(read_previous(store), sources, support)
-    quads = claim_quads(claims, groups, sources)
-    if not changes and set(store.graph_quads(CLAIMS_GRAPH)) == set(quads):
-        return changes  # a run that changed nothing writes nothing
-    operations = [f"DROP SILENT GRAPH {CLAIMS_GRAPH}"]
-    if quads:
-        operations.append(_insert(CLAIMS_GRAPH, quads))
+    stored = set(store.graph_quads(CLAIMS_GRAPH))
+    wanted = claim_quads(claims, groups, sources)
+    # Only the difference is written: a run touches few claims of a large store.
+    gone = sorted(stored - set(wanted), key=str)
+    added = [q for q in wanted if q not in stored]
+    operations = []
+    if gone:
+        operations.append(_data("DELETE", CLAIMS_GRAPH, gone))
+    if added:
+        operations.append(_data("INSERT", CLAIMS_GRAPH, added))
     if changes:
-        operations.append(_insert(CHANGES_GRAPH, change_quads(changes, now or datetime.now(UTC))))
-    store.update(" ;\n".join(operations))
+        at = now or datetime.now(UTC)
+        operations.append(_data("INSERT", CHANGES_GRAPH, change_quads(changes, at)))
+    if operations:  # a run that changed nothing writes nothing
+        store.update(" ;\n".join(operations))
     return changes
