@@ -391,6 +391,10 @@ class Lexicon:
         return self.words("belligerents", "states")
 
     @cached_property
+    def hearsay_nouns(self) -> frozenset[str]:
+        return self.words("hearsay_nouns", "lemmas")
+
+    @cached_property
     def non_leader_titles(self) -> frozenset[str]:
         return self.words("non_leader_titles")
 

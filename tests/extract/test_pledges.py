@@ -369,6 +369,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
     ),
     ("a refusal to say", "Lithuania refused to comment on mortars.", set()),
     (
+        "hearsay that nobody stands for",
+        "A widely shared video says Latvia sent ten tanks to Ukraine last month.",
+        set(),
+    ),
+    (
         "what was asked about is what the answer is about",
         "Asked whether Slovenia would join the demining effort, its prime minister said his "
         "government would not take part.",

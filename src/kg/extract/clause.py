@@ -78,8 +78,9 @@ def _inherit_chain(verb: Token, control: frozenset[str]) -> list[Token]:
 
 
 def _speaker_from_subject(subject: Token, res: Resolution, lex: Lexicon) -> Speaker | None:
-    if subject.i in res.not_leaders or subject.lemma_.lower() in lex.non_leader_titles:
-        return Speaker(None, (), acts_for_nobody=True)
+    lemma = subject.lemma_.lower()
+    if subject.i in res.not_leaders or lemma in lex.non_leader_titles or lemma in lex.hearsay_nouns:
+        return Speaker(None, (), acts_for_nobody=True)  # a reporter, an analyst, a viral post
     names = leaders_of_phrase(subject, res)
     if names:
         actor = res.leader_actor(names[0])
