@@ -471,6 +471,10 @@ class Lexicon:
         return self.words("anaphoric_objects", "words")
 
     @cached_property
+    def anaphoric_nouns(self) -> frozenset[str]:
+        return self.words("anaphoric_objects", "nouns")
+
+    @cached_property
     def elliptical_auxiliaries(self) -> frozenset[str]:
         return self.words("elliptical_auxiliaries", "words")
 

@@ -446,6 +446,21 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("DK", D, T.GROUND_TROOPS)},
     ),
     (
+        "a noun that takes up the contribution before",
+        "Estonia will send frigates. Latvia rejected the idea.",
+        {("EE", C, T.MARITIME), ("LV", D, T.MARITIME)},
+    ),
+    (
+        "a noun with a complement of its own takes nothing up",
+        "Estonia will send frigates. Latvia rejected the idea of an early election.",
+        {("EE", C, T.MARITIME)},
+    ),
+    (
+        "a question between keeps the topic",
+        "Estonia will send frigates. What about Latvia? Latvia turned down the request.",
+        {("EE", C, T.MARITIME), ("LV", D, T.MARITIME)},
+    ),
+    (
         "anaphora: the sentence before",
         "Romania may join air policing over Ukraine, its defence minister said. "
         "Moldova said it would not do that.",

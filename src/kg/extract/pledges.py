@@ -179,6 +179,10 @@ def _equipment_destination(cue: Cue, cues: list[Cue], lex: Lexicon) -> bool:
     )
 
 
+def _is_question(sent: Span) -> bool:
+    return sent.text.rstrip().rstrip("\"\u201d'").endswith("?")
+
+
 def _voiced(clause: Clause, actor: Actor, res: Resolution, reading: Reading) -> bool:
     """The clause is said by an official (a leader, a state, a group of ministers), and, for
     an obligation, by one who speaks for the actor itself."""
@@ -244,9 +248,20 @@ class PledgeExtractor:
         if not previous:
             return []
         for token in sent:
-            if token.lower_ in self.lex.anaphoric_objects and token.dep_ in ("dobj", "pobj"):
+            if token.dep_ not in ("dobj", "pobj"):
+                continue
+            if token.lower_ in self.lex.anaphoric_objects or self._taken_up(token):
                 return [Cue(token, previous, anaphoric=True)]
         return self._elliptical_cues(sent, previous)[:1]
+
+    def _taken_up(self, noun: Token) -> bool:
+        """ "the idea", "this proposal": a noun that names nothing of its own."""
+        children = list(noun.children)
+        return (
+            noun.lemma_.lower() in self.lex.anaphoric_nouns
+            and any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in children)
+            and not any(c.dep_ in ("prep", "acl", "relcl", "poss") for c in children)
+        )
 
     def _answered(self, sent: Span, cues: list[Cue]) -> list[Cue]:
         """ "Asked whether Austria would join the training mission, X said his government would
@@ -319,7 +334,12 @@ class PledgeExtractor:
         if not cues:
             cues = self._anaphoric(sent, previous)
         else:
-            cues = [*cues, *self._elliptical_cues(sent, named), *self._answered(sent, cues)]
+            cues = [
+                *cues,
+                *self._elliptical_cues(sent, named),
+                *self._answered(sent, cues),
+                *(Cue(t, previous, anaphoric=True) for t in sent if previous and self._taken_up(t)),
+            ]
         cues = [c for c in cues if not _equipment_destination(c, cues, self.lex)]
         headline = index == 0 and not sent.text.rstrip().endswith((".", "!", "?", '"', "\u201d"))
         found: dict[tuple[Actor, Stance], _Found] = {}
@@ -377,6 +397,8 @@ class PledgeExtractor:
                     confidence=entry.confidence,
                 )
             )
+        if not named and _is_question(sent):
+            return pledges, previous  # "Who is undecided?" leaves the topic as it was
         return pledges, named
 
     def _doubts(self, clause: Clause, reading: Reading, cue: Cue, headline: bool) -> list[str]:
