@@ -573,6 +573,17 @@ def test_the_package_taken_up_by_its_noun_is_detailed(extract_text: ExtractText)
     assert found(run(extract_text, text)) >= {("HR", C, T.MARITIME), ("HR", C, T.EQUIPMENT)}
 
 
+def test_an_unspecified_pledge_the_article_specifies_is_not_listed_beside_it(
+    extract_text: ExtractText,
+) -> None:
+    text = (
+        "Croatia announced a new package of security assistance for Ukraine. "
+        "Croatia will also send two patrol boats."
+    )
+    found_here = run(extract_text, text)
+    assert found(found_here) == {("HR", C, T.MARITIME)}
+
+
 def test_a_value_is_no_money_offered(extract_text: ExtractText) -> None:
     text = "Croatia will send a package of mortar rounds valued at up to 20 million euros."
     assert found(run(extract_text, text)) == {("HR", C, T.EQUIPMENT)}

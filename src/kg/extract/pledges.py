@@ -422,7 +422,8 @@ class PledgeExtractor:
 
 def consolidate(pledges: list[PledgeRecord], headline_index: int | None = 0) -> list[PledgeRecord]:
     """One article's positions: a type an actor commits to in the article is not also listed
-    as merely considered, and a headline that restates the body adds no pledge."""
+    as merely considered, an unspecified military pledge the article specifies elsewhere is
+    not listed beside it, and a headline that restates the body adds no pledge."""
     committed: dict[Actor, set[ContributionType]] = {}
     body: dict[tuple[Actor, Stance], set[ContributionType]] = {}
     for pledge in pledges:
@@ -430,9 +431,17 @@ def consolidate(pledges: list[PledgeRecord], headline_index: int | None = 0) -> 
             committed.setdefault(pledge.actor, set()).update(pledge.types)
         if pledge.sentence_index != headline_index:
             body.setdefault((pledge.actor, pledge.stance), set()).update(pledge.types)
+    specified: dict[tuple[Actor, Stance], set[ContributionType]] = {}
+    for pledge in pledges:
+        topic = (pledge.actor, pledge.stance)
+        specified.setdefault(topic, set()).update(t for t in pledge.types if t in SPECIFIC)
     kept: list[PledgeRecord] = []
     seen: set[tuple[Actor, Stance, tuple[ContributionType, ...], str]] = set()
     for pledge in pledges:
+        if pledge.types == (ContributionType.UNSPECIFIED_MILITARY,) and specified.get(
+            (pledge.actor, pledge.stance)
+        ):
+            continue  # "a package of security assistance", which the article specifies elsewhere
         key = (pledge.actor, pledge.stance, pledge.types, pledge.evidence)
         if key in seen:
             continue
