@@ -263,9 +263,9 @@ def _inside_subject(cue: Token, subject: Token) -> bool:
     return True
 
 
-def _is_question(sent: Span) -> bool:
-    text = sent.text.rstrip()
-    return text.endswith("?") or text.endswith("?\u201d") or text.endswith("?'")
+def is_question(sent: Span) -> bool:
+    """The sentence asks, its closing quote mark aside."""
+    return sent.text.rstrip().rstrip("\"\u201d'").endswith("?")
 
 
 class ClauseFinder:
@@ -435,13 +435,11 @@ class ClauseFinder:
         """The actors a predicate gives the cue, (() when an unnamed group), or None to look
         higher."""
         res, lex = self.res, self.lex
-        for child in token.children:
-            if child.dep_ == "agent":
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        actors, unnamed = phrase_actors(obj, res, lex, owned=False)
-                        if actors or unnamed:
-                            return actors, obj, "agent"
+        agent = _agent_of(token)
+        if agent is not None:
+            actors, unnamed = phrase_actors(agent, res, lex, owned=False)
+            if actors or unnamed:
+                return actors, agent, "agent"
         if token.lemma_.lower() in lex.receive_verbs:
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ == "from":
@@ -499,6 +497,6 @@ class ClauseFinder:
         )
         if voice is not None and voice.acts_for_nobody:
             return None  # an analyst's or a reporter's guess is no state's position
-        if _is_question(sent) and (frame.speaker is None):
+        if is_question(sent) and (frame.speaker is None):
             return None
         return Clause(actors, _own_modality(path), subject, voice, mechanism)

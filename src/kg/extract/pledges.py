@@ -15,7 +15,7 @@ from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.extract.clause import Clause, ClauseFinder
+from kg.extract.clause import Clause, ClauseFinder, is_question
 from kg.extract.confidence import path_doubts, pledge_confidence
 from kg.extract.cues import Cue, CueReader, cues_by_sentence
 from kg.extract.stance import Reading, stance_of
@@ -177,10 +177,6 @@ def _equipment_destination(cue: Cue, cues: list[Cue], lex: Lexicon) -> bool:
         child.dep_ == "dobj" and any(t.i in others for t in child.subtree)
         for child in token.head.children
     )
-
-
-def _is_question(sent: Span) -> bool:
-    return sent.text.rstrip().rstrip("\"\u201d'").endswith("?")
 
 
 def _voiced(clause: Clause, actor: Actor, res: Resolution, reading: Reading) -> bool:
@@ -397,7 +393,7 @@ class PledgeExtractor:
                     confidence=entry.confidence,
                 )
             )
-        if not named and _is_question(sent):
+        if not named and is_question(sent):
             return pledges, previous  # "Who is undecided?" leaves the topic as it was
         return pledges, named
 
