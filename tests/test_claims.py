@@ -17,7 +17,7 @@ from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
 from kg.changefeed import changes_since, parse_since
 from kg.changes import scope_of
-from kg.claims import CLAIMS_GRAPH, claim_iri, refresh
+from kg.claims import CLAIMS_GRAPH, claim_iri, current, refresh
 from kg.config import Settings
 from kg.pipeline import ingest_articles, read_all
 from kg.prefixes import KG, KGR, SPARQL_PREFIXES
@@ -327,3 +327,57 @@ def test_copies_contradictions_and_sources_without_versions_by_hand() -> None:
     assert second.added == (f"{KGR}source/d",) and second.claims == (no,)
     links = select(store, SPARQL_PREFIXES + "SELECT ?a ?b WHERE { ?a kg:contradicts ?b }")
     assert {(r["a"], r["b"]) for r in links} == {(yes, no), (no, yes)}
+
+
+def claims_of(store: EmbeddedStore) -> set[str]:
+    return {
+        row["c"] for row in select(store, SPARQL_PREFIXES + "SELECT ?c WHERE { ?c a kg:Claim }")
+    }
+
+
+def test_a_batch_leaves_the_claims_pending_until_a_run_computes_them(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "later.txt").write_text(LATER, "utf-8")
+    settings = Settings(store=str(tmp_path / "store"))
+    articles, _ = read_all([folder], settings)
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        ingest_articles(articles, store, settings, claims=False)
+        assert not claims_of(store) and not current(store)
+        # The article is unchanged, so this run writes nothing; the claims are still pending.
+        summary = ingest_articles(articles, store, settings)
+        assert summary.unchanged == 1
+        assert claim_iri(GERMANY, COMMITTED, TROOPS) in claims_of(store)
+        assert current(store)
+    finally:
+        store.close()
+
+
+def test_a_run_counts_sources_stored_without_their_claims(tmp_path: Path) -> None:
+    """Source graphs loaded from N-Quads files carry no claims: the next run that writes
+    nothing still counts them."""
+    for name, text in (("later", LATER), ("contra", CONTRADICTING)):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / f"{name}.txt").write_text(text, "utf-8")
+    settings = Settings(store=str(tmp_path / "store"))
+    later, _ = read_all([tmp_path / "later"], settings)
+    contra, _ = read_all([tmp_path / "contra"], settings)
+    other = EmbeddedStore(tmp_path / "other")
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        ingest_articles(contra, other, Settings(store=str(tmp_path / "other")))
+        [graph] = [
+            NamedNode(row["g"])
+            for row in select(other, "SELECT ?g WHERE { GRAPH ?g { ?g a <" + KG + "Source> } }")
+        ]
+        ingest_articles(later, store, settings)
+        assert current(store)
+        store.apply({graph: other.graph_quads(graph)})
+        assert not current(store)
+        assert ingest_articles(later, store, settings).unchanged == 1
+        assert claim_iri(ITALY, COMMITTED, TROOPS) in claims_of(store)
+        assert current(store)
+    finally:
+        store.close()
+        other.close()

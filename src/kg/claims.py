@@ -4,14 +4,16 @@ quotes; and the change log of what each write did to the sources and the claims.
 
 Claims are derived from every source graph, so they live in a graph of their own
 (:data:`CLAIMS_GRAPH`) that :func:`refresh` computes again, whole, after each ingest or
-removal, in one transaction with the :class:`ChangeSet` it appends to :data:`CHANGES_GRAPH`.
+removal that wrote something, in one transaction with the :class:`ChangeSet` it appends to
+:data:`CHANGES_GRAPH`. A run that writes without computing them (a batch of a larger run)
+marks the claims graph pending, so the next refresh computes them even if it wrote nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -44,6 +46,8 @@ SUPPORTED_BY = kg("supportedBy")
 INDEPENDENT = kg("independentSources")
 COUNTED_VERSION = kg("countedVersion")
 COUNTED_LOCATOR = kg("countedLocator")
+PENDING = kg("claimsPending")
+"""On the claims graph itself: sources were written since the claims were computed."""
 
 
 @dataclass(frozen=True)
@@ -393,10 +397,37 @@ def _data(operation: str, graph: NamedNode, quads: list[Quad]) -> str:
     return f"{operation} DATA {{ GRAPH {graph} {{\n{body}\n}} }}"
 
 
-def refresh(store: GraphStore, now: datetime | None = None) -> ChangeSet:
+def current(store: GraphStore) -> bool:
+    """True when the claims were computed from the sources as stored: nothing marked them
+    pending, and every stored source was counted (sources loaded from files are not)."""
+    pending = _rows(
+        store, f"SELECT ?v WHERE {{ GRAPH {CLAIMS_GRAPH} {{ {CLAIMS_GRAPH} {PENDING} ?v }} }}"
+    )
+    counts = _rows(
+        store,
+        "SELECT (COUNT(?src) AS ?stored) WHERE { GRAPH ?src { ?src a kg:Source } }",
+    ) + _rows(
+        store,
+        f"SELECT (COUNT(DISTINCT ?s) AS ?counted) WHERE {{ GRAPH {CLAIMS_GRAPH} "
+        f"{{ ?s {COUNTED_VERSION} ?v }} }}",
+    )
+    return not pending and counts[0]["stored"] == counts[1]["counted"]
+
+
+def mark_pending(store: GraphStore) -> None:
+    """Record that sources were written without the claims being computed again."""
+    store.update(f"INSERT DATA {{ GRAPH {CLAIMS_GRAPH} {{ {CLAIMS_GRAPH} {PENDING} true }} }}")
+
+
+def refresh(
+    store: GraphStore, touched: Collection[str] | None = None, now: datetime | None = None
+) -> ChangeSet:
     """Compute the claims again from every source, write what differs in the claims graph and
     log what changed since the last time, in one transaction; the change set (empty when
-    nothing did)."""
+    nothing did). ``touched`` names the source graphs the caller wrote or dropped: when it
+    names none and the claims are :func:`current`, there is nothing to compute."""
+    if touched is not None and not touched and current(store):
+        return ChangeSet()
     sources = read_sources(store)
     reports = read_reports(store)
     groups = copies({s: (state.text_hash, state.signature) for s, state in sources.items()})

@@ -276,7 +276,10 @@ class NQuadsSink:
 
     def finish(self) -> None:
         """Nothing: the claims are computed in the store the files are loaded into, by its
-        next ingest."""
+        next ingest (which finds sources it has not counted and counts them all)."""
+
+    def defer(self) -> None:
+        """Nothing, as for :meth:`finish`."""
 
     def sweep(self, scope: Scope) -> int:
         return 0

@@ -119,10 +119,12 @@ class Gazetteer:
     _capitals: dict[str, str] = field(default_factory=dict)
     _leaders: dict[str, LeaderInfo] = field(default_factory=dict)
     _surnames: dict[str, list[LeaderInfo]] = field(default_factory=dict)
+    _name_slugs: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         for state in self.states.values():
             for name in (state.name, *state.names):
+                self._name_slugs.add(slugify(name))
                 if _is_abbreviation(name):
                     self._exact_names.setdefault(name, state.alpha2)
                 else:
@@ -191,6 +193,10 @@ class Gazetteer:
             if code not in ordered:
                 ordered.append(code)
         return ordered
+
+    def is_state_name(self, text: str) -> bool:
+        """True when ``text`` is the whole name of a state ("France", not "Paris, France")."""
+        return slugify(text) in self._name_slugs
 
     def state_in_text(self, text: str) -> str | None:
         """The first state a short text names ("U.S. Department of State" -> "US")."""

@@ -27,7 +27,7 @@ from kg.changes import (
     released,
     sweep_plan,
 )
-from kg.claims import refresh
+from kg.claims import mark_pending, refresh
 from kg.identity import Unit, group, normalise_url
 from kg.prefixes import SCHEMA
 from kg.provenance import Extractor, extractor
@@ -165,6 +165,11 @@ class Target(Protocol):
         """Bring what is derived from all sources up to date, once the run's writes are done."""
         ...
 
+    def defer(self) -> None:
+        """Note that the run's writes are not yet reflected in what is derived from all
+        sources (a batch of a larger run)."""
+        ...
+
 
 class StoreTarget:
     """Writes into a store: each change (the source's graph, and the older versions that give
@@ -172,6 +177,8 @@ class StoreTarget:
 
     def __init__(self, store: GraphStore) -> None:
         self.store = store
+        self.touched: set[str] = set()
+        """The source graphs written or dropped: the claims they concern are computed again."""
 
     def snapshot(self, units: Sequence[Unit], scope: Scope | None) -> dict[NamedNode, Stored]:
         from kg.rdf import source_iri
@@ -201,12 +208,18 @@ class StoreTarget:
                 quads_left = with_claims(store.graph_quads(graph), graph, left.locators, left.paths)
                 writes[graph] = quads_left
         store.apply(writes, drops)
+        self.touched.update(g.value for g in (*writes, *drops))
 
     def sweep(self, scope: Scope) -> int:
         return len(self.remove_gone(scope)[0])
 
     def finish(self) -> None:
-        refresh(self.store)
+        refresh(self.store, self.touched)
+        self.touched.clear()
+
+    def defer(self) -> None:
+        if self.touched:
+            mark_pending(self.store)
 
     def remove_gone(self, scope: Scope) -> tuple[list[NamedNode], dict[NamedNode, frozenset[str]]]:
         """Drop the sources gone from the scope and strike the files gone from the others,
@@ -219,6 +232,7 @@ class StoreTarget:
             store.apply({graph: quads})
         for graph in drops:
             store.apply({}, [graph])
+        self.touched.update(g.value for g in (*patches, *drops))
         return drops, patches
 
 
@@ -299,6 +313,8 @@ def ingest(
         summary.removed = target.sweep(scope.keeping(failed))
     if claims:
         target.finish()
+    else:
+        target.defer()
     return summary
 
 

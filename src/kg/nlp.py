@@ -181,6 +181,8 @@ class CueComponent:
             for modifier in token.children:
                 if modifier.dep_ not in ("amod", "compound", "nmod") or modifier.i > token.i:
                     continue
+                if not modifier.n_lefts and not modifier.n_rights:
+                    continue  # nothing is conjoined to a modifier with no dependents
                 conjoined = [c for c in modifier.subtree if c.dep_ == "conj" and c.i < token.i]
                 if not conjoined:
                     continue  # one modifier: the phrase matcher has read it

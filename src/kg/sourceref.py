@@ -86,12 +86,13 @@ def remove_sources(
     if found.scope is None:
         if found.graphs:
             store.apply({}, found.graphs)
-            refresh(store)
+            refresh(store, [g.value for g in found.graphs])
         return found.graphs, {}
-    dropped, kept = StoreTarget(store).remove_gone(found.scope)
+    target = StoreTarget(store)
+    dropped, kept = target.remove_gone(found.scope)
     legacy = [g for g in found.graphs if g not in dropped and g not in kept and store.has_graph(g)]
     if legacy:
         store.apply({}, legacy)
     if dropped or kept or legacy:
-        refresh(store)
+        refresh(store, target.touched | {g.value for g in legacy})
     return sorted([*dropped, *legacy], key=lambda g: g.value), kept

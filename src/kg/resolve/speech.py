@@ -120,7 +120,8 @@ def _interview_opening(doc: Doc, lex: Lexicon) -> list[Span]:
     opening = [p for _, p in zip(range(3), paragraphs(doc), strict=False)]
 
     def says_interview(paragraph: Span) -> bool:
-        return any(m in paragraph.text.lower() for m in lex.interview_markers)
+        text = paragraph.text.lower()
+        return any(m in text for m in lex.interview_markers)
 
     if not any(says_interview(p) for p in opening):
         return []

@@ -428,10 +428,7 @@ class MeetingExtractor:
             return REMOTE
         if place.venue:
             return VENUE
-        if self.gaz.state_in_text(place.name) is not None and any(
-            slugify(place.name) in {slugify(n) for n in (s.name, *s.names)}
-            for s in self.gaz.states.values()
-        ):
+        if self.gaz.is_state_name(place.name):
             return COUNTRY
         return CITY
 
