@@ -28,7 +28,6 @@ from kg.rdf import distinct
 from kg.store import EmbeddedStore, GraphStore
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-KINDS = ("leaders", "pledge_stance", "pledge_type", "meetings", "participants")
 
 
 def _name_tokens(name: str) -> list[str]:
