@@ -1,4 +1,5 @@
-"""Session-wide fixtures: the spaCy pipeline, the seed articles and a store built from them.
+"""Session-wide fixtures: the spaCy pipeline, the seed articles and a store built from them, and
+the extraction of a short text written in a test.
 
 Costly things are built once per session; tests that change a store copy or build their own.
 """
@@ -6,13 +7,15 @@ Costly things are built once per session; tests that change a store copy or buil
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from kg.config import Settings
-from kg.pipeline import ingest_articles, read_all
+from kg.pipeline import extract_articles, ingest_articles, read_all
+from kg.records import Extraction
+from kg.sources import parse_text
 from kg.store import EmbeddedStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,3 +47,16 @@ def seed_store_copy(seed_store_dir: Path, tmp_path: Path) -> Path:
     target = tmp_path / "store"
     shutil.copytree(seed_store_dir, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def extract_text() -> Callable[[str], Extraction]:
+    """Extract a short text given inline (header lines allowed)."""
+    settings = Settings()
+
+    def run(text: str) -> Extraction:
+        (result,) = list(extract_articles([parse_text(text, "inline.txt")], settings.model))
+        assert isinstance(result, Extraction), result
+        return result
+
+    return run

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pytest
 
-from kg.clean import clean_text, detect_language, infer_reference_date, is_english
+from kg.clean import clean_text, detect_language, infer_reference_date, paragraph_language
 from kg.pipeline import prepare
-from kg.records import Article
+from kg.records import Article, Extraction
 from kg.sources import SourceError, read_file
+
+ExtractText = Callable[[str], Extraction]
 
 BODY = [
     "Spanish Prime Minister Pedro Sánchez raised the possibility of Spanish troops in Ukraine.",
@@ -121,8 +124,8 @@ def test_language_detection() -> None:
     )
     german = "Der Bundeskanzler sagte, Deutschland werde später über die Truppen entscheiden."
     assert detect_language(german)[0] == "de"
-    assert not is_english(german)
-    assert is_english(BODY[2])
+    assert paragraph_language(german) != "en"
+    assert paragraph_language(BODY[2]) == "en"
 
 
 @pytest.mark.parametrize(
@@ -175,3 +178,14 @@ def test_seed_with_a_spanish_tweet_keeps_its_english_body(seeds_dir: Path) -> No
     assert "Coalición" not in prepared.text
     assert "Subscribe to the Weekly Newsletter" not in prepared.text
     assert "Sánchez" in prepared.text
+
+
+def test_other_language_passages_are_left_out(extract_text: ExtractText) -> None:
+    found = extract_text(
+        "date: 2026-01-10\n\n"
+        "Denmark will send two frigates to the mission, the government said.\n"
+        "Tysk kansler Friedrich Merz har signaleret involvering af tyske soldater i Ukraine.\n"
+    )
+    assert found.passages_skipped == 1
+    assert "Tysk" not in found.clean_text
+    assert {p.actor.key for p in found.pledges} == {"DK"}

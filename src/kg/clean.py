@@ -153,11 +153,6 @@ def paragraph_language(text: str) -> str:
     return "en" if language == "en" or english >= 0.2 else language
 
 
-def is_english(text: str) -> bool:
-    """True unless the text is confidently in another language."""
-    return paragraph_language(text) == "en"
-
-
 def _is_furniture(paragraph: str, rules: Furniture) -> bool:
     return any(p.search(paragraph) for p in rules.drop)
 

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,24 +20,17 @@ from typing import Any
 from pyoxigraph import QuerySolutions
 
 from kg.config import Settings
+from kg.normalise import fold_words
 from kg.pipeline import ingest_articles, read_all
 from kg.prefixes import SPARQL_PREFIXES
 from kg.rdf import distinct
 from kg.store import EmbeddedStore, GraphStore
 
 _SUFFIXES = {"jr", "sr", "ii", "iii", "iv"}
-KINDS = ("leaders", "pledge_stance", "pledge_type", "meetings", "participants")
 
 
 def _name_tokens(name: str) -> list[str]:
-    return [t for t in _fold_words(name).split() if len(t) > 1 and t not in _SUFFIXES]
-
-
-def _fold_words(text: str) -> str:
-    """Accents and case folded, punctuation turned to spaces (names keep their words)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", bare).split())
+    return [t for t in fold_words(name).split() if len(t) > 1 and t not in _SUFFIXES]
 
 
 def same_person(found: str, gold: str) -> bool:
@@ -216,7 +207,7 @@ def found_facts(store: GraphStore) -> dict[str, Any]:
     ):
         meeting = meetings.setdefault(row["m"], FoundMeeting())
         if row.get("place"):
-            meeting.places.add(_fold_words(row["place"]))
+            meeting.places.add(fold_words(row["place"]))
         if row.get("date"):
             meeting.days.add(row["date"][:10])
     for row in _rows(
@@ -314,7 +305,7 @@ def _set_score(
 
 
 def _place_matches(meeting: FoundMeeting, entry: dict[str, Any]) -> bool:
-    names = [_fold_words(entry["place"])] + [_fold_words(x) for x in entry.get("also_place", [])]
+    names = [fold_words(entry["place"])] + [fold_words(x) for x in entry.get("also_place", [])]
     return any(n in place or (place and place in n) for place in meeting.places for n in names)
 
 

@@ -13,57 +13,13 @@ downloaded at run time.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from kg.data import read_json
 
-# Letters Unicode does not decompose into a base letter and a mark ("Støre", "Łukasz").
-_UNDECOMPOSED = str.maketrans(
-    {
-        "ø": "o",
-        "Ø": "O",
-        "æ": "ae",
-        "Æ": "AE",
-        "ß": "ss",
-        "đ": "d",
-        "Đ": "D",
-        "ł": "l",
-        "Ł": "L",
-        "þ": "th",
-        "Þ": "Th",
-        "ð": "d",
-        "Ð": "D",
-        "œ": "oe",
-        "Œ": "OE",
-        "ı": "i",
-    }
-)
-
-
-@lru_cache(maxsize=1 << 16)
-def fold(text: str) -> str:
-    """Accents, case, punctuation and spaces folded away, for comparing names (remembered:
-    the same words come back in every article).
-
-    >>> fold("Bart DeWever") == fold("Bart De Wever"), fold("Sánchez")
-    (True, 'sanchez')
-    """
-    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[^a-z0-9]", "", bare.lower())
-
-
-def slugify(text: str) -> str:
-    """A lower-case ASCII slug with hyphens, as used in resource IRIs.
-
-    >>> slugify("Pedro Sánchez"), slugify("Mar-a-Lago, Florida")
-    ('pedro-sanchez', 'mar-a-lago-florida')
-    """
-    decomposed = unicodedata.normalize("NFKD", text)
-    bare = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]+", "-", bare).strip("-") or "unnamed"
+# ``fold`` is re-exported: the ingest path imports it from here.
+from kg.normalise import fold as fold
 
 
 @dataclass(frozen=True)

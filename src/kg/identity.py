@@ -17,14 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
 
+from kg.normalise import normalise_text
 from kg.records import Article
 
 if TYPE_CHECKING:
@@ -61,16 +60,6 @@ TRACKING_PARAMETERS = frozenset(
     }
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-_WHITESPACE = re.compile(r"\s+")
-
-
-def normalise_text(text: str) -> str:
-    """NFC-normalised text with runs of white space folded to one space.
-
-    >>> normalise_text("  Pedro\\u0301  S\\n")
-    'Pedró S'
-    """
-    return _WHITESPACE.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
 def _tracking(piece: str) -> bool:

@@ -24,6 +24,7 @@ _EXTRACTOR_PARTS = (
     "nlp.py",
     "lexicon.py",
     "gazetteer.py",
+    "normalise.py",
     "pipeline.py",
     "rdf.py",
     "extract",

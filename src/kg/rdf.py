@@ -16,8 +16,9 @@ from datetime import date, datetime
 
 from pyoxigraph import Literal, NamedNode, Quad
 
-from kg.gazetteer import Gazetteer, slugify
+from kg.gazetteer import Gazetteer
 from kg.identity import content_hash
+from kg.normalise import slugify
 from kg.prefixes import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 from kg.provenance import Extractor, headline, opening
 from kg.records import (

@@ -15,7 +15,6 @@ True
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Mapping
 from functools import cache
 from typing import Any
@@ -23,13 +22,14 @@ from typing import Any
 import numpy as np
 from datasketch import MinHash, MinHashLSH
 
+from kg.normalise import words
+
 PERMUTATIONS = 64
 SHINGLE_WORDS = 3
 THRESHOLD = 0.7
 """Estimated Jaccard similarity of word shingles from which two texts are one story."""
 _SEED = 17
 _HEX = 8  # each MinHash value is a 32-bit hash
-_WORD = re.compile(r"\w+")
 
 
 @cache
@@ -43,12 +43,6 @@ def _sketch(values: Any = None) -> MinHash:
     return MinHash(
         num_perm=PERMUTATIONS, seed=_SEED, hashvalues=values, permutations=_permutations()
     )
-
-
-def words(text: str) -> list[str]:
-    """The text's words, case folded: what is left once case, punctuation and white space
-    are normalised."""
-    return _WORD.findall(text.casefold())
 
 
 def text_hash(text: str) -> str:

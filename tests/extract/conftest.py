@@ -1,4 +1,5 @@
-"""Extraction fixtures: the real spaCy pipeline, loaded once, and a helper to extract a file."""
+"""Extraction fixtures: a helper to extract an article file with the real spaCy pipeline (texts
+given inline go through ``extract_text`` of the session fixtures)."""
 
 from __future__ import annotations
 
@@ -23,21 +24,6 @@ def extract_file() -> Callable[[Path], Extraction]:
         articles, errors = read_all([path], settings)
         assert not errors, errors
         (result,) = list(extract_articles(articles, settings.model))
-        assert isinstance(result, Extraction), result
-        return result
-
-    return run
-
-
-@pytest.fixture(scope="session")
-def extract_text() -> Callable[[str], Extraction]:
-    """Extract a short text given inline (header lines allowed)."""
-    from kg.sources import parse_text
-
-    settings = Settings()
-
-    def run(text: str) -> Extraction:
-        (result,) = list(extract_articles([parse_text(text, "inline.txt")], settings.model))
         assert isinstance(result, Extraction), result
         return result
 

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from kg.rdf import meeting_iri
-from kg.records import Extraction
+from kg.records import ContributionType as T
+from kg.records import Extraction, Stance
 
 ExtractText = Callable[[str], Extraction]
 
@@ -300,29 +301,28 @@ def test_calls_on_one_day_are_told_apart_by_their_parties(extract_text: ExtractT
     assert a.date == b.date and meeting_iri(a, "x") != meeting_iri(b, "y")
 
 
-def test_confidence_and_precision_are_recorded(extract_text: ExtractText) -> None:
-    from kg.rdf import extraction_quads
-
-    found = run(
-        extract_text,
-        "Ministers met in Riga on Monday. Latvia will send two patrol boats to Ukraine.",
+def test_capital_is_a_place_for_meetings_and_an_actor_as_subject(
+    extract_text: ExtractText,
+) -> None:
+    found = extract_text(
+        "date: 2026-01-10\n\n"
+        "Leaders met in Paris on 6 January. Rome would not send troops, officials said."
     )
     (meeting,) = found.meetings
-    assert meeting.place_precision == "city" and meeting.confidence is not None
-    values = {
-        (q.predicate.value.rsplit("#", 1)[-1], str(q.object.value))  # type: ignore[union-attr]
-        for q in extraction_quads(found)
-        if q.predicate.value.rsplit("#", 1)[-1] in ("placePrecision", "datePrecision")
+    assert meeting.location == "Paris" and meeting.host == "FR"
+    assert ("IT", Stance.DECLINED, T.GROUND_TROOPS) in {
+        (p.actor.key, p.stance, t) for p in found.pledges for t in p.types
     }
-    # the meeting has its day; the pledge, in a sentence of its own, only the report's
-    assert values == {
-        ("placePrecision", "city"),
-        ("datePrecision", "day"),
-        ("datePrecision", "reported"),
-    }
-    scores = [
-        float(q.object.value)  # type: ignore[union-attr]
-        for q in extraction_quads(found)
-        if q.predicate.value.endswith("#confidence")
-    ]
-    assert len(scores) == 2 and all(0.0 < s <= 1.0 for s in scores)
+    assert all(p.actor.key != "FR" for p in found.pledges)
+
+
+def test_same_meeting_mentioned_twice_is_one(extract_text: ExtractText) -> None:
+    found = extract_text(
+        "date: 2026-01-10\n\n"
+        "On 6 January, a summit was held in Paris. Spain took part in the summit. "
+        "After the summit, France said it would send troops."
+    )
+    (meeting,) = found.meetings
+    assert meeting.date == date(2026, 1, 6)
+    pledge = next(p for p in found.pledges if p.actor.key == "FR")
+    assert pledge.meeting_key == meeting.key and pledge.date == date(2026, 1, 6)

@@ -619,14 +619,28 @@ def test_the_quantity_of_money_is_the_whole_amount(
     assert quantity in quantities
 
 
-def test_confidence_falls_with_each_doubt_of_the_reading(extract_text: ExtractText) -> None:
-    direct = run(extract_text, "Slovakia will send two helicopters to Ukraine.").pledges
-    hedged = run(
-        extract_text,
-        "Slovakia has been weighing its options. It could send two helicopters, "
-        "its defence minister said.",
-    ).pledges
-    (plain,) = direct
-    (guess,) = hedged
-    assert plain.confidence is not None and guess.confidence is not None
-    assert 0.0 <= guess.confidence < plain.confidence <= 1.0
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "A total of 26 countries have pledged to send troops to Ukraine.",
+        "Russia rejected any plan to place foreign troops in Ukraine.",
+        "Moscow would not accept Western peacekeepers in any format.",
+        "The partners are ready to deploy the force a day after the ceasefire.",
+        "Any NATO peacekeepers deployed to Ukraine would trigger a war, Moscow warned.",
+        "Russia committed to a ceasefire on Monday.",
+    ],
+)
+def test_no_pledge_from_aggregates_opposition_or_hypotheses(
+    extract_text: ExtractText, sentence: str
+) -> None:
+    assert extract_text(f"date: 2026-01-10\n\n{sentence}").pledges == ()
+
+
+def test_actor_named_through_its_leader(extract_text: ExtractText) -> None:
+    extraction = extract_text(
+        "date: 2026-01-10\n\n"
+        "Swedish Prime Minister Ulf Kristersson said Sweden's contribution would include "
+        "Gripen fighter jets. Later, Kristersson pledged to send instructors."
+    )
+    assert ("SE", Stance.COMMITTED, T.AIR_POWER) in found(extraction)
+    assert any(p.announced_by == "Ulf Kristersson" for p in extraction.pledges)

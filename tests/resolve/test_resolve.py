@@ -4,15 +4,18 @@ transcripts, and what "we", "it", "they" and "the government" stand for."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import FrozenInstanceError
 
 import pytest
 from spacy.tokens import Doc
 
-from kg.records import Actor
+from kg.records import Actor, Extraction
 from kg.resolve import Resolution
 
 from .conftest import Resolve
+
+ExtractText = Callable[[str], Extraction]
 
 
 def leaders(res: Resolution) -> dict[str, str | None]:
@@ -90,6 +93,16 @@ def test_middle_initials_and_suffixes_do_not_make_another_person(resolve_text: R
     assert (
         "Antony Blinken" in leaders(res) and len([n for n in leaders(res) if "Blinken" in n]) == 1
     )
+
+
+def test_name_variants_resolve_to_one_leader(extract_text: ExtractText) -> None:
+    found = extract_text(
+        "date: 2026-01-10\n\n"
+        "Ukrainian President Volodymyr Zelenskyy met Belgian Prime Minister Bart DeWever in "
+        "Brussels on Friday. Zelensky thanked De Wever."
+    )
+    names = {leader.name for leader in found.leaders}
+    assert names == {"Volodymyr Zelensky", "Bart De Wever"}
 
 
 def test_reporters_and_analysts_are_not_leaders(resolve_text: Resolve) -> None:

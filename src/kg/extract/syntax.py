@@ -19,10 +19,6 @@ PREDICATE_POS = frozenset({"VERB", "AUX", "ADJ"})
 _OBJECT_CONTROL_DEPS = frozenset({"dobj", "obj"})
 
 
-def is_predicate(token: Token) -> bool:
-    return token.pos_ in PREDICATE_POS
-
-
 def own_subject(verb: Token) -> Token | None:
     """The subject written on the verb itself (or, misattached, on its auxiliary)."""
     for child in verb.children:

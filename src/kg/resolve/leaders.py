@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.gazetteer import Gazetteer, LeaderInfo, fold
+from kg.gazetteer import Gazetteer, LeaderInfo
 from kg.lexicon import Lexicon
 from kg.nlp import SPANS_KEY
+from kg.normalise import fold
 from kg.records import Actor, LeaderRecord
 from kg.resolve.model import ActorMention
 from kg.resolve.title_lists import TitleLists

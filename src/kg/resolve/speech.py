@@ -15,8 +15,8 @@ from collections.abc import Callable, Iterator, Mapping
 
 from spacy.tokens import Doc, Span, Token
 
-from kg.gazetteer import fold
 from kg.lexicon import Lexicon
+from kg.normalise import fold
 from kg.records import Actor
 from kg.resolve.model import Speaker
 

@@ -23,8 +23,9 @@ from kg.extract.dates import resolve_date
 from kg.extract.meetings.kinds import CALL, PRESS, VISIT, KindReader
 from kg.extract.meetings.participants import ParticipantFinder
 from kg.extract.meetings.places import Place, PlaceFinder
-from kg.gazetteer import Gazetteer, load_gazetteer, slugify
+from kg.gazetteer import Gazetteer, load_gazetteer
 from kg.lexicon import Lexicon
+from kg.normalise import slugify
 from kg.records import CITY, COUNTRY, REMOTE, VENUE, Actor, MeetingRecord
 from kg.resolve import Resolution
 from kg.resolve.speech import paragraphs
