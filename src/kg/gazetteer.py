@@ -20,6 +20,7 @@ from kg.data import read_json
 
 # ``fold`` is re-exported: the ingest path imports it from here.
 from kg.normalise import fold as fold
+from kg.normalise import slugify
 
 
 @dataclass(frozen=True)
