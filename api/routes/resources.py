@@ -23,7 +23,7 @@ from api.results import (
 )
 from api.routes import negotiate
 from kg.dumps import TripleTermError, write_triples
-from kg.prefixes import KGR
+from kg.vocab import KGR
 
 router = APIRouter(tags=["resources"])
 
