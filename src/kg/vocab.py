@@ -140,6 +140,12 @@ CLAIM_PREFIX = resource_prefix("claim")
 CHANGE_PREFIX = resource_prefix("change")
 
 
+def resource_at(path: str) -> NamedNode:
+    """The resource whose IRI is ``kgr:`` followed by ``path`` (``state/ES``), as the
+    server's ``/id/{path}`` pages name them; ``path`` is checked by the caller."""
+    return NamedNode(KGR + path)
+
+
 def graph_iri(name: str) -> NamedNode:
     """A graph of its own (``ontology``, ``reference``, ``claims``, ``changes``)."""
     return resource_iri("graph", name)
