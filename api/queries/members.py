@@ -56,14 +56,14 @@ def union(branches: Iterable[tuple[str, str]], suffix: str = "") -> str:
     )
 
 
-def state_term(state: str) -> str:
+def _state_term(state: str) -> str:
     """A state's IRI as SPARQL text, written by pyoxigraph (validated)."""
     return str(NamedNode(state))
 
 
 def country_members(store: GraphStore, state: str) -> dict[str, list[str]]:
     """The leaders, pledges, meetings and sources of one state."""
-    iri = state_term(state)
+    iri = _state_term(state)
     sources = f"GRAPH ?x {{ ?x a kg:Source . ?y ?rel {iri} . VALUES ?rel {{ {SOURCE_LINKS} }} }}"
     branches = union([*state_branches(iri), ("source", sources)])
     rows = select(store, f"SELECT DISTINCT ?kind ?x WHERE {{ {branches} }}")
@@ -94,7 +94,7 @@ def typed(
     if kind == "Source":
         pattern = "GRAPH ?x { ?x a kg:Source }"
     elif actor:
-        branches = state_branches(state_term(actor))
+        branches = state_branches(_state_term(actor))
         chosen = [pattern for found, pattern in branches if found == kind.lower()]
         pattern = " UNION ".join(f"{{ {p} }}" for p in chosen)
     else:
