@@ -18,7 +18,7 @@ from fastapi import Depends, HTTPException, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from api.checkpoints import Checkpoints
-from api.lookups import StateEntry, StateIndex, unknown_country_message
+from api.queries.states import StateEntry, StateIndex, unknown_country_message
 from api.query_workers import QueryWorkers
 from api.runner import QueryTimeoutError, WorkerPool
 from kg.config import Settings

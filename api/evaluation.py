@@ -43,11 +43,12 @@ from api.sparql_text import (
     dataset_clauses,
     has_relative_iri,
 )
-from kg.prefixes import KGR, PREFIXES
+from kg.prefixes import PREFIXES
 from kg.store import GraphStore, StoreError
+from kg.vocab import graph_iri
 
 log = logging.getLogger("api.sparql")
-EMPTY_GRAPH = NamedNode(KGR + "graph/empty")
+EMPTY_GRAPH = graph_iri("empty")
 _POSITION = re.compile(r"\bat (\d+):(\d+)")
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
 from kg.records import ContributionType, Stance
 
@@ -23,49 +23,32 @@ def _folded(text: str) -> str:
     return "".join(c for c in text.casefold() if c.isalnum())
 
 
-def _typed_as(enum: type[E], value: object) -> E | None:
-    """The member of ``enum`` that ``value`` names as people type it: in any case, with
-    spaces, hyphens or underscores between its words, with or without ``kg:``."""
-    if not isinstance(value, str):
-        return None
-    wanted = _folded(value.strip().removeprefix("kg:"))
-    return next((m for m in enum if _folded(m.value) == wanted), None)
+def _typed_as(enum: type[E]) -> BeforeValidator:
+    """Reads a member of ``enum`` as people type it: in any case, with spaces, hyphens or
+    underscores between its words, with or without ``kg:``; anything else is left for the
+    enum to refuse.
+
+    >>> from pydantic import TypeAdapter
+    >>> TypeAdapter(StanceName).validate_python("kg:committed")
+    <Stance.COMMITTED: 'Committed'>
+    >>> TypeAdapter(ContributionTypeName).validate_python("ground troops")
+    <ContributionType.GROUND_TROOPS: 'GroundTroops'>
+    """
+
+    def member(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        wanted = _folded(value.strip().removeprefix("kg:"))
+        return next((m for m in enum if _folded(m.value) == wanted), value)
+
+    return BeforeValidator(member)
 
 
-class StanceName(StrEnum):
-    """A pledge's stance; matched in any case (``committed``)."""
-
-    committed = "Committed"
-    considering = "Considering"
-    declined = "Declined"
-
-    @classmethod
-    def _missing_(cls, value: object) -> StanceName | None:
-        return _typed_as(cls, value)
-
-
-class ContributionTypeName(StrEnum):
-    """What is offered, as the local names of ``kg:ContributionTypes``; matched as people type
-    them (``GroundTroops``, ``ground-troops``, ``ground troops``, any case)."""
-
-    GroundTroops = ContributionType.GROUND_TROOPS.value
-    AirPower = ContributionType.AIR_POWER.value
-    Maritime = ContributionType.MARITIME.value
-    Demining = ContributionType.DEMINING.value
-    Training = ContributionType.TRAINING.value
-    Monitoring = ContributionType.MONITORING.value
-    Funding = ContributionType.FUNDING.value
-    Reconstruction = ContributionType.RECONSTRUCTION.value
-    Equipment = ContributionType.EQUIPMENT.value
-    Backstop = ContributionType.BACKSTOP.value
-    UnspecifiedMilitary = ContributionType.UNSPECIFIED_MILITARY.value
-
-    @classmethod
-    def _missing_(cls, value: object) -> ContributionTypeName | None:
-        return _typed_as(cls, value)
-
-
-assert {s.value for s in StanceName} == {s.value for s in Stance}
+StanceName = Annotated[Stance, _typed_as(Stance)]
+"""A pledge's stance, the core enum (``Committed``); matched in any case (``committed``)."""
+ContributionTypeName = Annotated[ContributionType, _typed_as(ContributionType)]
+"""What is offered, the core enum: the local names of ``kg:ContributionTypes``; matched as
+people type them (``GroundTroops``, ``ground-troops``, ``ground troops``, any case)."""
 
 
 class Public(BaseModel):

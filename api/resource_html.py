@@ -12,15 +12,16 @@ from urllib.parse import quote
 
 from pyoxigraph import BlankNode, Literal, NamedNode
 
-from api.lookups import TYPE, Term
-from api.resource_view import EVIDENCE, ResourceView
-from kg.prefixes import KG, KGR, PREFIXES
+from api.queries.sparql import Term
+from api.resource_view import EVIDENCE, TYPE, ResourceView
+from kg.prefixes import PREFIXES
+from kg.vocab import KGR, kg, local_id
 
 FORMATS = (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("ntriples", "N-Triples"))
 MAX_QUOTES = 3
 """Most quotes shown for each resource that points here (a meeting has one per report)."""
 INCOMING_ORDER = {
-    KG + local: index
+    kg(local).value: index
     for index, local in enumerate(
         ["pledgedBy", "announcedBy", "represents", "participant", "hostState", "madeAt"]
     )
@@ -127,8 +128,8 @@ def _page_views(iri: str, root: str) -> str:
         ("state", "country", "country view"),
         ("source", "source", "source view"),
     ):
-        ident = iri.removeprefix(f"{KGR}{kind}/")
-        if ident != iri:
+        ident = local_id(iri, kind)
+        if ident is not None:
             href = f"{root}?{parameter}={quote(ident, safe='')}"
             return f' · <a href="{escape(href)}" class="page-view">{text}</a>'
     return ""

@@ -11,14 +11,16 @@ from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, QueryTriples, Triple
 
-from api.lookups import TITLE, TYPE, Props, describe, iris_of, label, select, value, values
-from kg.prefixes import KG, PREFIXES, SKOS
+from api.queries.sparql import Props, describe, select, value, values
+from api.queries.terms import iris_of, label
+from kg.prefixes import PREFIXES
 from kg.store import GraphStore
+from kg.vocab import PREF_LABEL, TITLE, A, kg
 
-EVIDENCE = KG + "evidence"
-PREF_LABEL = SKOS + "prefLabel"
-OPENING = KG + "opening"
-PLEDGE = KG + "Pledge"
+# Props are keyed by predicate IRI.
+TYPE = A.value
+EVIDENCE = kg("evidence").value
+PLEDGE = kg("Pledge")
 MAX_INCOMING = 500
 """Most resources listed as pointing at one resource (a state is named by many pledges)."""
 
@@ -38,11 +40,11 @@ class ResourceView:
     def label(self) -> str:
         """Its label; a pledge, which has none, is named by who, which stance and what."""
         named = self.label_of(self.iri)
-        pledge = NamedNode(PLEDGE) in self.facts.get(TYPE, [])
+        pledge = PLEDGE in self.facts.get(TYPE, [])
         if named != compact(self.iri) or not pledge:
             return named
         parts = [
-            ", ".join(self.label_of(v) for v in iris_of(self.facts, KG + local))
+            ", ".join(self.label_of(v) for v in iris_of(self.facts, kg(local)))
             for local in ("pledgedBy", "stance", "contributionType")
         ]
         return f"{parts[0] or 'Pledge'}: {', '.join(p for p in parts[1:] if p)}"
@@ -62,8 +64,8 @@ class ResourceView:
         props = self.described.get(iri, {})
         if iri == self.iri:
             props = self.facts
-        for predicate in (TITLE, PREF_LABEL, OPENING):
-            named = [t.value for t in props.get(predicate, []) if isinstance(t, Literal)]
+        for predicate in (TITLE, PREF_LABEL, kg("opening")):
+            named = [t.value for t in props.get(predicate.value, []) if isinstance(t, Literal)]
             if named and not label(props, ""):
                 return named[0]
         return label(props, compact(iri))

@@ -7,9 +7,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from api import lookups
 from api.deps import Limit, LookupDep, Offset
 from api.models import CountriesPublic, CountryDetailPublic, ErrorPublic
+from api.queries import countries
 
 router = APIRouter(prefix="/countries", tags=["countries"])
 
@@ -31,7 +31,7 @@ async def list_countries(
     """Every state some source pledges for, is represented in, meets with or mentions, by ISO
     code, with how many leaders, pledges and meetings the graph holds for it."""
     index = await lookup.states()
-    return await lookup.run(lambda store: lookups.countries_page(store, index, limit, offset))
+    return await lookup.run(lambda store: countries.countries_page(store, index, limit, offset))
 
 
 @router.get(
@@ -58,5 +58,5 @@ async def get_country(
     index = await lookup.states()
     return await lookup.cached(
         f"country {entry.iri} {as_of}",
-        lambda store: lookups.country_detail(store, index, entry.iri, as_of),
+        lambda store: countries.country_detail(store, index, entry.iri, as_of),
     )

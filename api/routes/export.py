@@ -4,18 +4,17 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from enum import StrEnum
 from typing import IO, Annotated
 
 from fastapi import APIRouter, HTTPException, Query
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import NamedNode, RdfFormat, Triple
 from starlette.responses import JSONResponse, Response
 
-from api import lookups
 from api.deps import LookupDep, PoolsDep, SettingsDep
 from api.iris import iri_parameter
 from api.models import ErrorPublic
+from api.queries.countries import state_quads
 from api.results import body_schema, checked
 from api.runner import Deadline
 from api.streaming import stream_download
@@ -53,26 +52,6 @@ def _slug(text: str) -> str:
     """
     last = re.split(r"[/#:]", text.rstrip("/#"))[-1] or "graph"
     return re.sub(r"[^A-Za-z0-9._-]+", "-", last)[:60].strip("-.") or "graph"
-
-
-def state_quads(store: GraphStore, state: str) -> Iterator[Quad]:
-    """The quads whose subject is the state, its leaders, pledges, meetings or their sources."""
-    members = lookups.country_members(store, state)
-    subjects = sorted({state, *(m for found in members.values() for m in found)})
-    graph = lookups.Graph()
-    graph.add(store, members["pledge"] + members["meeting"] + members["leader"])
-    subjects = sorted(
-        {*subjects, *(s for m in subjects for s in lookups.iris_of(graph.of(m), lookups.DERIVED))}
-    )
-    for start in range(0, len(subjects), lookups.CHUNK):
-        chunk = [NamedNode(s) for s in subjects[start : start + lookups.CHUNK]]
-        rows = lookups.select(
-            store,
-            f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {lookups.values('s', chunk)} "
-            "GRAPH ?g { ?s ?p ?o } }",
-        )
-        for row in rows:
-            yield Quad(row["s"], row["p"], row["o"], row["g"])  # type: ignore[arg-type]
 
 
 def _write(

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from api import lookups
 from api.deps import Limit, LookupDep, Offset
 from api.models import ErrorPublic, LeaderDetailPublic, LeadersPublic
+from api.queries import leaders
 
 router = APIRouter(prefix="/leaders", tags=["leaders"])
 
@@ -37,7 +37,7 @@ async def list_leaders(
 ) -> LeadersPublic:
     """Leaders with their roles and whom they represent, ordered by name."""
     actor = (await lookup.country(country)).iri if country else None
-    return await lookup.run(lambda store: lookups.leaders_page(store, actor, limit, offset))
+    return await lookup.run(lambda store: leaders.leaders_page(store, actor, limit, offset))
 
 
 @router.get(
@@ -47,9 +47,8 @@ async def list_leaders(
     responses={404: {"model": ErrorPublic, "description": "No such leader; close matches named."}},
 )
 async def get_leader(leader_id: LeaderId, lookup: LookupDep) -> LeaderDetailPublic:
-    iri = lookups.resource_iri("leader", leader_id).value
-    found = await lookup.run(lambda store: lookups.leader_detail(store, iri))
+    found = await lookup.run(lambda store: leaders.leader_detail(store, leader_id))
     if found is None:
-        message = await lookup.run(lambda store: lookups.unknown_leader_message(store, leader_id))
+        message = await lookup.run(lambda store: leaders.unknown_leader_message(store, leader_id))
         raise HTTPException(status_code=404, detail=message)
     return found

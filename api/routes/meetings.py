@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from api import lookups
 from api.deps import Limit, LookupDep, Offset
 from api.models import ErrorPublic, MeetingDetailPublic, MeetingsPublic
+from api.queries import meetings
 
 router = APIRouter(prefix="/meetings", tags=["meetings"])
 
@@ -37,7 +37,7 @@ async def list_meetings(
 ) -> MeetingsPublic:
     """Meetings with date, places, hosts, participants, evidence and sources; undated last."""
     actor = (await lookup.country(country)).iri if country else None
-    return await lookup.run(lambda store: lookups.meetings_page(store, actor, limit, offset))
+    return await lookup.run(lambda store: meetings.meetings_page(store, actor, limit, offset))
 
 
 @router.get(
@@ -47,8 +47,7 @@ async def list_meetings(
     responses={404: {"model": ErrorPublic}},
 )
 async def get_meeting(meeting_id: MeetingId, lookup: LookupDep) -> MeetingDetailPublic:
-    iri = lookups.resource_iri("meeting", meeting_id).value
-    found = await lookup.run(lambda store: lookups.meeting_detail(store, iri))
+    found = await lookup.run(lambda store: meetings.meeting_detail(store, meeting_id))
     if found is None:
         raise HTTPException(status_code=404, detail=f"no meeting {meeting_id!r}")
     return found

@@ -8,9 +8,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path, Query
 
-from api import lookups
 from api.deps import Limit, LookupDep, Offset
 from api.models import ContributionTypeName, ErrorPublic, PledgePublic, PledgesPublic, StanceName
+from api.queries import pledges
 
 router = APIRouter(prefix="/pledges", tags=["pledges"])
 
@@ -66,7 +66,7 @@ async def list_pledges(
         raise HTTPException(status_code=400, detail="'since' is after 'until'")
     actor = (await lookup.country(country)).iri if country else None
     return await lookup.run(
-        lambda store: lookups.pledges_page(
+        lambda store: pledges.pledges_page(
             store, actor, stance, type, since, until, limit, offset, as_of
         )
     )
@@ -82,8 +82,7 @@ async def get_pledge(pledge_id: PledgeId, lookup: LookupDep) -> PledgePublic:
     """The pledge as ``/pledges`` lists it: who pledged (the state or organization), stance,
     contribution types, quantity, condition, its own date and its article's, the evidence
     quoted verbatim, who announced it, the meeting it was made at and its source articles."""
-    iri = lookups.resource_iri("pledge", pledge_id).value
-    found = await lookup.run(lambda store: lookups.pledge_detail(store, iri))
+    found = await lookup.run(lambda store: pledges.pledge_detail(store, pledge_id))
     if found is None:
         raise HTTPException(status_code=404, detail=f"no pledge {pledge_id!r}")
     return found

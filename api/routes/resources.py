@@ -23,7 +23,7 @@ from api.results import (
 )
 from api.routes import negotiate
 from kg.dumps import TripleTermError, write_triples
-from kg.prefixes import KGR
+from kg.vocab import resource_at
 
 router = APIRouter(tags=["resources"])
 
@@ -69,7 +69,7 @@ async def get_resource(
             detail=f"not a resource id: {resource_id[:80]!r}; ids are like state/ES or "
             "leader/pedro-sanchez (letters, digits, '-', '.', '_', '~' between slashes)",
         )
-    iri = KGR + resource_id
+    iri = resource_at(resource_id).value
     fmt = negotiate(OFFERED, request, format)
     vary = {"Vary": "Accept"}
     if fmt is HTML:

@@ -6,9 +6,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, HTTPException, Path
 
-from api import lookups
 from api.deps import Limit, LookupDep, Offset
 from api.models import ErrorPublic, SourceDetailPublic, SourcesPublic
+from api.queries import sources
 
 router = APIRouter(prefix="/sources", tags=["sources"])
 
@@ -25,7 +25,7 @@ SourceId = Annotated[
 @router.get("", response_model=SourcesPublic, summary="Articles, newest first")
 async def list_sources(lookup: LookupDep, limit: Limit = 100, offset: Offset = 0) -> SourcesPublic:
     """Articles with title, URL, publisher, date and how many facts each gave."""
-    return await lookup.run(lambda store: lookups.sources_page(store, limit, offset))
+    return await lookup.run(lambda store: sources.sources_page(store, limit, offset))
 
 
 @router.get(
@@ -35,8 +35,7 @@ async def list_sources(lookup: LookupDep, limit: Limit = 100, offset: Offset = 0
     responses={404: {"model": ErrorPublic}},
 )
 async def get_source(source_id: SourceId, lookup: LookupDep) -> SourceDetailPublic:
-    iri = lookups.resource_iri("source", source_id).value
-    found = await lookup.run(lambda store: lookups.source_detail(store, iri))
+    found = await lookup.run(lambda store: sources.source_detail(store, source_id))
     if found is None:
         raise HTTPException(status_code=404, detail=f"no source {source_id!r}")
     return found

@@ -19,22 +19,16 @@ from datetime import UTC, date, datetime, timedelta
 
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
-from kg.prefixes import KGR, PROV, RDFS, SPARQL_PREFIXES
-from kg.rdf import (
-    XSD_DATETIME,
-    XSD_INTEGER,
-    A,
-    date_literal,
-    kg,
-    string,
-)
+from kg.prefixes import SPARQL_PREFIXES
+from kg.rdf import date_literal, string
 from kg.similarity import copies
 from kg.store import GraphStore
+from kg.vocab import CHANGE_PREFIX as CHANGE_PREFIX
+from kg.vocab import CHANGES_GRAPH as CHANGES_GRAPH
+from kg.vocab import CLAIM_PREFIX as CLAIM_PREFIX
+from kg.vocab import CLAIMS_GRAPH as CLAIMS_GRAPH
+from kg.vocab import PROV, RDFS, XSD_DATETIME, XSD_INTEGER, A, kg
 
-CLAIMS_GRAPH = NamedNode(KGR + "graph/claims")
-CHANGES_GRAPH = NamedNode(KGR + "graph/changes")
-CLAIM_PREFIX = KGR + "claim/"
-CHANGE_PREFIX = KGR + "change/"
 NEAR_DAYS = 7
 """Reports this many days apart or fewer count as one time when telling a contradiction
 from a change of position."""

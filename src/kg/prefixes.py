@@ -1,5 +1,5 @@
-"""The graph's namespaces and their prefixes, defined once: Turtle and TriG exports, SPARQL
-prologues, the JSON-LD context and the ontology README all use these.
+"""The prefixes of the graph's namespaces (:mod:`kg.vocab`), defined once: Turtle and TriG
+exports, SPARQL prologues, the JSON-LD context and the ontology README all use these.
 
 Each kind of resource has a prefix of its own, so exports read ``state:GB`` and
 ``leader:pedro-sanchez`` rather than ``kgr:state\\/GB``.
@@ -14,35 +14,51 @@ from __future__ import annotations
 
 from typing import Any
 
-KG = "https://w3id.org/pledgekg/ontology#"
-KGR = "https://w3id.org/pledgekg/id/"
-KGSH = "https://w3id.org/pledgekg/shapes#"
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-OWL = "http://www.w3.org/2002/07/owl#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "https://schema.org/"
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
-ORG = "http://www.w3.org/ns/org#"
-SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
-WD = "http://www.wikidata.org/entity/"
+from kg.vocab import (
+    DCTERMS,
+    KG,
+    KGR,
+    KGSH,
+    ORG,
+    OWL,
+    PROV,
+    RDF,
+    RDFS,
+    RESOURCE_KINDS,
+    SCHEMA,
+    SEM,
+    SKOS,
+    WD,
+    XSD,
+    resource_prefix,
+)
 
-# The kinds of resource under ``kgr:``, each with its prefix (``organization``, not ``org``,
-# which names the W3C Organization Ontology).
-RESOURCE_PREFIXES = {
-    "state": KGR + "state/",
-    "organization": KGR + "org/",
-    "leader": KGR + "leader/",
-    "pledge": KGR + "pledge/",
-    "meeting": KGR + "meeting/",
-    "source": KGR + "source/",
-    "claim": KGR + "claim/",
-    "change": KGR + "change/",
-    "extraction": KGR + "extraction/",
-    "graph": KGR + "graph/",
-}
+# Modules that write SPARQL import the namespaces from here as well as from kg.vocab.
+__all__ = [
+    "CONTEXT",
+    "DCTERMS",
+    "KG",
+    "KGR",
+    "KGSH",
+    "ORG",
+    "OWL",
+    "PREFIXES",
+    "PROV",
+    "RDF",
+    "RDFS",
+    "RESOURCE_PREFIXES",
+    "SCHEMA",
+    "SEM",
+    "SKOS",
+    "SPARQL_PREFIXES",
+    "WD",
+    "XSD",
+    "context_document",
+]
+
+RESOURCE_PREFIXES = {kind: resource_prefix(kind) for kind in RESOURCE_KINDS}
+"""The kinds of resource under ``kgr:``, each with its prefix (``organization``, not ``org``,
+which names the W3C Organization Ontology)."""
 
 PREFIXES: dict[str, str] = {
     "kg": KG,

@@ -1,15 +1,8 @@
-"""Mapping records to RDF: every IRI of the graph is minted here, from the contract in
-``ontology/``, and every source's facts go to the named graph of its Source IRI.
-
->>> state_iri("ES").value
-'https://w3id.org/pledgekg/id/state/ES'
->>> leader_iri("Pedro Sánchez").value
-'https://w3id.org/pledgekg/id/leader/pedro-sanchez'
-"""
+"""Mapping records to RDF: every source's facts go to the named graph of its Source IRI,
+with the terms and IRIs of :mod:`kg.vocab`."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
@@ -18,20 +11,75 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.gazetteer import Gazetteer
 from kg.identity import content_hash
-from kg.normalise import slugify
-from kg.prefixes import DCTERMS, KG, KGR, OWL, PROV, RDF, RDFS, SCHEMA, SKOS, WD, XSD
 from kg.provenance import Extractor, headline, opening
-from kg.records import (
-    DAY,
-    PHONE,
-    REPORTED,
-    VIRTUAL,
-    Actor,
-    Extraction,
-    LeaderRecord,
-    MeetingRecord,
-    PledgeRecord,
+from kg.records import DAY, REPORTED, Extraction, LeaderRecord, MeetingRecord, PledgeRecord
+from kg.vocab import (
+    ACTIVITY,
+    ALT_LABEL,
+    CONTENT_HASH,
+    DATE_PUBLISHED,
+    DERIVED_FROM,
+    GENERATED_AT,
+    GENERATED_BY,
+    INPUT_PATH,
+    KG,
+    LABEL,
+    LOCATOR,
+    NEWS_ARTICLE,
+    ONTOLOGY_GRAPH,
+    PUBLISHER,
+    REFERENCE_GRAPH,
+    SAME_AS,
+    SOURCE_PREFIX,
+    TITLE,
+    URL,
+    WD,
+    XSD_DATE,
+    XSD_DATETIME,
+    XSD_DECIMAL,
+    XSD_INTEGER,
+    A,
+    actor_iri,
+    concept,
+    extraction_iri,
+    kg,
+    leader_iri,
+    meeting_iri,
+    org_iri,
+    pledge_iri,
+    source_iri,
+    state_iri,
 )
+
+# Modules that build graphs import these from here as well as from kg.vocab.
+__all__ = [
+    "A",
+    "CONTENT_HASH",
+    "GENERATED_AT",
+    "GENERATED_BY",
+    "INPUT_PATH",
+    "LOCATOR",
+    "ONTOLOGY_GRAPH",
+    "REFERENCE_GRAPH",
+    "SOURCE_PREFIX",
+    "XSD_DATE",
+    "XSD_DATETIME",
+    "XSD_INTEGER",
+    "confidence_literal",
+    "count_kinds",
+    "date_literal",
+    "distinct",
+    "extraction_iri",
+    "extraction_quads",
+    "ingest_quads",
+    "kg",
+    "meeting_iri",
+    "pledge_iri",
+    "reference_quads",
+    "source_iri",
+    "string",
+    "time_literal",
+]
 
 
 def distinct(variables: str, pattern: str) -> str:
@@ -46,88 +94,6 @@ def distinct(variables: str, pattern: str) -> str:
     '{ SELECT DISTINCT ?x WHERE { ?x kg:represents ?state } }'
     """
     return f"{{ SELECT DISTINCT {variables} WHERE {{ {pattern} }} }}"
-
-
-ONTOLOGY_GRAPH = NamedNode(KGR + "graph/ontology")
-REFERENCE_GRAPH = NamedNode(KGR + "graph/reference")
-SOURCE_PREFIX = KGR + "source/"
-
-A = NamedNode(RDF + "type")
-XSD_DATE = NamedNode(XSD + "date")
-XSD_DATETIME = NamedNode(XSD + "dateTime")
-XSD_INTEGER = NamedNode(XSD + "integer")
-XSD_DECIMAL = NamedNode(XSD + "decimal")
-LOCATOR = NamedNode(KG + "locator")
-INPUT_PATH = NamedNode(KG + "inputPath")
-CONTENT_HASH = NamedNode(KG + "contentHash")
-GENERATED_AT = NamedNode(PROV + "generatedAtTime")
-GENERATED_BY = NamedNode(PROV + "wasGeneratedBy")
-
-
-def kg(local: str) -> NamedNode:
-    """A term of the ontology namespace."""
-    return NamedNode(KG + local)
-
-
-def state_iri(alpha2: str) -> NamedNode:
-    return NamedNode(f"{KGR}state/{alpha2.upper()}")
-
-
-def org_iri(slug: str) -> NamedNode:
-    return NamedNode(f"{KGR}org/{slug}")
-
-
-def actor_iri(actor: Actor) -> NamedNode:
-    return state_iri(actor.key) if actor.is_state else org_iri(actor.key)
-
-
-def leader_iri(name: str) -> NamedNode:
-    return NamedNode(f"{KGR}leader/{slugify(name)}")
-
-
-def source_iri(source_id: str) -> NamedNode:
-    return NamedNode(f"{SOURCE_PREFIX}{source_id}")
-
-
-def extraction_iri(extractor: Extractor) -> NamedNode:
-    """The PROV activity of extracting with one extractor version and spaCy pipeline.
-
-    >>> extraction_iri(Extractor("0.1.0+ab12", "en_core_web_sm", "3.8.0")).value
-    'https://w3id.org/pledgekg/id/extraction/0-1-0-ab12-en-core-web-sm-3-8-0'
-    """
-    slug = slugify(f"{extractor.version} {extractor.model} {extractor.model_version}")
-    return NamedNode(f"{KGR}extraction/{slug}")
-
-
-def meeting_iri(meeting: MeetingRecord, source_id: str) -> NamedNode:
-    """Meetings with a date and a place are one node across sources; others stay per source.
-
-    >>> m = MeetingRecord("k", "summit", "Paris", date(2026, 1, 6), None, (), (), ())
-    >>> meeting_iri(m, "abc").value
-    'https://w3id.org/pledgekg/id/meeting/2026-01-06-paris'
-    """
-    if meeting.date and meeting.location in (VIRTUAL, PHONE):
-        # Calls on one day are told apart by who took part.
-        who = "-".join(sorted({a.key.lower() for a in meeting.participants})) or meeting.key
-        return NamedNode(f"{KGR}meeting/{meeting.date.isoformat()}-{meeting.location}-{who}")
-    if meeting.date and meeting.location:
-        return NamedNode(f"{KGR}meeting/{meeting.date.isoformat()}-{slugify(meeting.location)}")
-    return NamedNode(f"{KGR}meeting/{source_id}-{slugify(meeting.key)}")
-
-
-def pledge_iri(pledge: PledgeRecord, source_id: str) -> NamedNode:
-    """A stable IRI: the same pledge in the same source always gets the same one."""
-    basis = "|".join(
-        [
-            source_id,
-            pledge.actor.kind,
-            pledge.actor.key,
-            pledge.stance.value,
-            str(pledge.sentence_index),
-            ",".join(t.value for t in pledge.types),
-        ]
-    )
-    return NamedNode(f"{KGR}pledge/{hashlib.sha256(basis.encode()).hexdigest()[:16]}")
 
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -176,14 +142,14 @@ class _Graph:
 def _leader_quads(g: _Graph, leader: LeaderRecord, src: NamedNode) -> None:
     node = leader_iri(leader.name)
     g.add(node, A, kg("Leader"))
-    g.add(node, NamedNode(RDFS + "label"), string(leader.name))
-    g.add(node, NamedNode(PROV + "wasDerivedFrom"), src)
+    g.add(node, LABEL, string(leader.name))
+    g.add(node, DERIVED_FROM, src)
     if leader.actor:
         g.add(node, kg("represents"), actor_iri(leader.actor))
     if leader.role:
         g.add(node, kg("role"), string(leader.role))
     if leader.wikidata:
-        g.add(node, NamedNode(OWL + "sameAs"), NamedNode(WD + leader.wikidata))
+        g.add(node, SAME_AS, NamedNode(WD + leader.wikidata))
 
 
 def _pledge_quads(
@@ -196,11 +162,11 @@ def _pledge_quads(
     node = pledge_iri(pledge, extraction.source_id)
     g.add(node, A, kg("Pledge"))
     g.add(node, kg("pledgedBy"), actor_iri(pledge.actor))
-    g.add(node, kg("stance"), kg(pledge.stance.value))
+    g.add(node, kg("stance"), concept(pledge.stance))
     for kind in pledge.types:
-        g.add(node, kg("contributionType"), kg(kind.value))
+        g.add(node, kg("contributionType"), concept(kind))
     g.add(node, kg("evidence"), string(pledge.evidence))
-    g.add(node, NamedNode(PROV + "wasDerivedFrom"), src)
+    g.add(node, DERIVED_FROM, src)
     if pledge.announced_by:
         g.add(node, kg("announcedBy"), leader_iri(pledge.announced_by))
     if pledge.quantity:
@@ -224,7 +190,7 @@ def _meeting_quads(
     g: _Graph, meeting: MeetingRecord, node: NamedNode, src: NamedNode, reported: date | None
 ) -> None:
     g.add(node, A, kg("Meeting"))
-    g.add(node, NamedNode(PROV + "wasDerivedFrom"), src)
+    g.add(node, DERIVED_FROM, src)
     g.add(node, kg("meetingKind"), string(meeting.kind))
     label = " ".join(
         part
@@ -235,7 +201,7 @@ def _meeting_quads(
         )
         if part
     )
-    g.add(node, NamedNode(RDFS + "label"), string(label))
+    g.add(node, LABEL, string(label))
     if meeting.location:
         g.add(node, kg("location"), string(meeting.location))
     if meeting.venue and meeting.venue != meeting.location:
@@ -266,19 +232,19 @@ def extraction_quads(extraction: Extraction) -> list[Quad]:
     g = _Graph(src)
     article = extraction.article
     g.add(src, A, kg("Source"))
-    g.add(src, A, NamedNode(SCHEMA + "NewsArticle"))
+    g.add(src, A, NEWS_ARTICLE)
     g.add(src, CONTENT_HASH, string(content_hash(article)))
     title = article.title or headline(extraction.clean_text)
     if title:
-        g.add(src, NamedNode(DCTERMS + "title"), string(title))
+        g.add(src, TITLE, string(title))
     else:
         g.add(src, kg("opening"), string(opening(extraction.clean_text)))
     if article.url:
-        g.add(src, NamedNode(SCHEMA + "url"), string(article.url))
+        g.add(src, URL, string(article.url))
     if article.publisher:
-        g.add(src, NamedNode(SCHEMA + "publisher"), string(article.publisher))
+        g.add(src, PUBLISHER, string(article.publisher))
     if article.published:
-        g.add(src, NamedNode(SCHEMA + "datePublished"), date_literal(article.published))
+        g.add(src, DATE_PUBLISHED, date_literal(article.published))
     elif extraction.reference_date:
         g.add(src, kg("referenceDate"), date_literal(extraction.reference_date))
     g.add(src, kg("language"), string(extraction.language))
@@ -314,8 +280,8 @@ def ingest_quads(
     g.add(src, GENERATED_AT, time_literal(ingested_at))
     activity = extraction_iri(extractor)
     g.add(src, GENERATED_BY, activity)
-    g.add(activity, A, NamedNode(PROV + "Activity"))
-    g.add(activity, NamedNode(RDFS + "label"), string(extractor.label))
+    g.add(activity, A, ACTIVITY)
+    g.add(activity, LABEL, string(extractor.label))
     g.add(activity, kg("extractorVersion"), string(extractor.version))
     g.add(activity, kg("model"), string(f"{extractor.model} {extractor.model_version}"))
     return list(g.quads)
@@ -324,27 +290,24 @@ def ingest_quads(
 def reference_quads(gazetteer: Gazetteer) -> Iterator[Quad]:
     """States and organizations, in the reference graph."""
     g = REFERENCE_GRAPH
-    label = NamedNode(RDFS + "label")
-    alt = NamedNode(SKOS + "altLabel")
-    same = NamedNode(OWL + "sameAs")
     for state in gazetteer.states.values():
         node = state_iri(state.alpha2)
         yield Quad(node, A, kg("State"), g)
         yield Quad(node, kg("isoCode"), string(state.alpha2), g)
         yield Quad(node, kg("alpha3Code"), string(state.alpha3), g)
-        yield Quad(node, label, Literal(state.name, language="en"), g)
+        yield Quad(node, LABEL, Literal(state.name, language="en"), g)
         for name in sorted(set(state.names) - {state.name}):
-            yield Quad(node, alt, Literal(name, language="en"), g)
+            yield Quad(node, ALT_LABEL, Literal(name, language="en"), g)
         if state.wikidata:
-            yield Quad(node, same, NamedNode(WD + state.wikidata), g)
+            yield Quad(node, SAME_AS, NamedNode(WD + state.wikidata), g)
     for org in gazetteer.organizations.values():
         node = org_iri(org.slug)
         yield Quad(node, A, kg("Organization"), g)
-        yield Quad(node, label, Literal(org.label, language="en"), g)
+        yield Quad(node, LABEL, Literal(org.label, language="en"), g)
         for alias in sorted(set(org.aliases) - {org.label}):
-            yield Quad(node, alt, Literal(alias, language="en"), g)
+            yield Quad(node, ALT_LABEL, Literal(alias, language="en"), g)
         if org.wikidata:
-            yield Quad(node, same, NamedNode(WD + org.wikidata), g)
+            yield Quad(node, SAME_AS, NamedNode(WD + org.wikidata), g)
 
 
 def count_kinds(quads: Iterable[Quad]) -> dict[str, int]:
