@@ -50,6 +50,15 @@ def test_titles_before_and_after_the_name(
     assert leaders(res).get(name) == state
 
 
+def test_a_title_before_the_next_name_of_a_list_is_that_name_s(resolve_text: Resolve) -> None:
+    _, res = resolve_text(
+        "The talks brought together Keir Starmer, Finnish President Alexander Stubb and "
+        "Mette Frederiksen."
+    )
+    assert leaders(res).get("Keir Starmer") == "GB"
+    assert leaders(res).get("Alexander Stubb") == "FI"
+
+
 @pytest.mark.parametrize(
     "text",
     [

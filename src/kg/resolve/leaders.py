@@ -289,6 +289,9 @@ class LeaderFinder:
                 break
             if token.pos_ in ("VERB", "AUX") and token.lower_ not in self.lex.title_words:
                 break
+            if token.ent_type_ == "PERSON":
+                # "A, Finnish President B, ...": the title is B's, a list goes on.
+                return []
             run.append(token)
         return run
 
