@@ -115,7 +115,10 @@ def _bare(spec: ChildSpec, articles: list[Any]) -> tuple[Any, Any]:
 
 def _ingest(spec: ChildSpec, articles: list[Any]) -> tuple[Any, Any]:
     from kg.config import Settings
-    from kg.pipeline import extract_articles, ingest_articles
+    from kg.ingest import ingest
+    from kg.ingest.engines import local
+    from kg.ingest.sinks import StoreSink
+    from kg.pipeline import extract_articles
     from kg.records import Extraction
     from kg.store import EmbeddedStore
 
@@ -133,7 +136,8 @@ def _ingest(spec: ChildSpec, articles: list[Any]) -> tuple[Any, Any]:
             kept.append(result)
 
     def run(block: list[Any]) -> tuple[int, dict[str, int]]:
-        summary = ingest_articles(block, store, settings, workers=spec.workers, on_result=keep)
+        engine, target = local(settings, spec.workers), StoreSink(store, settings)
+        summary = ingest(block, engine, target, on_result=keep)
         counts = {
             "sources": summary.sources,
             "leaders": summary.leaders,

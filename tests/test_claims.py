@@ -19,10 +19,13 @@ from kg.changefeed import changes_since, parse_since
 from kg.changes import scope_of
 from kg.claims import CLAIMS_GRAPH, claim_iri, refresh
 from kg.config import Settings
-from kg.pipeline import ingest_articles, read_all
+from kg.ingest import ingest
+from kg.ingest.engines import local
+from kg.ingest.remove import remove_sources
+from kg.ingest.sinks import StoreSink
+from kg.pipeline import read_all
 from kg.prefixes import KG, KGR, SPARQL_PREFIXES
 from kg.rdf import XSD_DATE, A, kg
-from kg.sourceref import remove_sources
 from kg.store import EmbeddedStore
 from kg.timeline import positions, stance_timeline
 from kg.validate import validate_store
@@ -76,9 +79,8 @@ def ingest_folder(store_dir: Path, folder: Path) -> None:
     assert not errors
     store = EmbeddedStore(store_dir)
     try:
-        summary = ingest_articles(
-            articles, store, settings, scope=scope_of([folder], articles, errors)
-        )
+        scope = scope_of([folder], articles, errors)
+        summary = ingest(articles, local(settings), StoreSink(store, settings), scope=scope)
         assert not summary.errors, summary.errors
     finally:
         store.close()
