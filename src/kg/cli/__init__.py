@@ -55,4 +55,3 @@ def main() -> None:
             err=True,
         )
         sys.exit(2)
-
