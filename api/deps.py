@@ -31,7 +31,7 @@ STATE_INDEX_TTL = 300.0
 SHARED_SLACK = 10.0
 HEALTH_WORKERS = 2
 # The writer parses updates, which recurses per level of the text: a deep stack keeps the
-# structure limits of api.sparql_text far below what would overflow it.
+# structure limits of kg.sparql_text far below what would overflow it.
 WRITER_STACK_BYTES = 256 * 1024 * 1024
 
 

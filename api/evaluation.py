@@ -34,7 +34,8 @@ from api.results import (
 )
 from api.runner import Deadline, QueryTimeoutError
 from api.sparql_protocol import Operation, ProtocolError
-from api.sparql_text import (
+from kg.prefixes import PREFIXES
+from kg.sparql_text import (
     DatasetConflictError,
     UndeclaredPrefixError,
     apply_using,
@@ -43,7 +44,6 @@ from api.sparql_text import (
     dataset_clauses,
     has_relative_iri,
 )
-from kg.prefixes import PREFIXES
 from kg.store import GraphStore, StoreError
 from kg.vocab import graph_iri
 

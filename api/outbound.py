@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 
-from api.sparql_text import PN_CHARS, VAR_CHARS
+from kg.sparql_text import PN_CHARS, VAR_CHARS
 
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # What an IRI may hold besides UCHAR escapes (IRIREF in the SPARQL grammar).

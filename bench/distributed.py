@@ -34,16 +34,11 @@ from bench.corpus import CorpusGenerator
 from bench.measure import free_port, median
 from kg.changes import IngestSummary
 from kg.config import Settings
-from kg.distributed import (
-    DEFAULT_CHUNK,
-    Failed,
-    StoreSink,
-    extract_chunk,
-    ingest_distributed,
-)
 from kg.ingest import ingest
+from kg.ingest.cluster import DEFAULT_CHUNK, Dask, Failed, extract_chunk
+from kg.ingest.engines import chunks, local
+from kg.ingest.sinks import StoreSink
 from kg.nlp import load_pipeline
-from kg.pipeline import chunks, ingest_articles
 from kg.records import Article, Extraction
 from kg.sources import SourceError
 from kg.store import EmbeddedStore
@@ -209,13 +204,12 @@ def _timed(
 
 
 def run_one(articles: Sequence[Article], settings: Settings, workers: int) -> Any:
-    store = EmbeddedStore(None)
-    return ingest_articles(articles, store, settings, workers=workers)
+    return ingest(articles, local(settings, workers), StoreSink(EmbeddedStore(None), settings))
 
 
 def run_dask(articles: Sequence[Article], settings: Settings, address: str, chunk: int) -> Any:
-    sink = StoreSink(EmbeddedStore(None))
-    return ingest_distributed(articles, sink, settings, address=address, chunk_size=chunk)
+    engine = Dask(settings.model, settings.batch_size, address, chunk_size=chunk)
+    return ingest(articles, engine, StoreSink(EmbeddedStore(None), settings))
 
 
 @contextmanager
@@ -249,22 +243,32 @@ def _listening(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
-def run_ray(articles: Sequence[Article], settings: Settings, chunk: int) -> Any:
-    """The same ingest as :func:`run_dask`, on ray: tasks retried on a dead worker (ray's
-    ``max_retries``), results taken as they finish with ``ray.wait``."""
-    import ray
+@dataclass(frozen=True)
+class Ray:
+    """The dask engine's work on ray: tasks retried on a dead worker (ray's ``max_retries``),
+    results taken as they finish with ``ray.wait``."""
 
-    task = ray.remote(max_retries=3)(extract_chunk)
+    model: str
+    batch_size: int
+    chunk_size: int
 
-    def extract(todo: list[Article]) -> Iterator[Extraction | SourceError]:
-        waiting = [task.remote(c, settings.model, settings.batch_size) for c in chunks(todo, chunk)]
+    def extract(self, articles: list[Article]) -> Iterator[Extraction | SourceError]:
+        import ray
+
+        task = ray.remote(max_retries=3)(extract_chunk)
+        waiting = [
+            task.remote(c, self.model, self.batch_size) for c in chunks(articles, self.chunk_size)
+        ]
         while waiting:
             done, waiting = ray.wait(waiting, num_returns=1)
             for outcome in ray.get(done[0]):
                 yield outcome.error() if isinstance(outcome, Failed) else outcome
 
-    target = StoreSink(EmbeddedStore(None))
-    return ingest(articles, target, extract, settings.model)
+
+def run_ray(articles: Sequence[Article], settings: Settings, chunk: int) -> Any:
+    """The same ingest as :func:`run_dask`, on ray."""
+    engine = Ray(settings.model, settings.batch_size, chunk)
+    return ingest(articles, engine, StoreSink(EmbeddedStore(None), settings))
 
 
 def _ray_connect(address: str, model: str) -> None:

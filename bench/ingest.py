@@ -117,7 +117,10 @@ def _bare(spec: ChildSpec, articles: list[Any]) -> tuple[Any, Any]:
 
 def _ingest(spec: ChildSpec, articles: list[Any]) -> tuple[Any, Any]:
     from kg.config import Settings
-    from kg.pipeline import extract_articles, ingest_articles
+    from kg.ingest import ingest
+    from kg.ingest.engines import local
+    from kg.ingest.sinks import StoreSink
+    from kg.pipeline import extract_articles
     from kg.records import Extraction
     from kg.store import EmbeddedStore
 
@@ -135,9 +138,8 @@ def _ingest(spec: ChildSpec, articles: list[Any]) -> tuple[Any, Any]:
             kept.append(result)
 
     def run(block: list[Any], last: bool) -> tuple[int, dict[str, int]]:
-        summary = ingest_articles(
-            block, store, settings, workers=spec.workers, on_result=keep, claims=last
-        )
+        engine, target = local(settings, spec.workers), StoreSink(store, settings)
+        summary = ingest(block, engine, target, on_result=keep, claims=last)
         counts = {
             "sources": summary.sources,
             "leaders": summary.leaders,

@@ -22,7 +22,8 @@ from typing import Any
 from pyoxigraph import NamedNode, Quad, RdfFormat, parse
 
 from bench.measure import Row, Stopwatch, fmt_rate, median, rate, safe_ratio
-from kg.pipeline import ensure_reference, store_extraction
+from kg.ingest.reference import ensure_reference
+from kg.rdf import extraction_quads, source_iri
 from kg.store import EmbeddedStore
 
 
@@ -82,7 +83,8 @@ def write_stage(extractions: Sequence[Any], location: Path) -> float:
         store = EmbeddedStore(location)
         ensure_reference(store)
         for extraction in extractions:
-            store_extraction(store, extraction)
+            quads = extraction_quads(extraction)
+            store.replace_graph(source_iri(extraction.source_id), quads)
         store.close()
     return watch.seconds
 

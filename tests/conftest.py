@@ -13,7 +13,10 @@ from pathlib import Path
 import pytest
 
 from kg.config import Settings
-from kg.pipeline import extract_articles, ingest_articles, read_all
+from kg.ingest import ingest
+from kg.ingest.engines import local
+from kg.ingest.sinks import StoreSink
+from kg.pipeline import extract_articles, read_all
 from kg.records import Extraction
 from kg.sources import parse_text
 from kg.store import EmbeddedStore
@@ -36,7 +39,7 @@ def seed_store_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     articles, errors = read_all([SEEDS], settings)
     assert not errors
     store = EmbeddedStore(path)
-    ingest_articles(articles, store, settings)
+    ingest(articles, local(settings), StoreSink(store, settings))
     store.close()
     yield path
 

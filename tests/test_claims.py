@@ -16,13 +16,17 @@ import pytest
 from pyoxigraph import Literal, NamedNode, Quad, QuerySolutions
 
 from kg.changefeed import changes_since, parse_since
-from kg.changes import scope_of
+from kg.changes import IngestSummary, scope_of
 from kg.claims import CLAIMS_GRAPH, claim_iri, current, refresh
 from kg.config import Settings
-from kg.pipeline import ingest_articles, read_all
+from kg.ingest import ingest
+from kg.ingest.engines import local
+from kg.ingest.remove import remove_sources
+from kg.ingest.sinks import StoreSink
+from kg.pipeline import read_all
 from kg.prefixes import KG, KGR, SPARQL_PREFIXES
 from kg.rdf import XSD_DATE, A, kg
-from kg.sourceref import remove_sources
+from kg.records import Article
 from kg.store import EmbeddedStore
 from kg.timeline import positions, stance_timeline
 from kg.validate import validate_store
@@ -76,9 +80,8 @@ def ingest_folder(store_dir: Path, folder: Path) -> None:
     assert not errors
     store = EmbeddedStore(store_dir)
     try:
-        summary = ingest_articles(
-            articles, store, settings, scope=scope_of([folder], articles, errors)
-        )
+        scope = scope_of([folder], articles, errors)
+        summary = ingest(articles, local(settings), StoreSink(store, settings), scope=scope)
         assert not summary.errors, summary.errors
     finally:
         store.close()
@@ -329,6 +332,12 @@ def test_copies_contradictions_and_sources_without_versions_by_hand() -> None:
     assert {(r["a"], r["b"]) for r in links} == {(yes, no), (no, yes)}
 
 
+def ingest_into(
+    articles: list[Article], store: EmbeddedStore, settings: Settings, *, claims: bool = True
+) -> IngestSummary:
+    return ingest(articles, local(settings), StoreSink(store, settings), claims=claims)
+
+
 def claims_of(store: EmbeddedStore) -> set[str]:
     return {
         row["c"] for row in select(store, SPARQL_PREFIXES + "SELECT ?c WHERE { ?c a kg:Claim }")
@@ -343,10 +352,10 @@ def test_a_batch_leaves_the_claims_pending_until_a_run_computes_them(tmp_path: P
     articles, _ = read_all([folder], settings)
     store = EmbeddedStore(tmp_path / "store")
     try:
-        ingest_articles(articles, store, settings, claims=False)
+        ingest_into(articles, store, settings, claims=False)
         assert not claims_of(store) and not current(store)
         # The article is unchanged, so this run writes nothing; the claims are still pending.
-        summary = ingest_articles(articles, store, settings)
+        summary = ingest_into(articles, store, settings)
         assert summary.unchanged == 1
         assert claim_iri(GERMANY, COMMITTED, TROOPS) in claims_of(store)
         assert current(store)
@@ -366,16 +375,16 @@ def test_a_run_counts_sources_stored_without_their_claims(tmp_path: Path) -> Non
     other = EmbeddedStore(tmp_path / "other")
     store = EmbeddedStore(tmp_path / "store")
     try:
-        ingest_articles(contra, other, Settings(store=str(tmp_path / "other")))
+        ingest_into(contra, other, Settings(store=str(tmp_path / "other")))
         [graph] = [
             NamedNode(row["g"])
             for row in select(other, "SELECT ?g WHERE { GRAPH ?g { ?g a <" + KG + "Source> } }")
         ]
-        ingest_articles(later, store, settings)
+        ingest_into(later, store, settings)
         assert current(store)
         store.apply({graph: other.graph_quads(graph)})
         assert not current(store)
-        assert ingest_articles(later, store, settings).unchanged == 1
+        assert ingest_into(later, store, settings).unchanged == 1
         assert claim_iri(ITALY, COMMITTED, TROOPS) in claims_of(store)
         assert current(store)
     finally:

@@ -25,7 +25,10 @@ from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
 from kg.config import Settings
-from kg.pipeline import ingest_articles, read_all
+from kg.ingest import ingest
+from kg.ingest.engines import local
+from kg.ingest.sinks import StoreSink
+from kg.pipeline import read_all
 from kg.rdf import REFERENCE_GRAPH, SOURCE_PREFIX
 from kg.statistics import store_stats
 from kg.store import EmbeddedStore, GraphStore, StoreBusyError, StoreError
@@ -340,7 +343,7 @@ def test_ingesting_the_seeds_twice_changes_nothing(seed_store_copy: Path, seeds_
         before_stats = store_stats(store)
         articles, errors = read_all([seeds_dir], settings)
         assert errors == []
-        summary = ingest_articles(articles, store, settings)
+        summary = ingest(articles, local(settings), StoreSink(store, settings))
         assert summary.sources == len(articles)
         assert store_stats(store) == before_stats
         assert graph_sets(store) == before_graphs

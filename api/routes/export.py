@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 from typing import IO, Annotated
 
 from fastapi import APIRouter, HTTPException, Query
@@ -19,20 +18,13 @@ from api.results import body_schema, checked
 from api.runner import Deadline
 from api.streaming import stream_download
 from kg.dumps import write_quads, write_triples
+from kg.formats import ExportFormat
 from kg.prefixes import context_document
 from kg.store import DATASET_FORMATS, FORMATS, GraphStore
 
 router = APIRouter(tags=["export"])
 
 EXPORT_SECONDS = 600.0
-
-
-class ExportFormat(StrEnum):
-    turtle = "turtle"
-    trig = "trig"
-    nquads = "nquads"
-    jsonld = "jsonld"
-    ntriples = "ntriples"
 
 
 MEDIA = {

@@ -8,7 +8,9 @@ from fastapi import APIRouter, Request
 from api.deps import CacheDep, PoolsDep, SettingsDep, StoreDep, TokenDep, client_of
 from api.models import ErrorPublic, IngestError, IngestIn, IngestPublic, ScopeIn
 from kg.changes import IngestSummary, Scope
-from kg.pipeline import ingest_articles
+from kg.ingest import ingest as run_ingest
+from kg.ingest.engines import InProcess
+from kg.ingest.sinks import StoreSink
 from kg.records import Article
 from kg.sources import SourceError, parse_date
 
@@ -78,11 +80,10 @@ async def ingest(
         scope = scope.keeping(a.path for a in body.articles if a.path and a.origin in failed)
 
     def run() -> IngestSummary:
-        return ingest_articles(
+        return run_ingest(
             articles,
-            store,
-            settings,
-            workers=1,
+            InProcess(settings.model, settings.batch_size),
+            StoreSink(store, settings),
             scope=scope,
             dry_run=body.dry_run,
             claims=body.claims,

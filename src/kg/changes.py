@@ -1,5 +1,5 @@
 """What an ingest changes in the store: the one rule for "new", "changed", "unchanged" and
-"removed" that every ingest path (the pipeline, the cluster, ``POST /ingest``) follows.
+"removed" that every ingest follows, whatever engine extracts and wherever it writes.
 
 Decisions only, on what the store holds (:class:`Stored`) and what the run brings
 (:class:`kg.identity.Unit`); :mod:`kg.ingest` reads the store and writes the changes.

@@ -20,8 +20,11 @@ from typing import Any
 from pyoxigraph import QuerySolutions
 
 from kg.config import Settings
+from kg.ingest import ingest
+from kg.ingest.engines import local
+from kg.ingest.sinks import StoreSink
 from kg.normalise import fold_words
-from kg.pipeline import ingest_articles, read_all
+from kg.pipeline import read_all
 from kg.prefixes import SPARQL_PREFIXES
 from kg.rdf import distinct
 from kg.store import EmbeddedStore, GraphStore
@@ -403,7 +406,7 @@ def evaluate_paths(gold_path: Path, paths: Iterable[Path], settings: Settings) -
     if errors:
         raise ValueError(str(errors[0]))
     store = EmbeddedStore(None)
-    ingest_articles(articles, store, settings)
+    ingest(articles, local(settings), StoreSink(store, settings))
     return score(gold, found_facts(store))
 
 

@@ -10,8 +10,8 @@ import httpx
 
 from kg.changes import Scope
 from kg.config import Settings
+from kg.ingest.server import article_payload, send_articles
 from kg.records import Article
-from kg.remote_ingest import article_payload, send_articles
 
 if TYPE_CHECKING:
     from tests.api.conftest import Server

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from api.sparql_text import UndeclaredPrefixError, complete_prefixes
 from kg.prefixes import KG, PREFIXES
+from kg.sparql_text import UndeclaredPrefixError, complete_prefixes
 
 if TYPE_CHECKING:
     from tests.api.conftest import Server

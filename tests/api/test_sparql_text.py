@@ -7,7 +7,7 @@ import pytest
 from pyoxigraph import NamedNode, Quad, Store
 
 from api.results import GRAPHS, RESULTS, NotAcceptableError, UnknownFormatError, pick
-from api.sparql_text import (
+from kg.sparql_text import (
     DatasetConflictError,
     apply_using,
     check_structure,

@@ -14,7 +14,9 @@ from pyoxigraph import Quad
 from bench.corpus import CorpusGenerator, write_corpus
 from bench.distributed import LocalDaskCluster
 from kg.config import Settings
-from kg.pipeline import ingest_articles
+from kg.ingest import ingest
+from kg.ingest.engines import local
+from kg.ingest.sinks import StoreSink
 from kg.records import Article
 from kg.store import EmbeddedStore
 from tests.distributed.support import ARTICLES, dataset_quads
@@ -40,7 +42,8 @@ def corpus_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def single_process_quads(corpus: list[Article]) -> list[Quad]:
     """Every quad a plain single-process ingest of the corpus stores."""
     store = EmbeddedStore(None)
-    summary = ingest_articles(corpus, store, Settings(store=":memory:"))
+    settings = Settings(store=":memory:")
+    summary = ingest(corpus, local(settings), StoreSink(store, settings))
     assert summary.sources == len(corpus) and not summary.errors
     return dataset_quads(store)
 

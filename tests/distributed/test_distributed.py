@@ -25,14 +25,11 @@ from kg.changes import IngestSummary, plan
 from kg.claims import CLAIMS_GRAPH
 from kg.cli import app
 from kg.config import Settings
-from kg.distributed import (
-    Failed,
-    NQuadsSink,
-    StoreSink,
-    ingest_distributed,
-    ingest_local,
-)
 from kg.identity import group, source_id
+from kg.ingest import Progress, ingest
+from kg.ingest.cluster import DEFAULT_CHUNK, Dask, Failed
+from kg.ingest.engines import local
+from kg.ingest.sinks import NQuadsSink, StoreSink
 from kg.pipeline import extract_articles
 from kg.prefixes import KG, KGR, RDF, RDFS
 from kg.rdf import (
@@ -79,13 +76,18 @@ def _extraction(text: str, url: str) -> Extraction:
 
 
 def _ingest_into_store(
-    articles: list[Article], path: Path, cluster: LocalDaskCluster, **options: Any
+    articles: list[Article],
+    path: Path,
+    cluster: LocalDaskCluster,
+    *,
+    chunk_size: int = DEFAULT_CHUNK,
+    on_result: Progress | None = None,
 ) -> tuple[EmbeddedStore, IngestSummary]:
     """Ingest on the cluster into a new embedded store at ``path``; the store, left open."""
     store = EmbeddedStore(path)
-    summary = ingest_distributed(
-        articles, StoreSink(store), Settings(store=str(path)), address=cluster.address, **options
-    )
+    settings = Settings(store=str(path))
+    engine = Dask(settings.model, settings.batch_size, cluster.address, chunk_size=chunk_size)
+    summary = ingest(articles, engine, StoreSink(store, settings), on_result=on_result)
     return store, summary
 
 
@@ -157,10 +159,11 @@ def test_rerun_rewrites_only_the_changed_source(
     articles = corpus[:16]
     settings = Settings(store=str(tmp_path / "store"))
     store = EmbeddedStore(tmp_path / "store")
-    ingest_distributed(articles, StoreSink(store), settings, address=dask_cluster.address)
+    engine = Dask(settings.model, settings.batch_size, dask_cluster.address)
+    ingest(articles, engine, StoreSink(store, settings))
     changed = dataclasses.replace(articles[3], text=articles[3].text + "\n\nFrance said nothing.")
     rerun = [*articles[:3], changed, *articles[4:]]
-    summary = ingest_distributed(rerun, StoreSink(store), settings, address=dask_cluster.address)
+    summary = ingest(rerun, engine, StoreSink(store, settings))
     assert (summary.changed, summary.unchanged, summary.errors) == (1, 15, [])
     expected = next(iter(extract_articles([changed], settings.model)))
     assert isinstance(expected, Extraction)
@@ -315,14 +318,17 @@ def test_unchanged_sources_are_not_sent_to_extraction_nor_written_again(tmp_path
         Article(SPAIN, "a.txt", url="https://example.org/1"),
         Article(ITALY, "b.txt", url="https://example.org/2"),
     ]
-    summary = ingest_local(first, StoreSink(store), settings)
+    summary = ingest(first, local(settings), StoreSink(store, settings))
     assert (summary.new, summary.errors) == (2, [])
     before = {g.value: set(store.graph_quads(g)) for g in store.graphs()}
     sent: list[Extraction | SourceError | None] = []
     changed = dataclasses.replace(first[1], text=ITALY + " Rome said it again on Friday.")
     failing = Article("Bonjour à tous, les ministres se réunissent à Paris.", "c.txt")
-    summary = ingest_local(
-        [first[0], changed, failing], StoreSink(store), settings, on_result=sent.append
+    summary = ingest(
+        [first[0], changed, failing],
+        local(settings),
+        StoreSink(store, settings),
+        on_result=sent.append,
     )
     assert (summary.new, summary.changed, summary.unchanged) == (0, 1, 1)
     assert [e.origin for e in summary.errors] == ["c.txt"]

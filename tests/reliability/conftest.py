@@ -29,7 +29,10 @@ from rdflib.compare import isomorphic
 from kg.claims import CHANGES_GRAPH
 from kg.clean import clean_text
 from kg.config import Settings
-from kg.pipeline import ingest_articles, read_all
+from kg.ingest import ingest
+from kg.ingest.engines import local
+from kg.ingest.sinks import StoreSink
+from kg.pipeline import read_all
 from kg.prefixes import KG
 from kg.rdf import SOURCE_PREFIX
 from kg.store import EmbeddedStore
@@ -207,7 +210,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Corpus:
     assert not errors, errors
     store = EmbeddedStore(store_path)
     try:
-        summary = ingest_articles(articles, store, settings)
+        summary = ingest(articles, local(settings), StoreSink(store, settings))
     finally:
         store.close()
     assert summary.sources == CORPUS_SIZE and not summary.errors, summary.line()

@@ -19,7 +19,10 @@ import httpx
 import pytest
 
 from kg.config import Settings
-from kg.pipeline import ingest_articles, read_all
+from kg.ingest import ingest
+from kg.ingest.engines import local
+from kg.ingest.sinks import StoreSink
+from kg.pipeline import read_all
 from kg.store import RemoteStore
 from tests.net import free_port
 
@@ -117,7 +120,7 @@ def seeded_server(
     articles, errors = read_all([seeds_dir], settings)
     assert not errors
     store = server.store()
-    summary = ingest_articles(articles, store, settings)
+    summary = ingest(articles, local(settings), StoreSink(store, settings))
     store.close()
     assert summary.sources == len(articles) and not summary.errors
     yield server

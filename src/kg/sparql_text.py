@@ -199,7 +199,7 @@ def complete_prefixes(text: str, known: Mapping[str, str]) -> tuple[str, int]:
     0
     >>> complete_prefixes("ASK { ?s a foo:P }", {"kg": "http://k#"})
     Traceback (most recent call last):
-    api.sparql_text.UndeclaredPrefixError: the prefix foo: is used but not declared; add a \
+    kg.sparql_text.UndeclaredPrefixError: the prefix foo: is used but not declared; add a \
 line PREFIX foo: <...> (the prefixes this server adds by itself are kg:)
     """
     declared: set[str] = set()

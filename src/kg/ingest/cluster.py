@@ -1,10 +1,8 @@
-"""Extraction spread over a dask.distributed cluster, with every source written here.
+"""The dask engine: extraction spread over a dask.distributed cluster.
 
 Articles go to the workers in chunks; each worker process loads the spaCy pipeline once; results
-come back as chunks finish, and this process writes each source's graph in one atomic write, to
-the store or to N-Quads files for ``oxigraph load``. A dead worker's chunks are run again by the
-scheduler. What is new, changed, unchanged (not sent to the cluster at all) or removed is
-decided as for any ingest (:func:`kg.ingest.ingest`).
+come back as chunks finish, and the ingest loop (:func:`kg.ingest.ingest`) writes each source
+whole through its sink. A dead worker's chunks are run again by the scheduler.
 """
 
 from __future__ import annotations
@@ -12,38 +10,32 @@ from __future__ import annotations
 import os
 import uuid
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from distributed import Client, Future, LocalCluster, as_completed
 from distributed.diagnostics.plugin import NannyPlugin, WorkerPlugin
-from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
-from kg.changes import Change, IngestSummary, Scope, Stored
-from kg.config import Settings
-from kg.identity import Unit
-from kg.ingest import Progress, StoreTarget, Target, ingest
+from kg.ingest.engines import chunks
+from kg.ingest.run import EngineError
 from kg.nlp import load_pipeline
-from kg.pipeline import chunks, ensure_reference, extract_articles
+from kg.pipeline import extract_articles
 from kg.records import Article, Extraction
 from kg.sources import SourceError
-from kg.store import EmbeddedStore, GraphStore
 
 ENGINES = ("dask",)
 # Articles per task. At 2,000 generated articles on two local workers, chunks of 32 used 12%
 # less CPU per article than chunks of 8 (scheduler and per-chunk store reads), and a dead
 # worker's lost work is still under a second per chunk.
 DEFAULT_CHUNK = 32
-DEFAULT_SOURCES_PER_FILE = 10_000
 ALONE_ATTEMPTS = 2
 _PLUGIN_NAME = "kg-pipeline"
 _ENVIRONMENT_PLUGIN = "kg-environment"
 
 
-class DistributedError(Exception):
+class DistributedError(EngineError):
     """The cluster cannot be reached or has no workers, said in one line."""
 
 
@@ -235,136 +227,27 @@ def _killed_worker(exc: BaseException | None) -> bool:
     return type(exc).__name__ == "KilledWorker"
 
 
-class StoreSink(StoreTarget):
-    """Writes to an embedded or remote store, one atomic transaction per source."""
+@dataclass(frozen=True)
+class Dask:
+    """Extraction on the dask cluster at ``address`` (``tcp://HOST:PORT`` or a scheduler JSON
+    file; a local one of ``workers`` processes when None), results as chunks finish."""
 
-    def __init__(self, store: GraphStore) -> None:
-        super().__init__(store)
-        ensure_reference(store)
+    model: str
+    batch_size: int = 32
+    address: str | None = None
+    workers: int = 2
+    chunk_size: int = DEFAULT_CHUNK
 
-
-class NQuadsSink:
-    """Writes N-Quads files of ``per_file`` sources each, for ``oxigraph load``.
-
-    A file is written as ``batch-NNNNNN.nq.part`` and renamed when whole, so an interrupted
-    run leaves only complete files; the reference and ontology graphs go to ``reference.nq``.
-    Sources are never skipped here: the files are meant for a new store.
-    """
-
-    def __init__(self, directory: Path, per_file: int = DEFAULT_SOURCES_PER_FILE) -> None:
-        self.directory = directory
-        self.per_file = per_file
-        directory.mkdir(parents=True, exist_ok=True)
-        reference = directory / "reference.nq"
-        if not reference.exists():
-            # The graphs every store starts with, exactly as the store path makes them.
-            scratch = EmbeddedStore(None)
-            ensure_reference(scratch)
-            part = reference.with_suffix(".nq.part")
-            with part.open("wb") as out:
-                scratch.export_dataset(out, RdfFormat.N_QUADS)
-            part.replace(reference)
-        taken = [int(p.name[6:12]) for p in directory.glob("batch-??????.nq")]
-        self._next = max(taken, default=0) + 1
-        self._file: IO[bytes] | None = None
-        self._part: Path | None = None
-        self._in_file = 0
-        self.files: list[Path] = []
-
-    def snapshot(self, units: Sequence[Unit], scope: Scope | None) -> dict[NamedNode, Stored]:
-        return {}  # the files are for a new store: nothing is stored yet
-
-    def finish(self) -> None:
-        """Nothing: the claims are computed in the store the files are loaded into, by its
-        next ingest (which finds sources it has not counted and counts them all)."""
-
-    def defer(self) -> None:
-        """Nothing, as for :meth:`finish`."""
-
-    def sweep(self, scope: Scope) -> int:
-        return 0
-
-    def write(self, change: Change, quads: Sequence[Quad] | None) -> None:
-        assert quads is not None, "a new store has no graph to update in place"
-        if self._file is None:
-            self._part = self.directory / f"batch-{self._next:06d}.nq.part"
-            self._next += 1
-            self._file = self._part.open("wb")
-        serialize(quads, self._file, RdfFormat.N_QUADS)
-        self._in_file += 1
-        if self._in_file >= self.per_file:
-            self._finish_file()
-
-    def _finish_file(self) -> None:
-        if self._file is None or self._part is None:
+    def extract(self, articles: list[Article]) -> Iterator[Extraction | SourceError]:
+        if not articles:
             return
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        done = self._part.with_suffix("")
-        self._part.replace(done)
-        self.files.append(done)
-        self._file, self._part, self._in_file = None, None, 0
-
-    def close(self) -> None:
-        self._finish_file()
-
-
-def _on_cluster(
-    client: Client, articles: list[Article], settings: Settings, chunk_size: int
-) -> Iterator[Extraction | SourceError]:
-    """Each article's extraction or error, in the order the chunks finish."""
-    finished = run_chunks(client, chunks(articles, chunk_size), settings.model, settings.batch_size)
-    for _, outcomes in finished:
-        for outcome in outcomes:
-            yield outcome.error() if isinstance(outcome, Failed) else outcome
-
-
-def ingest_distributed(
-    articles: Sequence[Article],
-    sink: Target,
-    settings: Settings,
-    *,
-    address: str | None = None,
-    workers: int = 2,
-    chunk_size: int = DEFAULT_CHUNK,
-    scope: Scope | None = None,
-    dry_run: bool = False,
-    on_result: Progress | None = None,
-) -> IngestSummary:
-    """Extract ``articles`` on the dask cluster at ``address`` (a local one of ``workers``
-    processes when None) and write every source through ``sink`` as its chunk comes back."""
-
-    def extract(todo: list[Article]) -> Iterator[Extraction | SourceError]:
-        if not todo:
-            return
-        with connect(address, workers=workers) as client:
-            yield from _on_cluster(client, todo, settings, chunk_size)
-
-    return ingest(
-        articles, sink, extract, settings.model, scope=scope, dry_run=dry_run, on_result=on_result
-    )
-
-
-def ingest_local(
-    articles: Sequence[Article],
-    sink: Target,
-    settings: Settings,
-    *,
-    workers: int = 1,
-    scope: Scope | None = None,
-    dry_run: bool = False,
-    on_result: Progress | None = None,
-) -> IngestSummary:
-    """The same writing path without a cluster (e.g. N-Quads files from one machine)."""
-    from kg.pipeline import extract_parallel
-
-    def extract(todo: list[Article]) -> Iterator[Extraction | SourceError]:
-        return extract_parallel(todo, settings.model, settings.batch_size, workers)
-
-    return ingest(
-        articles, sink, extract, settings.model, scope=scope, dry_run=dry_run, on_result=on_result
-    )
+        with connect(self.address, workers=self.workers) as client:
+            finished = run_chunks(
+                client, chunks(articles, self.chunk_size), self.model, self.batch_size
+            )
+            for _, outcomes in finished:
+                for outcome in outcomes:
+                    yield outcome.error() if isinstance(outcome, Failed) else outcome
 
 
 def check_engine(engine: str) -> None:
@@ -374,7 +257,7 @@ def check_engine(engine: str) -> None:
     >>> check_engine("ray")
     Traceback (most recent call last):
     ...
-    kg.distributed.DistributedError: engine 'ray' is not supported: use --engine dask
+    kg.ingest.cluster.DistributedError: engine 'ray' is not supported: use --engine dask
     """
     if engine not in ENGINES:
         raise DistributedError(f"engine {engine!r} is not supported: use --engine dask")

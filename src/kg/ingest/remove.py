@@ -1,49 +1,23 @@
-"""Finding stored sources from what a user knows of one: its IRI or id, its URL (tracking
-parameters and all), or the input file or folder it was read from (path, relative or not)."""
+"""Finding and removing the stored sources a user names (:mod:`kg.reference`): by IRI, id or
+URL the graph; by input file or folder every source read from there, as an ingest of that
+folder removes what is gone from it."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pyoxigraph import NamedNode
 
 from kg.changes import Scope
-from kg.claims import refresh
 from kg.config import Settings
-from kg.identity import normalise_url, path_locator, source_id
-from kg.ingest import StoreTarget, stored_sources
-from kg.rdf import SOURCE_PREFIX, source_iri
+from kg.identity import normalise_url, source_id
+from kg.ingest.sinks import StoreSink
+from kg.ingest.stored import stored_sources
+from kg.rdf import source_iri
+from kg.reference import parse_reference
 from kg.sources import read_file
 from kg.store import GraphStore
-
-_ID = re.compile(r"^[0-9a-f]{16}$")
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A user's name for sources: named graphs, or an input file or folder (``path``)."""
-
-    graphs: tuple[NamedNode, ...] = ()
-    path: str | None = None
-
-
-def parse_reference(reference: str) -> Reference:
-    """What ``reference`` names. A malformed IRI under the sources' namespace is a ValueError.
-
-    >>> parse_reference("https://example.org/a?utm_source=x").path is None
-    True
-    >>> parse_reference("seeds/a.txt").path
-    'seeds/a.txt'
-    """
-    if reference.startswith(SOURCE_PREFIX):
-        return Reference((NamedNode(reference),))
-    if _ID.match(reference) and not Path(reference).exists():
-        return Reference((source_iri(reference),))
-    if reference.startswith(("http://", "https://")):
-        return Reference()
-    return Reference(path=path_locator(Path(reference)))
 
 
 @dataclass
@@ -83,16 +57,16 @@ def remove_sources(
     stay because other files still hold them (with those files). The claims are computed
     again afterwards."""
     found = find_sources(store, reference, settings)
+    sink = StoreSink(store, settings)
     if found.scope is None:
         if found.graphs:
             store.apply({}, found.graphs)
-            refresh(store, [g.value for g in found.graphs])
+            sink.finish(set(found.graphs))
         return found.graphs, {}
-    target = StoreTarget(store)
-    dropped, kept = target.remove_gone(found.scope)
+    dropped, kept = sink.sweep(found.scope)
     legacy = [g for g in found.graphs if g not in dropped and g not in kept and store.has_graph(g)]
     if legacy:
         store.apply({}, legacy)
     if dropped or kept or legacy:
-        refresh(store, target.touched | {g.value for g in legacy})
+        sink.finish({*dropped, *kept, *legacy})
     return sorted([*dropped, *legacy], key=lambda g: g.value), kept

@@ -1,6 +1,7 @@
 """Sending articles to a running server's ``POST /ingest`` (the way to add to a store that
-`kg serve` holds open). The server decides what is new, changed or unchanged as any ingest
-does (:mod:`kg.ingest`); what is gone from the folders read is removed with the last batch."""
+`kg serve` holds open). The server runs the ingest loop (:func:`kg.ingest.ingest`) on each
+batch, so it decides what is new, changed or unchanged as any ingest does; what is gone from
+the folders read is removed, and the claims computed, with the last batch."""
 
 from __future__ import annotations
 
