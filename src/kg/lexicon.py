@@ -499,6 +499,10 @@ class Lexicon:
         return self.words("own_use", "acquisition")
 
     @cached_property
+    def own_sectors(self) -> frozenset[str]:
+        return self.words("own_use", "sectors")
+
+    @cached_property
     def evaluated_infinitive_markers(self) -> frozenset[str]:
         return self.words("evaluated_infinitive_markers", "words")
 

@@ -466,6 +466,47 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "Moldova said it would not do that.",
         {("RO", K, T.AIR_POWER), ("MD", D, T.AIR_POWER)},
     ),
+    (
+        "what something is chosen over: rather than",
+        "Slovenia will send instructors rather than soldiers.",
+        {("SI", C, T.TRAINING), ("SI", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "what something is chosen over: instead of",
+        "Croatia will provide ammunition instead of troops.",
+        {("HR", C, T.EQUIPMENT), ("HR", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "repeated passive agents",
+        "The new air defence batteries were financed by Ireland, by Malta and Cyprus "
+        "together, and by Iceland.",
+        {
+            (state, C, kind)
+            for state in ("IE", "MT", "CY", "IS")
+            for kind in (T.FUNDING, T.EQUIPMENT)
+        },
+    ),
+    (
+        "a wish of the actor's own",
+        "Portugal wants to send troops to the mission, the Portuguese defence minister said.",
+        {("PT", K, T.GROUND_TROOPS)},
+    ),
+    (
+        "spending on its own defence",
+        "Next year Greece will spend 3.5 per cent of its GDP on defence.",
+        set(),
+    ),
+    (
+        "a negated decision noun above the clause",
+        "There is no consensus yet to send Czech soldiers, the Czech prime minister said.",
+        {("CZ", K, T.GROUND_TROOPS)},
+    ),
+    (
+        "his country: the state the report's subject names",
+        "Antony Blinken arrived first. Belgium's Prime Minister Jan Peeters said his country "
+        "could send ten trucks of mortars.",
+        {("BE", K, T.EQUIPMENT)},
+    ),
 ]
 
 

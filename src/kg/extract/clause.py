@@ -174,12 +174,38 @@ def _passive(verb: Token) -> bool:
 
 def _agent_of(verb: Token) -> Token | None:
     """The object of a passive verb's "by" phrase, if it names one."""
-    for child in verb.children:
-        if child.dep_ == "agent":
-            for obj in child.children:
-                if obj.dep_ == "pobj":
-                    return obj
-    return None
+    found = agents_of(verb)
+    return found[0] if found else None
+
+
+def agents_of(verb: Token) -> list[Token]:
+    """The objects of a passive verb's "by" phrases, the repeated ones included ("funded by
+    A, by B and C, and by D": A, B and D, each with what is joined to it)."""
+    found: list[Token] = []
+    preps = [c for c in verb.children if c.dep_ == "agent"]
+    if preps:  # "and by D" is sometimes joined to the verb itself
+        preps += [c for c in verb.children if c.dep_ == "conj" and c.lower_ == "by"]
+    while preps:
+        prep = preps.pop(0)
+        for child in prep.children:
+            if child.dep_ == "pobj":
+                found.append(child)
+            elif child.dep_ == "conj" and child.lower_ == "by":
+                preps.append(child)
+    return found
+
+
+def _agents_actors(
+    agents: list[Token], res: Resolution, lex: Lexicon
+) -> tuple[tuple[Actor, ...], bool]:
+    """The actors the agents name, in order, once each; and whether one is an unnamed group."""
+    actors: list[Actor] = []
+    unnamed = False
+    for agent in agents:
+        named, group = phrase_actors(agent, res, lex, owned=False)
+        actors += [a for a in named if a not in actors]
+        unnamed = unnamed or group
+    return tuple(actors), unnamed
 
 
 def _own_modality(path: list[Token]) -> tuple[Token, ...]:
@@ -381,14 +407,11 @@ class ClauseFinder:
         for verb in noun.children:
             if verb.dep_ != "acl" or verb.tag_ != "VBN":
                 continue
-            for child in verb.children:
-                if child.dep_ != "agent":
-                    continue
-                for obj in child.children:
-                    if obj.dep_ == "pobj":
-                        actors, _ = phrase_actors(obj, self.res, self.lex, owned=False)
-                        if actors and not self._cannot_give(actors):
-                            return verb, obj, actors
+            agents = agents_of(verb)
+            if agents:
+                actors, _ = _agents_actors(agents, self.res, self.lex)
+                if actors and not self._cannot_give(actors):
+                    return verb, agents[0], actors
         return None
 
     def _nominal_agent(self, noun: Token) -> tuple[Actor, ...]:
@@ -435,11 +458,11 @@ class ClauseFinder:
         """The actors a predicate gives the cue, (() when an unnamed group), or None to look
         higher."""
         res, lex = self.res, self.lex
-        agent = _agent_of(token)
-        if agent is not None:
-            actors, unnamed = phrase_actors(agent, res, lex, owned=False)
+        agents = agents_of(token)
+        if agents:
+            actors, unnamed = _agents_actors(agents, res, lex)
             if actors or unnamed:
-                return actors, agent, "agent"
+                return actors, agents[0], "agent"
         if token.lemma_.lower() in lex.receive_verbs:
             for child in token.children:
                 if child.dep_ == "prep" and child.lower_ == "from":

@@ -143,9 +143,12 @@ class CueReader:
 
     def _negated(self, token: Token) -> bool:
         """ "not troops": a negation before the cue, on it or on the noun it is set against
-        ("trainers, not troops" negates troops, not trainers)."""
+        ("trainers, not troops" negates troops, not trainers), or the cue is what something
+        else is chosen over ("rather than troops", "instead of troops")."""
         if any(c.dep_ == "neg" and c.i < token.i for c in token.children):
             return True
+        if any(_sets_against(a) for a in token.ancestors):
+            return True  # "airfields rather than troops", "instead of sending troops"
         if token.dep_ in ("appos", "conj"):
             return any(
                 c.dep_ == "neg" and token.head.i < c.i < token.i for c in token.head.children
@@ -387,3 +390,11 @@ class CueReader:
                     Cue(token, frozenset(types), self._negated(token), amount=amounts.get(index))
                 )
         return cues
+
+
+def _sets_against(token: Token) -> bool:
+    """ "than" after "rather", "of" after "instead": what follows is set aside."""
+    if token.i == 0:
+        return False
+    before = token.doc[token.i - 1].lower_
+    return (token.lower_, before) in (("than", "rather"), ("of", "instead"))

@@ -155,6 +155,12 @@ def for_own_use(cue: Token, path: tuple[Token, ...], lex: Lexicon) -> bool:
         owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in obj.children)
         if owned and ("own" in words or obj.lemma_.lower() in lex.own_forces):
             return True
+        if (
+            obj.head.lower_ == "on"
+            and obj.lemma_.lower() in lex.own_sectors
+            and not any(c.dep_ == "poss" and c.pos_ != "PRON" for c in obj.children)
+        ):
+            return True  # "will spend 3 per cent of GDP on defence": its own budget
     acquires = any(t.lemma_.lower() in lex.acquisition_verbs for t in carriers)
     return acquires and not named
 

@@ -148,6 +148,19 @@ def _is_decision(token: Token, lex: Lexicon) -> bool:
     return lemma in lex.decision_verbs or lemma in lex.decision_nouns
 
 
+def _undecided_above(cue: Token, lex: Lexicon) -> bool:
+    """ "There is no consensus yet to send troops": a negated decision noun on a verb the
+    cue's clause hangs from."""
+    return any(
+        child.dep_ in ("attr", "dobj", "nsubj", "nsubjpass")
+        and child.pos_ == "NOUN"
+        and child.lemma_.lower() in lex.decision_nouns
+        and any(_negative(g, lex) for g in child.children)
+        for verb in cue.ancestors
+        for child in verb.children
+    )
+
+
 def _decision_pending(token: Token, lex: Lexicon) -> bool:
     """Deciding still to come: "will decide whether", "deciding", "decisions will be made"."""
     lemma = token.lemma_.lower()
@@ -183,9 +196,9 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
     path = clause.path
     words = _words(path, lex)
     phrase_negated = cue.negated or _subject_negated(clause, cue, lex)
-    undecided = any(
-        _negative(t, lex) and _is_decision(t.head, lex) for t in words
-    )  # "no decision has been taken", "has not decided"
+    undecided = any(_negative(t, lex) and _is_decision(t.head, lex) for t in words) or (
+        _undecided_above(cue.token, lex)
+    )  # "no decision has been taken", "has not decided", "no consensus to send"
     negated = not undecided and (phrase_negated or any(_negative(t, lex) for t in words))
     declined = False
     considered = False

@@ -272,10 +272,12 @@ class ReferenceResolver:
                     return self._we(child, speaker, outside)
                 if lowered in self.lex.plural_pronouns:
                     return self._they(index, history)
-                name = self.person_at.get(child.i)
-                actor = self.leader_actor.get(name) if name else None
-                if actor is None and name is None:
-                    actor = self._reporter_owner(child)
+                # The subject of the report the pronoun is in comes first: "Belgium's prime
+                # minister, A, said his country ..." is Belgium whoever "his" was before.
+                actor = self._reporter_owner(child)
+                if actor is None:
+                    name = self.person_at.get(child.i)
+                    actor = self.leader_actor.get(name) if name else None
                 return (actor,) if actor else ()
             if child.dep_ == "nummod" or child.lower_ in ("both", "two", "three"):
                 for at, actors in reversed(history.plural_subjects):
@@ -291,13 +293,18 @@ class ReferenceResolver:
         return ()
 
     def _reporter_owner(self, pronoun: Token) -> Actor | None:
-        """ "Belgium's defence minister said his country would ...": the state of the unnamed
-        official whose report the pronoun stands in."""
+        """ "Belgium's defence minister said his country would ...": the state the subject of
+        the report the pronoun stands in names as the official's own (named or not)."""
         for ancestor in pronoun.ancestors:
             for child in ancestor.children:
                 if _is_subject(child) and child.i < pronoun.i and pronoun not in child.subtree:
                     lemma = child.lemma_.lower()
-                    if lemma not in self.lex.official_nouns and lemma not in self.lex.title_heads:
+                    named = child.ent_type_ == "PERSON"
+                    if (
+                        lemma not in self.lex.official_nouns
+                        and lemma not in self.lex.title_heads
+                        and not named
+                    ):
                         return None
                     owner = _owner(child, self)
                     return owner if owner is not None and owner.is_state else None
