@@ -502,6 +502,28 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("CZ", K, T.GROUND_TROOPS)},
     ),
     (
+        "what a help is not: without",
+        "Austria could support the mission without sending soldiers.",
+        set(),
+    ),
+    (
+        "what sanctions are aimed at",
+        "Finland imposed new sanctions on 40 ships of the shadow fleet.",
+        set(),
+    ),
+    (
+        "a counterfactual condition",
+        "If I were in Oslo, I would send four frigates, the Norwegian defence minister said.",
+        set(),
+    ),
+    (
+        "a transcript's guest whom no label resolves speaks for no state",
+        "PRESENTER: Good evening. With me is the Norwegian defence minister, Tore Sandvik.\n\n"
+        "TORE SANDVIK: Norway will send two frigates.\n\n"
+        "ANNA LIND: We will also send fighter jets.",
+        {("NO", C, T.MARITIME)},
+    ),
+    (
         "his country: the state the report's subject names",
         "Antony Blinken arrived first. Belgium's Prime Minister Jan Peeters said his country "
         "could send ten trucks of mortars.",

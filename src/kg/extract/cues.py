@@ -122,6 +122,17 @@ class CueReader:
             )
         )
 
+    def _aimed_at(self, token: Token) -> bool:
+        """ "sanctions on 20 ships of the fleet": what a help that is no contribution is
+        about, through a chain of prepositional phrases."""
+        while token.dep_ == "pobj" and token.head.dep_ == "prep":
+            token = token.head.head
+            if token.pos_ != "NOUN":
+                return False
+            if self._excluded_aid(token):
+                return True
+        return False
+
     def _excluded_aid(self, token: Token) -> bool:
         """Help with no contribution type ("humanitarian aid"), unless a modifier coordinated
         with it names one ("humanitarian and military assistance")."""
@@ -385,6 +396,11 @@ class CueReader:
                 continue
             if self._excluded_aid(token) or (token.pos_ == "NOUN" and self._foreign(token)):
                 continue
+            if self._aimed_at(token) or any(
+                a.lower_ == "without" and a.dep_ == "prep" for a in token.ancestors
+            ):
+                continue  # "sanctions on ships"; "will help without sending troops" says
+                # what the help is not, and leaves open whether it ever will be
             if types:
                 cues.append(
                     Cue(token, frozenset(types), self._negated(token), amount=amounts.get(index))

@@ -112,6 +112,21 @@ def _hypothetical(cue: Cue, path: tuple[Token, ...], lex: Lexicon) -> bool:
     )
 
 
+def _counterfactual(path: tuple[Token, ...]) -> bool:
+    """ "If I were president, I would send jets": a condition in the subjunctive "were"."""
+    for token in path:
+        for clause in token.children:
+            if clause.dep_ != "advcl":
+                continue
+            marked = any(m.dep_ == "mark" and m.lower_ == "if" for m in clause.children)
+            were = clause.lower_ == "were" or any(
+                a.dep_ in ("aux", "auxpass") and a.lower_ == "were" for a in clause.children
+            )
+            if marked and were:
+                return True
+    return False
+
+
 def _negative(token: Token, lex: Lexicon) -> bool:
     lowered = token.lower_
     if token.dep_ == "neg":
@@ -287,6 +302,8 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
         return None
     if _hypothetical(cue, path, lex) and not (negated or declined or considered or tentative):
         return None  # "any" under a commitment is a supposition; under deliberation, not
+    if _counterfactual(path):
+        return None  # "if I were in Oslo, I would send": what the speaker is not
     if negated and declined:
         return Reading(Stance.CONSIDERING)  # "did not rule out", "not refusing"
     if negated or declined:

@@ -175,6 +175,10 @@ def find_speakers(
             found = label_speaker(label.group(1))
             if found is not None:
                 turn = found
+            elif turn is not None and label.group(1).isupper():
+                # A transcript's next speaker whom no label resolves (a guest, an analyst):
+                # the turn is theirs, and they speak for no state.
+                turn = Speaker(None, (), acts_for_nobody=True)
         if turn is not None:
             for token in paragraph:
                 speakers[token.i] = turn
