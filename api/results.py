@@ -121,9 +121,17 @@ cannot carry; ask for JSON, CSV, TSV, Turtle or N-Triples instead
         )
 
 
-def checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterator[Triple]:
+def checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterable[Triple]:
     """``triples``, with :class:`NotRepresentableError` raised at the first one the format
-    cannot carry: a triple term in JSON-LD, a control character in RDF/XML."""
+    cannot carry: a triple term in JSON-LD, a control character in RDF/XML. A format that
+    carries every triple gets ``triples`` themselves, so the native writer reads them without
+    a Python step per triple."""
+    if rdf not in (RdfFormat.JSON_LD, RdfFormat.RDF_XML):
+        return triples
+    return _checked(triples, rdf)
+
+
+def _checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterator[Triple]:
     for triple in triples:
         if rdf == RdfFormat.JSON_LD and any(isinstance(t, Triple) for t in triple):
             raise NotRepresentableError(TRIPLE_TERMS)
