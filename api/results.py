@@ -125,7 +125,18 @@ def checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterable[Triple]:
     """``triples``, with :class:`NotRepresentableError` raised at the first one the format
     cannot carry: a triple term in JSON-LD, a control character in RDF/XML. A format that
     carries every triple gets ``triples`` themselves, so the native writer reads them without
-    a Python step per triple."""
+    a Python step per triple.
+
+    >>> from pyoxigraph import NamedNode
+    >>> a = NamedNode("http://example.org/a")
+    >>> triples = [Triple(a, a, Triple(a, a, a))]
+    >>> checked(triples, RdfFormat.TURTLE) is triples
+    True
+    >>> list(checked(triples, RdfFormat.JSON_LD))
+    Traceback (most recent call last):
+    api.results.NotRepresentableError: JSON-LD cannot carry triple terms; ask for Turtle, \
+N-Triples, TriG or N-Quads
+    """
     if rdf not in (RdfFormat.JSON_LD, RdfFormat.RDF_XML):
         return triples
     return _checked(triples, rdf)

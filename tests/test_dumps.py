@@ -8,7 +8,17 @@ import io
 from pathlib import Path
 
 import pytest
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
+from pyoxigraph import (
+    Literal,
+    NamedNode,
+    Quad,
+    QueryTriples,
+    RdfFormat,
+    Store,
+    Triple,
+    parse,
+    serialize,
+)
 
 from kg.dumps import _Layout, laid_out
 from kg.prefixes import PREFIXES
@@ -55,6 +65,7 @@ def native(store: Store, rdf_format: RdfFormat) -> bytes:
     union = store.query(
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True
     )
+    assert isinstance(union, QueryTriples)
     return serialize(union, None, RdfFormat.TURTLE, prefixes=PREFIXES) or b""
 
 
