@@ -121,9 +121,28 @@ cannot carry; ask for JSON, CSV, TSV, Turtle or N-Triples instead
         )
 
 
-def checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterator[Triple]:
+def checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterable[Triple]:
     """``triples``, with :class:`NotRepresentableError` raised at the first one the format
-    cannot carry: a triple term in JSON-LD, a control character in RDF/XML."""
+    cannot carry: a triple term in JSON-LD, a control character in RDF/XML. A format that
+    carries every triple gets ``triples`` themselves, so the native writer reads them without
+    a Python step per triple.
+
+    >>> from pyoxigraph import NamedNode
+    >>> a = NamedNode("http://example.org/a")
+    >>> triples = [Triple(a, a, Triple(a, a, a))]
+    >>> checked(triples, RdfFormat.TURTLE) is triples
+    True
+    >>> list(checked(triples, RdfFormat.JSON_LD))
+    Traceback (most recent call last):
+    api.results.NotRepresentableError: JSON-LD cannot carry triple terms; ask for Turtle, \
+N-Triples, TriG or N-Quads
+    """
+    if rdf not in (RdfFormat.JSON_LD, RdfFormat.RDF_XML):
+        return triples
+    return _checked(triples, rdf)
+
+
+def _checked(triples: Iterable[Triple], rdf: RdfFormat) -> Iterator[Triple]:
     for triple in triples:
         if rdf == RdfFormat.JSON_LD and any(isinstance(t, Triple) for t in triple):
             raise NotRepresentableError(TRIPLE_TERMS)

@@ -17,14 +17,12 @@ from api.queries.countries import state_quads
 from api.results import body_schema, checked
 from api.runner import Deadline
 from api.streaming import stream_download
-from kg.dumps import write_quads, write_triples
+from kg.dumps import EXPORT_SECONDS, write_quads, write_triples
 from kg.formats import ExportFormat
 from kg.prefixes import context_document
 from kg.store import DATASET_FORMATS, FORMATS, GraphStore
 
 router = APIRouter(tags=["export"])
-
-EXPORT_SECONDS = 600.0
 
 
 MEDIA = {

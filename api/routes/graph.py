@@ -19,20 +19,21 @@ from api.results import (
 from api.routes import negotiate
 from api.runner import Deadline
 from api.streaming import stream_download
-from kg.dumps import TRIPLE_TERMS
+from kg.dumps import EXPORT_SECONDS, TRIPLE_TERMS
 from kg.prefixes import PREFIXES
 from kg.store import GraphStore
 
 router = APIRouter(tags=["SPARQL"])
 
-EXPORT_SECONDS = 600.0
-
 
 def _write_graph(
     store: GraphStore, graph: NamedNode | None, rdf: RdfFormat, out: IO[bytes]
 ) -> None:
-    where = f"GRAPH {graph} {{ ?s ?p ?o }}" if graph else "?s ?p ?o"
-    triples = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
+    if graph is None:
+        triples = store.union_triples()
+    else:
+        where = f"GRAPH {graph} {{ ?s ?p ?o }}"
+        triples = store.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {where} }}")
     serialize(checked(triples, rdf), out, rdf, prefixes=PREFIXES)
 
 

@@ -45,15 +45,29 @@ class TripleTermError(ValueError):
     """The graph holds a triple term, which JSON-LD cannot carry."""
 
 
+EXPORT_SECONDS = 600.0
+"""How long a whole-store export (``/export``, ``/graph``) may run before it is cut off."""
+
 _ORDER = {f"@prefix {name}: ".encode(): index for index, name in enumerate(PREFIXES)}
 
 
 class _Layout:
-    """A byte sink that passes Turtle or TriG on with its ``@prefix`` lines in the order of
+    r"""A byte sink that passes Turtle or TriG on with its ``@prefix`` lines in the order of
     :data:`PREFIXES` and a blank line before each subject and each graph block.
 
     The native writer escapes line breaks inside literals, so every line it writes that ends
-    with `` .`` ends a statement."""
+    with `` .`` ends a statement and every line ``}`` ends a graph block. Each chunk of whole
+    lines is laid out with a few byte replacements, not line by line.
+
+    >>> import io
+    >>> out = io.BytesIO()
+    >>> layout = _Layout(out)
+    >>> for piece in (b"@prefix wd: <w> .\n@prefix kg: <k> .\ng {\n\ta b c .\n", b"\td e f .\n}"):
+    ...     _ = layout.write(piece)
+    >>> layout.close()
+    >>> out.getvalue().decode().splitlines()
+    ['@prefix kg: <k> .', '@prefix wd: <w> .', '', 'g {', '\ta b c .', '', '\td e f .', '}']
+    """
 
     def __init__(self, out: IO[bytes]) -> None:
         self.out = out
@@ -66,29 +80,35 @@ class _Layout:
         cut = self.pending.rfind(b"\n") + 1
         if cut:
             lines, self.pending = self.pending[:cut], self.pending[cut:]
-            self._lines(lines.splitlines(keepends=True))
+            self._lines(lines)
         return len(data)
 
-    def _lines(self, lines: list[bytes]) -> None:
-        chunk: list[bytes] = []
-        for line in lines:
-            if self.header is not None:
-                if line.startswith(b"@prefix "):
-                    self.header.append(line)
-                    continue
-                self._end_header(chunk)
-            stripped = line.strip()
-            if self.blank_next and stripped != b"}":
-                chunk.append(b"\n")
-            chunk.append(line)
-            self.blank_next = stripped.endswith(b" .") or stripped == b"}"
-        self.out.write(b"".join(chunk))
+    def _lines(self, text: bytes) -> None:
+        """Lay out ``text``: whole lines, but for the last piece of the output."""
+        if self.header is not None:
+            start = 0
+            while text.startswith(b"@prefix ", start):
+                end = text.find(b"\n", start) + 1 or len(text)
+                self.header.append(text[start:end])
+                start = end
+            text = text[start:]
+            if not text:
+                return
+            self._end_header()
+        if self.blank_next and not text.startswith(b"}"):
+            text = b"\n" + text
+        # A blank line after every statement and graph block, then none before a "}".
+        text = (b"\n" + text).replace(b"\n}\n", b"\n}\n\n").replace(b" .\n", b" .\n\n")
+        text = text.replace(b"\n\n}", b"\n}")[1:]
+        # The blank line after the last line waits for the next line, which may be a "}".
+        self.blank_next = text.endswith(b"\n\n")
+        self.out.write(text[:-1] if self.blank_next else text)
 
-    def _end_header(self, chunk: list[bytes]) -> None:
+    def _end_header(self) -> None:
         assert self.header is not None
         key = len(_ORDER)
         ordered = sorted(self.header, key=lambda h: _ORDER.get(h[: h.find(b":") + 2], key))
-        chunk.extend(ordered)
+        self.out.write(b"".join(ordered))
         self.blank_next = bool(ordered)
         self.header = None
 
@@ -97,12 +117,10 @@ class _Layout:
 
     def close(self) -> None:
         if self.pending:
-            self._lines([self.pending])
+            self._lines(self.pending)
             self.pending = b""
         if self.header is not None:
-            chunk: list[bytes] = []
-            self._end_header(chunk)
-            self.out.write(b"".join(chunk))
+            self._end_header()
 
 
 @contextmanager

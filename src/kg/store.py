@@ -60,7 +60,9 @@ FORMATS: dict[str, RdfFormat] = {
     "rdfxml": RdfFormat.RDF_XML,
 }
 DATASET_FORMATS = {"trig", "nquads", "jsonld"}
-_UNION_CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+# DISTINCT in a sub-select drops a triple that many graphs hold while its terms are still the
+# store's own ids, so each triple of the union is read out of the store (and decoded) once.
+_UNION_CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }"
 
 
 class StoreError(Exception):

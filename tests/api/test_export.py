@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 import rdflib
+from pyoxigraph import RdfFormat, parse
 from rdflib.compare import isomorphic
 
 if TYPE_CHECKING:
@@ -174,3 +175,15 @@ def test_rdflib_reads_every_export_of_a_country(
     dataset.parse(data=response.content, format=rdflib_format)
     france = rdflib.URIRef("https://w3id.org/pledgekg/id/state/FR")
     assert any(dataset.quads((None, None, france, None)))
+
+
+def test_the_default_graph_is_the_union_each_triple_once(
+    server: Server, client: httpx.Client
+) -> None:
+    response = client.get("/graph?default", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200
+    assert "@prefix state: <https://w3id.org/pledgekg/id/state/> ." in response.text
+    triples = [q.triple for q in parse(response.content, RdfFormat.TURTLE)]
+    expected = {q.triple for q in parse(server.union_nquads, RdfFormat.N_QUADS)}
+    assert len(triples) == len(set(triples))
+    assert set(triples) == expected
