@@ -524,6 +524,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("NO", C, T.MARITIME)},
     ),
     (
+        "the actor's own leader's wish above the clause",
+        "Mark Carney said he wants Canada to send troops to the force.",
+        {("CA", K, T.GROUND_TROOPS)},
+    ),
+    (
         "his country: the state the report's subject names",
         "Antony Blinken arrived first. Belgium's Prime Minister Jan Peeters said his country "
         "could send ten trucks of mortars.",

@@ -119,6 +119,9 @@ class Frame:
 
     speaker: Speaker | None
     blocked: bool
+    own_wish: Token | None = None
+    """ "Sánchez said he wants Spain to take part": the actor's own wish above the clause,
+    which makes it a position under deliberation."""
 
 
 def read_frame(
@@ -128,6 +131,7 @@ def read_frame(
     a wish, request, question or opposition of someone else, or anyone's denial, blocks the
     clause."""
     speaker: Speaker | None = None
+    own_wish: Token | None = None
     for position in range(start, len(full)):
         token = full[position]
         below = full[position - 1] if position > 0 else None
@@ -151,7 +155,9 @@ def read_frame(
             others, _ = phrase_actors(subject, res, lex) if subject is not None else ((), False)
             if not others or not set(others) & set(actors):
                 return Frame(speaker, True)
-    return Frame(speaker, False)
+            if lemma in lex.consider_verbs and own_wish is None:
+                own_wish = token
+    return Frame(speaker, False, own_wish)
 
 
 def _named_office(noun: Token) -> bool:
@@ -522,4 +528,6 @@ class ClauseFinder:
             return None  # an analyst's or a reporter's guess is no state's position
         if is_question(sent) and (frame.speaker is None):
             return None
+        if frame.own_wish is not None:
+            path = [*path, frame.own_wish]
         return Clause(actors, _own_modality(path), subject, voice, mechanism)
