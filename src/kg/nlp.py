@@ -36,10 +36,39 @@ _DESIGNATION = re.compile(r"^[A-Z][A-Za-z]{0,5}(-\d{1,4}|\d{2,4})[A-Z]{0,2}s?$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 
 
+# "WARSAW, March 26 (Agency) -", "KANANASKIS, Alberta -": a dateline before a report's body.
+DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'\u2019 -]{2,40}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
+    r"(?:,\s*(?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?!\.? \d))?"
+    r"(?:,\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?))?"
+    r"(?:\s*\([^)]{1,30}\))?\s*(?:-|\u2013|\u2014)(?:\s|$)"
+)
+_DATELINE_PARAGRAPHS = 3
+
+
+def _split_dateline(doc: Doc, start: int) -> None:
+    """The body after a dateline starts a sentence of its own: the dateline is no subject."""
+    first = doc[start]
+    match = DATELINE.match(doc.text[first.idx : first.idx + 120])
+    if match is None:
+        return
+    end = first.idx + match.end()
+    for token in doc[start + 1 :]:
+        if token.idx >= end:
+            if not token.is_space and "\n" not in doc.text[first.idx : token.idx]:
+                token.is_sent_start = True
+            return
+
+
 @Language.component("kg_paragraphs")
 def mark_paragraphs(doc: Doc) -> Doc:
     """Start a sentence after every line break the cleaner left between paragraphs (and not
-    again at its second word); a middle initial ("Antony J. Blinken") never ends one."""
+    again at its second word), and after a dateline near the top; a middle initial ("Antony
+    J. Blinken") never ends one."""
+    starts = [0] + [t.i + 1 for t in doc[:-1] if t.is_space and "\n" in t.text]
+    for start in starts[:_DATELINE_PARAGRAPHS]:
+        if start < len(doc):
+            _split_dateline(doc, start)
     for token in doc[:-1]:
         text = token.text
         if token.is_space and "\n" in text:

@@ -31,6 +31,20 @@ D = date.fromisoformat
 # (mechanism, article date, text, exactly the meetings expected)
 CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[str]]]]] = [
     (
+        "a state that owns a venue is not where it is",
+        "2026-03-10",
+        "The defence ministers of Latvia and Estonia met at the U.S. air base in Ramstein on "
+        "Monday.",
+        {("Ramstein", D("2026-03-09"), frozenset({"LV", "EE"}))},
+    ),
+    (
+        "the dateline's town rather than a region, and the dateline is no subject",
+        "2026-03-10",
+        "BANFF, Alberta - The prime ministers of Latvia and Estonia met in the Canadian "
+        "Rockies on Monday.",
+        {("Banff", D("2026-03-09"), frozenset({"LV", "EE"}))},
+    ),
+    (
         "met with",
         "2026-03-10",
         "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "

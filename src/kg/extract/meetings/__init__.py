@@ -302,8 +302,8 @@ class MeetingExtractor:
             meeting.place is None
             and dateline is not None
             and (meeting.first_sentence in self.opening or meeting.kind == PRESS)
-        ):
-            meeting.place = dateline
+        ) or (meeting.place is not None and meeting.place.region and dateline is not None):
+            meeting.place = dateline  # a region ("the Rockies") has the dateline's town in it
             meeting.doubts.add("dateline_place")
         place = meeting.place
         if place is not None and not place.remote and place.state is not None:

@@ -9,23 +9,20 @@ title, a person or an organization never is.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
 from kg.extract.meetings.kinds import CALL, VISIT
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
+from kg.nlp import DATELINE
 from kg.records import PHONE, VIRTUAL
 from kg.resolve import Resolution
 from kg.resolve.speech import paragraphs
 
 # "WARSAW, March 26 (Reuters) - ", "KYIV (AP) - ", "Brussels, Jan. 15 - ".
-_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'\u2019 -]{2,40}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
-    r"(?:,\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?))?"
-    r"(?:\s*\([^)]{1,30}\))?\s*(?:-|\u2013|\u2014)(?:\s|$)"
-)
+
 _CLAUSES = frozenset({"advcl", "xcomp", "ccomp", "relcl", "acl", "conj", "parataxis"})
 _PLACE_LABELS = frozenset({"CAPITAL", "VENUE", "SEAT", "STATE"})
 
@@ -38,6 +35,8 @@ class Place:
     name: str
     venue: str | None = None
     state: str | None = None
+    region: bool = False
+    """A region or a landform ("the Canadian Rockies"), not a town: a dateline is nearer."""
 
     @property
     def remote(self) -> bool:
@@ -65,7 +64,7 @@ class PlaceFinder:
         for number, paragraph in enumerate(paragraphs(self.doc)):
             if number >= 3:
                 break
-            match = _DATELINE.match(paragraph.text)
+            match = DATELINE.match(paragraph.text)
             if match is not None:
                 end = paragraph[0].idx + match.end()
                 self.dateline_end = next((t.i for t in paragraph if t.idx >= end), paragraph.end)
@@ -101,6 +100,8 @@ class PlaceFinder:
             mention = self.res.actor_at.get(inner.i)
             if mention is not None:
                 text = self.doc[mention.start : mention.end].text
+                if mention.label == "STATE" and _owner_of_thing(inner):
+                    continue  # "the U.S. air base in Ramstein": whose base, not where
                 if mention.label in ("CAPITAL", "STATE"):
                     return Place(text, None, mention.actor.key)
                 if mention.label in ("VENUE", "SEAT"):
@@ -115,7 +116,12 @@ class PlaceFinder:
             if inner.ent_type_ in ("GPE", "LOC", "FAC") or (
                 inner.pos_ == "PROPN" and inner.text[:1].isupper()
             ):
-                return self.named(self._place_name(inner))
+                place = self.named(self._place_name(inner))
+                if inner.ent_type_ not in ("GPE", "FAC") and place.state is None:
+                    # A landform or region ("the Rockies"), or a name the recogniser does
+                    # not take for a town: a dateline says better where the meeting was.
+                    return replace(place, region=place.venue is None)
+                return place
         return None
 
     def _place_words(self, obj: Token) -> list[Token]:
@@ -346,3 +352,12 @@ class PlaceFinder:
                 if event.pos_ == "PROPN" or event.ent_type_ in ("EVENT", "ORG", "FAC"):
                     return Place(name)
         return None
+
+
+def _owner_of_thing(token: Token) -> bool:
+    """A state named as the modifier of a common noun ("the U.S. air base", "the French
+    embassy"): the thing's owner."""
+    head = token
+    while head.dep_ == "compound" and head.head.pos_ == "PROPN" and head.head != head:
+        head = head.head  # "U.S." inside a longer name
+    return head.dep_ in ("compound", "amod", "nmod", "poss") and head.head.pos_ == "NOUN"
