@@ -499,6 +499,28 @@ class Lexicon:
         return self.words("own_use", "acquisition")
 
     @cached_property
+    def relative_units(self) -> dict[str, int]:
+        """Days in a unit of a relative date ("week": 7)."""
+        return {k: int(v) for k, v in self.raw["relative_days"]["units"].items()}
+
+    @cached_property
+    def number_words(self) -> dict[str, int]:
+        return {k: int(v) for k, v in self.raw["relative_days"]["numbers"].items()}
+
+    @cached_property
+    def relative_directions(self) -> dict[str, int]:
+        """+1 for "after", -1 for "before"."""
+        return {k: int(v) for k, v in self.raw["relative_days"]["directions"].items()}
+
+    @cached_property
+    def anaphoric_time_determiners(self) -> frozenset[str]:
+        return self.words("relative_days", "anaphoric_determiners")
+
+    @cached_property
+    def times_of_day(self) -> frozenset[str]:
+        return self.words("relative_days", "times_of_day")
+
+    @cached_property
     def own_sectors(self) -> frozenset[str]:
         return self.words("own_use", "sectors")
 

@@ -45,6 +45,30 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Banff", D("2026-03-09"), frozenset({"LV", "EE"}))},
     ),
     (
+        "a day counted from the main clause's: the day after",
+        "2026-03-13",
+        "The Latvian defence minister spoke in Riga on Friday, the day after the defence "
+        "ministers of Latvia and Estonia met in Tallinn.",
+        {("Tallinn", D("2026-03-12"), frozenset({"LV", "EE"}))},
+    ),
+    (
+        "a day counted from the article's: five days after",
+        "2026-03-13",
+        "The decision came five days after the defence ministers of Latvia and Estonia met "
+        "in Tallinn.",
+        {("Tallinn", D("2026-03-08"), frozenset({"LV", "EE"}))},
+    ),
+    (
+        "that night: the day of the sentence before",
+        "2026-03-13",
+        "The prime ministers of Latvia and Estonia met in Tallinn on Wednesday. Late that "
+        "night the Estonian prime minister was received by the Finnish president in Helsinki.",
+        {
+            ("Tallinn", D("2026-03-11"), frozenset({"LV", "EE"})),
+            ("Helsinki", D("2026-03-11"), frozenset({"EE", "FI"})),
+        },
+    ),
+    (
         "met with",
         "2026-03-10",
         "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "

@@ -14,7 +14,7 @@ place (a call by its day and parties), so a meeting with no place is left out.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from spacy.tokens import Doc, Span, Token
 
@@ -140,6 +140,9 @@ class MeetingExtractor:
             else next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), token)
         )
         inside = {t.i for t in clause.subtree}
+        relative = self._relative_date(clause, inside, sentence)
+        if relative is not None:
+            return relative
         own: list[date] = []
         others: list[date] = []
         sent = self.sentences[sentence]
@@ -158,6 +161,65 @@ class MeetingExtractor:
             return own[0]
         if others and len(set(others)) == 1:
             return others[0]
+        return None
+
+    def _relative_date(self, clause: Token, inside: set[int], sentence: int) -> date | None:
+        """ "spoke on Friday, the day after the leaders met", "five days after ministers
+        met", "late that night": a day counted from another time of the text."""
+        lex = self.lex
+        marks = [
+            c
+            for c in clause.children
+            if c.dep_ in ("mark", "prep") and c.lower_ in lex.relative_directions
+        ]
+        # "five days after" hangs the count on the verb or on "after"
+        for child in [*clause.children, *(g for m in marks for g in m.children)]:
+            if child.dep_ != "npadvmod":
+                continue
+            lemma = child.lemma_.lower()
+            determiners = {d.lower_ for d in child.children if d.dep_ in ("det", "amod")}
+            if lemma in lex.times_of_day and determiners & lex.anaphoric_time_determiners:
+                return self._date_before(sentence)  # "that night", "the same day"
+            days = lex.relative_units.get(lemma)
+            direction = lex.relative_directions[marks[0].lower_] if marks else None
+            if days is None or direction is None:
+                continue
+            count = 1 if determiners & {"the", "a", "one"} else None
+            for number in (c for c in child.children if c.dep_ == "nummod"):
+                count = lex.number_words.get(number.lower_) or (
+                    int(number.text) if number.text.isdigit() else None
+                )
+            if count is None:
+                continue
+            anchor = (
+                next(
+                    (
+                        resolved
+                        for ent, resolved in self.dated_ents
+                        if self.sentences[sentence].start
+                        <= ent.start
+                        < self.sentences[sentence].end
+                        and ent.root.i not in inside
+                    ),
+                    None,
+                )
+                or self._date_before(sentence)
+                or self.reference
+            )
+            return anchor - timedelta(days=direction * count * days) if anchor else None
+        return None
+
+    def _date_before(self, sentence: int) -> date | None:
+        """The last day named in the two sentences before."""
+        for index in (sentence - 1, sentence - 2):
+            if index < 0:
+                break
+            sent = self.sentences[index]
+            named = [
+                resolved for ent, resolved in self.dated_ents if sent.start <= ent.start < sent.end
+            ]
+            if named:
+                return named[-1]
         return None
 
     # --- mentions ----------------------------------------------------------------------------
