@@ -69,6 +69,14 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         },
     ),
     (
+        "those present at the meeting noun",
+        "2026-03-10",
+        "The President of Finland, Alexander Stubb, and the Prime Minister of Sweden, Ulf "
+        "Kristersson, chaired a meeting of Nordic leaders in Helsinki on Monday, in the presence "
+        "of President Volodymyr Zelenskyy.",
+        {("Helsinki", D("2026-03-09"), frozenset({"FI", "SE", "UA"}))},
+    ),
+    (
         "met with",
         "2026-03-10",
         "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "

@@ -50,6 +50,15 @@ def test_titles_before_and_after_the_name(
     assert leaders(res).get(name) == state
 
 
+def test_a_list_of_titled_names_gives_each_its_own_title(resolve_text: Resolve) -> None:
+    _, res = resolve_text(
+        "The President of Finland, Alexander Stubb, and the Prime Minister of Sweden, Ulf "
+        "Kristersson, spoke first."
+    )
+    assert leaders(res).get("Alexander Stubb") == "FI"
+    assert leaders(res).get("Ulf Kristersson") == "SE"
+
+
 def test_a_title_before_the_next_name_of_a_list_is_that_name_s(resolve_text: Resolve) -> None:
     _, res = resolve_text(
         "The talks brought together Keir Starmer, Finnish President Alexander Stubb and "

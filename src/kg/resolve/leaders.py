@@ -283,6 +283,8 @@ class LeaderFinder:
         sent_end = span.sent.end
         if span.end >= sent_end or doc[span.end].text != ",":
             return []
+        if span.end + 1 < sent_end and doc[span.end + 1].pos_ == "CCONJ":
+            return []  # "A, and the prime minister of B, C, ...": the next of a list
         run: list[Token] = []
         for token in doc[span.end + 1 : min(sent_end, span.end + 14)]:
             if token.is_punct and token.text not in (".", "'s", "\u2019s"):

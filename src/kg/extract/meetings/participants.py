@@ -58,8 +58,8 @@ class ParticipantFinder:
                 child.lemma_.lower() in words.attendance_verbs
             ):
                 heads.extend(self._attendance(child))
+        heads.extend(self._present(token))  # on the verb or on the meeting noun
         if token.pos_ == "VERB":
-            heads.extend(self._present(token))
             subject = subject_of(token)
             if subject is not None:
                 heads.append(subject)
@@ -76,6 +76,8 @@ class ParticipantFinder:
             heads.extend(self._prepositional_holder(holder))
         if token.dep_ in ("dobj", "nsubjpass", "nsubj", "attr") and holder.pos_ in ("VERB", "AUX"):
             heads.extend(self._verbal_holder(token, holder))
+            if holder.pos_ == "VERB":
+                heads.extend(self._present(holder))  # "chaired the meeting, in the presence of"
         return heads
 
     def _present(self, verb: Token) -> list[Token]:
