@@ -77,6 +77,25 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Helsinki", D("2026-03-09"), frozenset({"FI", "SE", "UA"}))},
     ),
     (
+        "talks held by some with others somewhere, told inside another meeting's sentence",
+        "2026-03-12",
+        "President Alexander Stubb met Prime Minister Evika Silina in Helsinki today.\n\n"
+        "The conversation focused on a draft revised after the consultations held by the US "
+        "representatives with the Ukrainian delegation in Geneva on Sunday.\n\n"
+        "Following the meeting, Silina spoke to reporters.",
+        {
+            ("Helsinki", D("2026-03-12"), frozenset({"FI", "LV"})),
+            ("Geneva", D("2026-03-08"), frozenset({"US", "UA"})),
+        },
+    ),
+    (
+        "the leaders of a sentence that says where and when, when the parse ties nobody",
+        "2026-03-12",
+        "Today, President Donald J. Trump hosted President Alar Karis of Estonia for a "
+        "bilateral meeting in the Oval Office.",
+        {("Washington", D("2026-03-12"), frozenset({"US", "EE"}))},
+    ),
+    (
         "met with",
         "2026-03-10",
         "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "

@@ -155,8 +155,10 @@ class MeetingExtractor:
                 return resolved  # "their May 15 meeting"
             if ent.root.i in inside and _nearest_verb(ent.root) in (clause, token):
                 own.append(resolved)
-            else:
+            elif ent.root.i not in inside or token.pos_ == "VERB":
                 others.append(resolved)
+            # else: the date of an event told inside the meeting noun's clause ("the talks
+            # focused on a plan revised after consultations held on Sunday") is not its date
         if own:
             return own[0]
         if others and len(set(others)) == 1:
@@ -241,6 +243,8 @@ class MeetingExtractor:
                 if place is None and dated is None and self.kinds.topic(token):
                     continue  # "the progress of negotiations with Russia": a subject of talk
                 actors, leaders = self.people.participants(token)
+                if not actors and not leaders and place is not None and dated is not None:
+                    leaders = self.people.leaders_of_sentence(token)
                 if kind == PRESS and not self.people.joint(token, actors, leaders):
                     continue  # one leader before the press is no meeting
                 indefinite = any(
@@ -308,6 +312,12 @@ class MeetingExtractor:
             if mention.dated is None or meeting.date is None or meeting.date == mention.dated:
                 if not _is_call(meeting) or mention.dated == meeting.date:
                     return meeting
+        if mention.place is None and mention.anaphoric and last is not None:
+            if last.kind != mention.kind:
+                # "the meeting" after talks told in passing: the last meeting of its kind
+                alike = [m for m in meetings if m.kind == mention.kind]
+                if alike:
+                    last = alike[-1]
         if mention.place is None and last is not None:
             shared = bool(set(mention.participants) & set(last.participants)) or bool(
                 set(mention.leaders) & set(last.leaders)

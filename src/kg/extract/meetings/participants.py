@@ -58,6 +58,13 @@ class ParticipantFinder:
                 child.lemma_.lower() in words.attendance_verbs
             ):
                 heads.extend(self._attendance(child))
+            elif child.dep_ == "acl" and child.tag_ == "VBN":
+                # "consultations held by A with B": who held them, and with whom
+                for prep in child.children:
+                    if prep.dep_ == "agent" or (
+                        prep.dep_ == "prep" and prep.lower_ in words.participant_prepositions
+                    ):
+                        heads.extend(c for c in prep.children if c.dep_ == "pobj")
         heads.extend(self._present(token))  # on the verb or on the meeting noun
         if token.pos_ == "VERB":
             subject = subject_of(token)
@@ -202,6 +209,17 @@ class ParticipantFinder:
                     if actor.is_state and actor not in actors:
                         actors.append(actor)
         return actors, leaders
+
+    def leaders_of_sentence(self, token: Token) -> list[str]:
+        """The leaders the meeting word's sentence names, in order: who took part when the
+        sentence reports the meeting, where and when, but the parse ties nobody to the word
+        (a verb read as an adjective)."""
+        found: list[str] = []
+        for word in token.sent:
+            name = self.res.leader_at.get(word.i)
+            if name is not None and name not in found:
+                found.append(name)
+        return found
 
     def joint(self, token: Token, actors: list[Actor], leaders: list[str]) -> bool:
         """A press conference of two sides: "joint", or leaders of two states."""

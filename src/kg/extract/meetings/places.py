@@ -117,10 +117,13 @@ class PlaceFinder:
                 inner.pos_ == "PROPN" and inner.text[:1].isupper()
             ):
                 place = self.named(self._place_name(inner))
-                if inner.ent_type_ not in ("GPE", "FAC") and place.state is None:
-                    # A landform or region ("the Rockies"), or a name the recogniser does
-                    # not take for a town: a dateline says better where the meeting was.
-                    return replace(place, region=place.venue is None)
+                landform = inner.ent_type_ not in ("GPE", "FAC") and any(
+                    c.dep_ == "det" and c.lower_ == "the" for c in inner.children
+                )  # towns go without "the"; "the Rockies", "the Alps" do not
+                if landform and place.state is None and place.venue is None:
+                    # A landform or region ("the Canadian Rockies"): a dateline says better
+                    # which town the meeting was in.
+                    return replace(place, region=True)
                 return place
         return None
 
@@ -257,9 +260,13 @@ class PlaceFinder:
                         return inner
         if sidelines is not None:
             return sidelines
+        held = [
+            c for c in token.children if c.dep_ in ("acl", "relcl") and c.pos_ == "VERB"
+        ]  # "consultations held with the delegation in Florida"
         place = (
             self._place_in_participants(token)
             or (token.dep_ == "dobj" and self._place_in_participants(token.head))  # "held talks"
+            or next((p for c in held if (p := self._place_in_participants(c))), None)
             or self._named_place_below(token)
         )
         if place is not None:
