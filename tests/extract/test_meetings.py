@@ -96,6 +96,23 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Washington", D("2026-03-12"), frozenset({"US", "EE"}))},
     ),
     (
+        "those who sat down somewhere for talks",
+        "2026-03-10",
+        "Latvian, Estonian and Finnish delegations sat down in Geneva on Monday for talks on "
+        "air defence.",
+        {("Geneva", D("2026-03-09"), frozenset({"LV", "EE", "FI"}))},
+    ),
+    (
+        "joined by others on another day: the same place again",
+        "2026-03-11",
+        "The talks began on Monday in Riga, where Evika Silina spent five hours with Alar "
+        "Karis.\n\nOn Tuesday evening Silina and Karis were joined by Alexander Stubb.",
+        {
+            ("Riga", D("2026-03-09"), frozenset({"LV", "EE"})),
+            ("Riga", D("2026-03-10"), frozenset({"LV", "EE", "FI"})),
+        },
+    ),
+    (
         "met with",
         "2026-03-10",
         "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "

@@ -240,6 +240,8 @@ class MeetingExtractor:
                     continue
                 place = None if joins else self.places.place_of(token, kind)
                 dated = self._date_of(token, index)
+                if joins and dated is not None and found[-1].dated not in (None, dated):
+                    place = found[-1].place  # "On Monday they were joined by ...": there again
                 if place is None and dated is None and self.kinds.topic(token):
                     continue  # "the progress of negotiations with Russia": a subject of talk
                 actors, leaders = self.people.participants(token)

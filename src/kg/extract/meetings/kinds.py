@@ -148,7 +148,8 @@ class KindReader:
 
     def joins_before(self, token: Token) -> bool:
         """A participation verb with a subject and nothing attended named ("Macron and Tusk
-        attended", "Poland took part too"): its subjects were at the meeting told before."""
+        attended", "Poland took part too", "they were joined by Merz"): its subjects (and
+        agents) were at the meeting told before."""
         if token.pos_ != "VERB" or token.lemma_.lower() not in self.words.joining_verbs:
             return False
         deps = {c.dep_ for c in token.children}
@@ -156,6 +157,8 @@ class KindReader:
             c.dep_ in ("dobj", "obj", "prep", "xcomp", "ccomp") and c.lower_ != "part"
             for c in token.children
         )
+        if "nsubjpass" in deps and "agent" in deps:
+            return True  # "the Americans were joined by Merz and Macron"
         return (
             "nsubj" in deps
             and not named

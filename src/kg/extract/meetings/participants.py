@@ -117,7 +117,8 @@ class ParticipantFinder:
 
     def _prepositional_holder(self, holder: Token) -> list[Token]:
         """ "Meloni, who took part in the talks", "Merz, speaking after the meeting", "flew
-        to Baku for talks", and a title "A and B at a Joint Press Availability"."""
+        to Baku for talks", "sat down in Geneva for talks", and a title "A and B at a Joint
+        Press Availability"."""
         words = self.words
         heads: list[Token] = []
         above = holder.head
@@ -127,7 +128,7 @@ class ParticipantFinder:
         if above.pos_ in ("VERB", "AUX") and (
             above.lemma_.lower() in self.lex.participation_verbs
             or above.lemma_.lower() in words.travel_verbs
-            or holder.lower_ in ("after", "following", "at", "during")
+            or holder.lower_ in ("after", "following", "at", "during", "for")
         ):
             subject = subject_of(above)
             if subject is not None:
