@@ -487,6 +487,12 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         },
     ),
     (
+        "repeated passive agents of a participle, hung on its noun",
+        "The first shipments, financed by Ireland, by Malta and Cyprus together, and by "
+        "Iceland and Chile, have already arrived.",
+        {(state, C, T.FUNDING) for state in ("IE", "MT", "CY", "IS", "CL")},
+    ),
+    (
         "a wish of the actor's own",
         "Portugal wants to send troops to the mission, the Portuguese defence minister said.",
         {("PT", K, T.GROUND_TROOPS)},

@@ -187,10 +187,22 @@ def _agent_of(verb: Token) -> Token | None:
 def agents_of(verb: Token) -> list[Token]:
     """The objects of a passive verb's "by" phrases, the repeated ones included ("funded by
     A, by B and C, and by D": A, B and D, each with what is joined to it)."""
-    found: list[Token] = []
     preps = [c for c in verb.children if c.dep_ == "agent"]
     if preps:  # "and by D" is sometimes joined to the verb itself
         preps += [c for c in verb.children if c.dep_ == "conj" and c.lower_ == "by"]
+    if preps and verb.dep_ == "acl":
+        # "packages, funded by A, by B and C, and by D": the parser hangs later "by" phrases
+        # on the noun
+        preps += [
+            c for c in verb.head.children if c.dep_ == "prep" and c.lower_ == "by" and c.i > verb.i
+        ]
+    return _by_objects(preps)
+
+
+def _by_objects(preps: list[Token]) -> list[Token]:
+    """The objects of these "by" phrases and of the "by" phrases joined to them."""
+    found: list[Token] = []
+    preps = list(preps)
     while preps:
         prep = preps.pop(0)
         for child in prep.children:
