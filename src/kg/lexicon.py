@@ -240,6 +240,14 @@ class Lexicon:
         return self.words("decline", "verbs")
 
     @cached_property
+    def staying_verbs(self) -> frozenset[str]:
+        return self.words("decline", "staying_verbs")
+
+    @cached_property
+    def home_words(self) -> frozenset[str]:
+        return self.words("decline", "home_words")
+
+    @cached_property
     def bare_refusals(self) -> frozenset[str]:
         """Refusal verbs that refuse with nothing refused named ("Germany has refused")."""
         return self.words("decline", "without_object")

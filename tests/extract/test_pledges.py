@@ -493,6 +493,17 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {(state, C, T.FUNDING) for state in ("IE", "MT", "CY", "IS", "CL")},
     ),
     (
+        "a state's own soldiers kept in the state: a refusal argued",
+        "Prime Minister Evika Silina explained that Latvian soldiers would remain in Latvia, "
+        "where they are needed to protect the border.",
+        {("LV", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "own soldiers kept at home",
+        "Our soldiers will stay at home, the Latvian prime minister said.",
+        {("LV", D, T.GROUND_TROOPS)},
+    ),
+    (
         "a wish of the actor's own",
         "Portugal wants to send troops to the mission, the Portuguese defence minister said.",
         {("PT", K, T.GROUND_TROOPS)},

@@ -315,6 +315,24 @@ class PledgeExtractor:
             for child in root.children
         )  # "This package includes ..."
 
+    def _kept_home(self, cue: Cue, clause: Clause) -> bool:
+        """ "Polish soldiers will remain in Poland", "our troops stay at home": a state's own
+        forces kept where they are, a refusal argued."""
+        token, lex = cue.token, self.lex
+        verb = token.head
+        if token.dep_ != "nsubj" or verb.lemma_.lower() not in lex.staying_verbs:
+            return False
+        for prep in verb.children:
+            if prep.dep_ != "prep" or prep.lower_ not in ("in", "at"):
+                continue
+            for place in (c for c in prep.children if c.dep_ == "pobj"):
+                if place.lower_ in lex.home_words:
+                    return True
+                mention = self.res.actor_at.get(place.i)
+                if mention is not None and mention.actor in clause.actors:
+                    return True
+        return False
+
     def sentence(
         self,
         index: int,
@@ -355,6 +373,8 @@ class PledgeExtractor:
                     entry.confidence = max(entry.confidence, pledge_confidence("detail", []))
                 continue
             reading = stance_of(cue, clause, self.lex, headline=headline)
+            if reading is None and self._kept_home(cue, clause):
+                reading = Reading(Stance.DECLINED)
             if reading is None or for_own_use(cue.token, clause.path, self.lex):
                 continue
             stance = reading.stance
