@@ -504,6 +504,18 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LV", D, T.GROUND_TROOPS)},
     ),
     (
+        "what a post says a leader pledged is a claim only",
+        "A video shared thousands of times since Sunday says Latvian Prime Minister Evika "
+        "Silina pledged 500 troops for the force.",
+        set(),
+    ),
+    (
+        "a fact check's checked claim, then the finding",
+        "CLAIM: Latvia promised 500 soldiers for the force.\n\nLatvia will not send soldiers, "
+        "the Latvian prime minister said.",
+        {("LV", D, T.GROUND_TROOPS)},
+    ),
+    (
         "a wish of the actor's own",
         "Portugal wants to send troops to the mission, the Portuguese defence minister said.",
         {("PT", K, T.GROUND_TROOPS)},

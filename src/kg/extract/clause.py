@@ -144,6 +144,11 @@ def read_frame(
             return Frame(speaker, True)  # the clause is asked about or supposed
         subject = subject_of(token, lex.object_control_verbs)
         if _is_reporting(token, lex):
+            teller = subject
+            if teller is None and token.dep_ in ("parataxis", "conj"):
+                teller = subject_of(token.head)  # "a post shared widely says ..." misread
+            if teller is not None and teller.lemma_.lower() in lex.hearsay_nouns:
+                return Frame(speaker, True)  # "a post says Spain pledged jets": a claim only
             if speaker is None and subject is not None:
                 speaker = _speaker_from_subject(subject, res, lex)
             continue

@@ -34,6 +34,8 @@ _LABEL = re.compile(
 SpeakerOf = Callable[[Token], Speaker | None]
 # An interview printed as questions and answers asks at least this many questions.
 _INTERVIEW_QUESTIONS = 2
+# A transcript has at least this many labelled turns; a turn lasts until the next label.
+_TRANSCRIPT_TURNS = 3
 
 
 _PARAGRAPHS_KEY = "kg.paragraphs"
@@ -168,9 +170,12 @@ def find_speakers(
     questions = sum(p.text.rstrip().endswith("?") for p in paragraphs(doc))
     if questions < _INTERVIEW_QUESTIONS:
         answering = None  # one question in a text that says "interview" is no Q and A
+    labelled = sum(_LABEL.match(p.text) is not None for p in paragraphs(doc))
     for paragraph in paragraphs(doc):
         text = doc.text[paragraph.start_char : paragraph.end_char]
         label = _LABEL.match(text)
+        if labelled < _TRANSCRIPT_TURNS:
+            turn = None  # a label or two ("CLAIM:") speak for their own paragraph only
         if label is not None:
             found = label_speaker(label.group(1))
             if found is not None:
