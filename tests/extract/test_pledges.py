@@ -516,6 +516,12 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LV", D, T.GROUND_TROOPS)},
     ),
     (
+        "'it' stands for the plan its own clause names, not the contribution before",
+        "Latvia will send two minehunters. The prime minister said Latvia, Estonia and others "
+        "would work with Finland on a plan to stop the fighting and then take it to Brussels.",
+        {("LV", C, T.DEMINING)},
+    ),
+    (
         "a wish of the actor's own",
         "Portugal wants to send troops to the mission, the Portuguese defence minister said.",
         {("PT", K, T.GROUND_TROOPS)},

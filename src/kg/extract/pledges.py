@@ -252,9 +252,23 @@ class PledgeExtractor:
         for token in sent:
             if token.dep_ not in ("dobj", "pobj"):
                 continue
+            if token.lower_ in self.lex.anaphoric_objects and self._nearer_antecedent(token):
+                continue  # "work on a plan and then take it to Washington": the plan
             if token.lower_ in self.lex.anaphoric_objects or self._taken_up(token):
                 return [Cue(token, previous, anaphoric=True)]
         return self._elliptical_cues(sent, previous)[:1]
+
+    def _nearer_antecedent(self, pronoun: Token) -> bool:
+        """A singular noun object earlier in the pronoun's own clause it can stand for."""
+        verb = pronoun.head
+        while verb.pos_ not in ("VERB", "AUX") and verb.head != verb:
+            verb = verb.head
+        clause = verb.head if verb.dep_ == "conj" else verb
+        return any(
+            t.i < pronoun.i and t.tag_ == "NN" and t.dep_ in ("dobj", "pobj")
+            for t in clause.subtree
+            if t.lemma_.lower() not in self.lex.anaphoric_nouns
+        )
 
     def _taken_up(self, noun: Token) -> bool:
         """ "the idea", "this proposal": a noun that names nothing of its own."""
