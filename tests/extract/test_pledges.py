@@ -522,6 +522,19 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LV", C, T.DEMINING)},
     ),
     (
+        "a term in quotation marks is not speech of the last speaker",
+        'Donald Trump said American soldiers would not be deployed: "You have my word."\n\n'
+        'The coalition is ready to deploy a "reassurance force" once the fighting stops.',
+        {("US", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "a round-up paragraph's label names what 'the two' are",
+        "United States. Donald Trump said American soldiers would not be deployed.\n\n"
+        "Latvia and Estonia. The two governments are ready to deploy troops once the fighting "
+        "stops.",
+        {("US", D, T.GROUND_TROOPS), ("LV", C, T.GROUND_TROOPS), ("EE", C, T.GROUND_TROOPS)},
+    ),
+    (
         "a wish of the actor's own",
         "Portugal wants to send troops to the mission, the Portuguese defence minister said.",
         {("PT", K, T.GROUND_TROOPS)},

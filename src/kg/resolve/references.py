@@ -132,6 +132,8 @@ class ReferenceResolver:
     def _remember(self, sent: Span, index: int, history: _History, *, states: bool = True) -> None:
         """Note the leaders a sentence names and, with ``states``, the states its subjects
         name."""
+        # "Britain and France." heading a round-up's paragraph: what the paragraph is about
+        label = not any(t.pos_ in ("VERB", "AUX") for t in sent)
         for token in sent:
             name = self.leader_at.get(token.i) or self.person_at.get(token.i)
             if name is not None:
@@ -139,7 +141,7 @@ class ReferenceResolver:
                 if _is_subject(token):
                     history.leader_subjects.append((index, name))
                 continue
-            if states and _is_subject(token):
+            if states and (_is_subject(token) or label and token.dep_ == "ROOT"):
                 named = tuple(a for a in self.phrase_actors(token) if a.is_state)
                 if len(named) > 1:
                     history.plural_subjects.append((index, named))

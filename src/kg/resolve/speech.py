@@ -36,6 +36,8 @@ SpeakerOf = Callable[[Token], Speaker | None]
 _INTERVIEW_QUESTIONS = 2
 # A transcript has at least this many labelled turns; a turn lasts until the next label.
 _TRANSCRIPT_TURNS = 3
+# Quoted words fewer than this, with no verb, are a term in quotation marks, not speech.
+_TERM_TOKENS = 8
 
 
 _PARAGRAPHS_KEY = "kg.paragraphs"
@@ -199,6 +201,10 @@ def find_speakers(
             continue
         for first, end in quote_spans(paragraph):
             inside = range(first, end + 1)
+            if end - first < _TERM_TOKENS and not any(
+                doc[i].pos_ in ("VERB", "AUX") for i in inside
+            ):
+                continue  # a "reassurance force" in quotation marks is a term, not speech
             speaker: Speaker | None = None
             for sent, after in ((doc[end].sent, True), (doc[first].sent, False)):
                 verb = _reporting_verb_near(doc, sent, inside, lex, after)
