@@ -5,8 +5,9 @@ quotes; and the change log of what each write did to the sources and the claims.
 Claims are derived from every source graph, so they live in a graph of their own
 (:data:`CLAIMS_GRAPH`) that :func:`refresh` computes again, whole, after each ingest or
 removal that wrote something, in one transaction with the :class:`ChangeSet` it appends to
-:data:`CHANGES_GRAPH`. A run that writes without computing them (a batch of a larger run)
-marks the claims graph pending, so the next refresh computes them even if it wrote nothing.
+:data:`CHANGES_GRAPH`. A run that wrote nothing computes them only when they are not
+:func:`current` (a batch of a larger run wrote sources without computing them, or sources were
+loaded from files).
 """
 
 from __future__ import annotations
@@ -40,8 +41,6 @@ SUPPORTED_BY = kg("supportedBy")
 INDEPENDENT = kg("independentSources")
 COUNTED_VERSION = kg("countedVersion")
 COUNTED_LOCATOR = kg("countedLocator")
-PENDING = kg("claimsPending")
-"""On the claims graph itself: sources were written since the claims were computed."""
 
 
 @dataclass(frozen=True)
@@ -392,25 +391,24 @@ def _data(operation: str, graph: NamedNode, quads: list[Quad]) -> str:
 
 
 def current(store: GraphStore) -> bool:
-    """True when the claims were computed from the sources as stored: nothing marked them
-    pending, and every stored source was counted (sources loaded from files are not)."""
-    pending = _rows(
-        store, f"SELECT ?v WHERE {{ GRAPH {CLAIMS_GRAPH} {{ {CLAIMS_GRAPH} {PENDING} ?v }} }}"
-    )
-    counts = _rows(
-        store,
-        "SELECT (COUNT(?src) AS ?stored) WHERE { GRAPH ?src { ?src a kg:Source } }",
-    ) + _rows(
-        store,
-        f"SELECT (COUNT(DISTINCT ?s) AS ?counted) WHERE {{ GRAPH {CLAIMS_GRAPH} "
-        f"{{ ?s {COUNTED_VERSION} ?v }} }}",
-    )
-    return not pending and counts[0]["stored"] == counts[1]["counted"]
-
-
-def mark_pending(store: GraphStore) -> None:
-    """Record that sources were written without the claims being computed again."""
-    store.update(f"INSERT DATA {{ GRAPH {CLAIMS_GRAPH} {{ {CLAIMS_GRAPH} {PENDING} true }} }}")
+    """True when the claims were computed from the sources as stored: every stored source was
+    counted, at the version it has now, and no source counted is gone."""
+    stored = {
+        (row["src"], row.get("v", ""))
+        for row in _rows(
+            store,
+            "SELECT ?src ?v WHERE { GRAPH ?src { ?src a kg:Source . "
+            "OPTIONAL { ?src kg:contentHash ?v } } }",
+        )
+    }
+    counted = {
+        (row["s"], row["v"])
+        for row in _rows(
+            store,
+            f"SELECT ?s ?v WHERE {{ GRAPH {CLAIMS_GRAPH} {{ ?s {COUNTED_VERSION} ?v }} }}",
+        )
+    }
+    return stored == counted
 
 
 def refresh(

@@ -69,11 +69,6 @@ class Sink(Protocol):
         wrote or dropped the source graphs ``touched``, are done."""
         ...
 
-    def defer(self, touched: set[NamedNode]) -> None:
-        """Note that the run wrote or dropped the source graphs ``touched`` without bringing
-        what is derived from all sources up to date (a batch of a larger run)."""
-        ...
-
 
 def source_quads(
     change: Change, extraction: Extraction, made_by: Extractor, now: datetime
@@ -156,8 +151,6 @@ def ingest(
         touched |= {*dropped, *patched}
     if claims:
         sink.finish(touched)
-    else:
-        sink.defer(touched)
     return summary
 
 

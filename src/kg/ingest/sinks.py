@@ -11,7 +11,7 @@ from typing import IO
 from pyoxigraph import NamedNode, Quad, RdfFormat, serialize
 
 from kg.changes import Change, Scope, Stored, released, sweep_plan
-from kg.claims import mark_pending, refresh
+from kg.claims import refresh
 from kg.config import Settings
 from kg.identity import Unit
 from kg.ingest.reference import ensure_reference
@@ -74,10 +74,6 @@ class StoreSink:
     def finish(self, touched: set[NamedNode]) -> None:
         refresh(self.store, {g.value for g in touched})
 
-    def defer(self, touched: set[NamedNode]) -> None:
-        if touched:
-            mark_pending(self.store)
-
 
 class NQuadsSink:
     """Writes N-Quads files of ``per_file`` sources each, for ``oxigraph load``.
@@ -132,9 +128,6 @@ class NQuadsSink:
     def finish(self, touched: set[NamedNode]) -> None:
         """Nothing: the store the files are loaded into computes the claims (its next run
         finds sources it has not counted and counts them all)."""
-
-    def defer(self, touched: set[NamedNode]) -> None:
-        """Nothing, as for :meth:`finish`."""
 
     def _finish_file(self) -> None:
         if self._file is None or self._part is None:
