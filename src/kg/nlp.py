@@ -46,16 +46,16 @@ DATELINE = re.compile(
 _DATELINE_PARAGRAPHS = 3
 
 
-def _split_dateline(doc: Doc, start: int) -> None:
+def _split_dateline(doc: Doc, text: str, start: int) -> None:
     """The body after a dateline starts a sentence of its own: the dateline is no subject."""
     first = doc[start]
-    match = DATELINE.match(doc.text[first.idx : first.idx + 120])
+    match = DATELINE.match(text, first.idx, first.idx + 120)
     if match is None:
         return
-    end = first.idx + match.end()
-    for token in doc[start + 1 :]:
+    end = match.end()
+    for token in doc[start + 1 : start + 40]:
         if token.idx >= end:
-            if not token.is_space and "\n" not in doc.text[first.idx : token.idx]:
+            if not token.is_space and "\n" not in text[first.idx : token.idx]:
                 token.is_sent_start = True
             return
 
@@ -65,10 +65,11 @@ def mark_paragraphs(doc: Doc) -> Doc:
     """Start a sentence after every line break the cleaner left between paragraphs (and not
     again at its second word), and after a dateline near the top; a middle initial ("Antony
     J. Blinken") never ends one."""
+    text = doc.text
     starts = [0] + [t.i + 1 for t in doc[:-1] if t.is_space and "\n" in t.text]
     for start in starts[:_DATELINE_PARAGRAPHS]:
         if start < len(doc):
-            _split_dateline(doc, start)
+            _split_dateline(doc, text, start)
     for token in doc[:-1]:
         text = token.text
         if token.is_space and "\n" in text:

@@ -496,6 +496,8 @@ class LeaderFinder:
                 words.append(follower)
             while words and words[-1].lower_ in ("of", "the"):
                 words.pop()
+            if not words:
+                continue
             title, start = self._title_in(words)
             if title is None or start != 0 and words[0].i not in self.actor_at:
                 continue
