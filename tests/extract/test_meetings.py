@@ -408,3 +408,15 @@ def test_same_meeting_mentioned_twice_is_one(extract_text: ExtractText) -> None:
     assert meeting.date == date(2026, 1, 6)
     pledge = next(p for p in found.pledges if p.actor.key == "FR")
     assert pledge.meeting_key == meeting.key and pledge.date == date(2026, 1, 6)
+
+
+def test_the_day_after_read_with_after_on_the_day(extract_text: ExtractText) -> None:
+    """ "on Friday, the day after the coalition met in Tallinn", parsed with "after" hanging on
+    "day": the meeting was on Thursday."""
+    found = run(
+        extract_text,
+        "Andris Spruds, Latvia's defence minister, spoke to a reporter in Riga on Friday, the day "
+        "after the coalition of the willing met in Tallinn.",
+        "2026-03-14",
+    )
+    assert {(m.location, m.date) for m in found.meetings} == {("Tallinn", D("2026-03-12"))}

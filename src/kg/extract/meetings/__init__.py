@@ -183,7 +183,18 @@ class MeetingExtractor:
             if lemma in lex.times_of_day and determiners & lex.anaphoric_time_determiners:
                 return self._date_before(sentence)  # "that night", "the same day"
             days = lex.relative_units.get(lemma)
-            direction = lex.relative_directions[marks[0].lower_] if marks else None
+            own = [
+                c
+                for c in child.children
+                if c.dep_ == "prep" and c.lower_ in lex.relative_directions
+            ]  # "the day after the leaders met", read with "after" on "day"
+            direction = (
+                lex.relative_directions[marks[0].lower_]
+                if marks
+                else lex.relative_directions[own[0].lower_]
+                if own
+                else None
+            )
             if days is None or direction is None:
                 continue
             count = 1 if determiners & {"the", "a", "one"} else None
