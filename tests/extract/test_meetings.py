@@ -113,6 +113,13 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         },
     ),
     (
+        "the place of a clause that says who hosted the meeting",
+        "2026-03-10",
+        "The conference Alexander Stubb hosted in Helsinki on Monday evening gathered some "
+        "twenty leaders, among them Latvia's Evika Silina and Estonia's Kristen Michal.",
+        {("Helsinki", D("2026-03-09"), frozenset({"FI", "LV", "EE"}))},
+    ),
+    (
         "met with",
         "2026-03-10",
         "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "
