@@ -344,7 +344,7 @@ def claims_of(store: EmbeddedStore) -> set[str]:
     }
 
 
-def test_a_batch_leaves_the_claims_to_the_next_run_even_one_that_writes_nothing(tmp_path: Path) -> None:
+def test_a_batch_leaves_the_claims_to_the_next_run_that_writes_nothing(tmp_path: Path) -> None:
     folder = tmp_path / "in"
     folder.mkdir()
     (folder / "later.txt").write_text(LATER, "utf-8")

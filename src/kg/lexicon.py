@@ -76,6 +76,8 @@ class MeetingWords:
     joining_verbs: frozenset[str]
     presence_nouns: frozenset[str]
     deictic_places: frozenset[str]
+    appearance_verbs: frozenset[str]
+    appearance_prepositions: frozenset[str]
 
 
 @dataclass(frozen=True)

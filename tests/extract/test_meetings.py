@@ -120,6 +120,14 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Helsinki", D("2026-03-09"), frozenset({"FI", "LV", "EE"}))},
     ),
     (
+        "standing beside a leader: a joint appearance where the dateline says",
+        "2026-03-10",
+        "AALBORG, Denmark, March 8 (Agency) - Denmark will give ten tanks to Ukraine, Danish "
+        "Prime Minister Mette Frederiksen said on Sunday, standing beside President Volodymyr "
+        "Zelensky at an air base.",
+        {("Aalborg", D("2026-03-08"), frozenset({"DK", "UA"}))},
+    ),
+    (
         "met with",
         "2026-03-10",
         "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "

@@ -89,6 +89,13 @@ class KindReader:
     def _verb_kind(self, token: Token) -> str | None:
         lex, words = self.lex, self.words
         lemma = token.lemma_.lower()
+        if lemma in words.appearance_verbs and any(
+            c.dep_ == "prep"
+            and c.lower_ in words.appearance_prepositions
+            and any(self.names_people(g) for g in c.children if g.dep_ == "pobj")
+            for c in token.children
+        ):
+            return PRESS  # "said on Sunday, standing beside President X"
         if (
             lemma not in _VERB_LEMMAS
             and lemma not in words.receiving_verbs
@@ -220,7 +227,12 @@ class KindReader:
             c.dep_ == "aux" and c.lower_ == "to" for c in token.children
         ):
             return False  # "agreed to meet", "arrived to meet": not yet held
-        if is_future(sent) and any(c.lower_ in ("will", "next") for c in token.head.subtree):
+        accompanying = token.dep_ == "advcl" and token.head.tag_ in ("VBD", "VBN")
+        if (
+            is_future(sent)
+            and not accompanying  # "X said on Sunday, standing beside Y": the report's time
+            and any(c.lower_ in ("will", "next") for c in token.head.subtree)
+        ):
             return False
         head = token.head
         return not (
