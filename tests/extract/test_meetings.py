@@ -128,6 +128,14 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Aalborg", D("2026-03-08"), frozenset({"DK", "UA"}))},
     ),
     (
+        "this morning we were received: where the speaker is, that day",
+        "2026-03-10",
+        "Riga, Latvia\n\nFOREIGN MINISTER BRAZE: Good afternoon. This morning we were received "
+        "by President Edgars Rinkevics, and we have just finished our talks.\n\n"
+        "MODERATOR: First question.\n\nQUESTION: Will Latvia send troops?",
+        {("Riga", D("2026-03-10"), frozenset({"LV"}))},
+    ),
+    (
         "met with",
         "2026-03-10",
         "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "

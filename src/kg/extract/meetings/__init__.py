@@ -386,7 +386,11 @@ class MeetingExtractor:
         if (
             meeting.place is None
             and dateline is not None
-            and (meeting.first_sentence in self.opening or meeting.kind == PRESS)
+            and (
+                meeting.first_sentence in self.opening
+                or meeting.kind == PRESS
+                or self._told_by_participant(meeting)
+            )
         ) or (meeting.place is not None and meeting.place.region and dateline is not None):
             meeting.place = dateline  # a region ("the Rockies") has the dateline's town in it
             meeting.doubts.add("dateline_place")
@@ -413,6 +417,15 @@ class MeetingExtractor:
             if len(dates) == 1:
                 return dates.pop()
         return None
+
+    def _told_by_participant(self, meeting: _Meeting) -> bool:
+        """ "This morning we were received by the President": a speaker at the dateline's
+        place who took part, the same day."""
+        return meeting.date == self.reference and any(
+            t.lower_ in ("we", "i") and t.dep_ in ("nsubj", "nsubjpass")
+            for i in meeting.sentences
+            for t in self.sentences[i]
+        )
 
     def _reported_now(self, meeting: _Meeting) -> bool:
         """A meeting the article reports as its news: in its opening sentences, or said to

@@ -79,8 +79,15 @@ class PlaceFinder:
                 or t.ent_type_ in ("GPE", "LOC", "FAC")
                 for t in paragraph
             ):
-                return self.named(paragraph.text.strip())
+                return self.named(self._town_of(paragraph.text.strip()))
         return None
+
+    def _town_of(self, line: str) -> str:
+        """ "Kyiv, Ukraine" -> "Kyiv": a town and the state it is in, written out."""
+        town, _, rest = line.partition(",")
+        if rest and self.gaz.state_for_name(rest.strip()) is not None:
+            return town.strip()
+        return line
 
     def named(self, name: str) -> Place:
         """The place a name written out stands for ("WARSAW" -> Warsaw, a venue -> its city)."""
