@@ -136,6 +136,19 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Riga", D("2026-03-10"), frozenset({"LV"}))},
     ),
     (
+        "a virtual meeting is a call",
+        "2026-03-10",
+        "Latvian Prime Minister Evika Silina joined a virtual meeting of Nordic and Baltic "
+        "leaders today, convened by Estonian Prime Minister Kristen Michal.",
+        {("virtual", D("2026-03-10"), frozenset({"LV", "EE"}))},
+    ),
+    (
+        "a thing that arrives is a delivery, not a visit",
+        "2026-03-10",
+        "The first air defence system provided by Latvia arrived in Estonia this week.",
+        set(),
+    ),
+    (
         "met with",
         "2026-03-10",
         "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "

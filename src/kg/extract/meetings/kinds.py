@@ -82,6 +82,8 @@ class KindReader:
         kind = lex.meeting_nouns.get(lemma)
         if kind is None or kind == PRESS or lemma == "talk":
             return None  # "a briefing" alone, "a talk" (a lecture)
+        if modifiers & (lex.phone_markers | lex.virtual_markers):
+            return CALL  # "a virtual meeting of G7 leaders", "a video summit"
         if token.tag_ == "NNS" and kind not in words.series_kinds:
             return None  # "several days of meetings": a series, not one meeting
         return kind
@@ -139,6 +141,12 @@ class KindReader:
                 return "meeting" if people or agent else None
             return "meeting" if people or (agent and token.tag_ == "VBN") else None
         if lemma in words.visit_verbs:
+            subjects = [c for c in children if c.dep_ in ("nsubj", "nsubjpass")]
+            if subjects and not any(
+                self.names_people(c) or c.i in self.res.actor_at or c.pos_ == "PRON"
+                for c in subjects
+            ):
+                return None  # "the first system arrived in Ukraine": a delivery, no visit
             return VISIT
         if lemma == "meet":
             if not any(c.dep_ in ("prep", "dobj", "nsubj", "nsubjpass") for c in children):
