@@ -59,6 +59,18 @@ def test_a_list_of_titled_names_gives_each_its_own_title(resolve_text: Resolve) 
     assert leaders(res).get("Ulf Kristersson") == "SE"
 
 
+def test_a_capitalised_plural_title_shares_out_over_names_the_text_pairs(
+    resolve_text: Resolve,
+) -> None:
+    """The pairing the text makes wins over a role the gazetteer knows from another time."""
+    _, res = resolve_text(
+        "The Foreign Ministers of Germany and Austria, Annalena Baerbock and Alexander "
+        "Schallenberg, met in Vienna."
+    )
+    assert leaders(res).get("Annalena Baerbock") == "DE"
+    assert leaders(res).get("Alexander Schallenberg") == "AT"
+
+
 def test_a_title_before_the_next_name_of_a_list_is_that_name_s(resolve_text: Resolve) -> None:
     _, res = resolve_text(
         "The talks brought together Keir Starmer, Finnish President Alexander Stubb and "

@@ -389,7 +389,8 @@ class LeaderFinder:
             self.describe(candidate)
             span = candidate.span
             shared = listed.get((span.start, span.end))
-            if shared is not None and candidate.title is None:
+            if shared is not None:
+                # "the ministers of A, B and C, X, Y and Z": the pairing is the text's own word
                 candidate.title, candidate.actor = shared
             if candidate.excluded:
                 self.found.not_leaders.update(range(span.start, span.end))

@@ -37,7 +37,7 @@ class TitleLists:
         found: dict[tuple[int, int], tuple[str, Actor]] = {}
         doc = self.doc
         for token in doc:
-            if token.tag_ not in ("NNS", "NNPS") or not self._title_word(token):
+            if not self._plural_title(token):
                 continue
             phrase = self._title_ending_at(token)
             if phrase is None:
@@ -60,16 +60,23 @@ class TitleLists:
 
     # --- the title and its states ---------------------------------------------------------
 
+    def _plural_title(self, token: Token) -> bool:
+        """A title in the plural ("ministers"; "Foreign Ministers", which the tagger may read
+        as one proper noun)."""
+        if token.tag_ in ("NNS", "NNPS"):
+            return self._title_word(token)
+        return token.tag_ == "NNP" and _base(token) != token.lower_ and self._title_word(token)
+
     def _title_word(self, token: Token) -> bool:
         words = self.lex.title_words
-        return token.lemma_.lower() in words or token.lower_ in words
+        return _base(token) in words or token.lower_ in words
 
     def _title_ending_at(self, last: Token) -> tuple[str, int] | None:
         """The longest title phrase whose plural ends at ``last``, and where it starts."""
         doc = self.doc
         start = max(last.sent.start, last.i - _LONGEST_TITLE + 1)
         for first in range(start, last.i + 1):
-            lemmas = tuple(t.lemma_.lower() for t in doc[first : last.i + 1])
+            lemmas = tuple(_base(t) for t in doc[first : last.i + 1])
             found = self.lex.titles_by_words.get(lemmas)
             if found is not None:
                 return found[1], first
@@ -178,3 +185,12 @@ class TitleLists:
                 break
             i = gap
         return names
+
+
+def _base(token: Token) -> str:
+    """The lower-case lemma; a capitalised plural ("Foreign Ministers", read as a proper
+    noun whose lemma keeps its "s") in the singular."""
+    lemma = token.lemma_.lower()
+    if token.tag_ in ("NNP", "NNPS") and lemma == token.lower_ and lemma.endswith("s"):
+        return lemma[:-1]
+    return lemma
