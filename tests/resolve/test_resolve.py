@@ -71,6 +71,18 @@ def test_a_capitalised_plural_title_shares_out_over_names_the_text_pairs(
     assert leaders(res).get("Alexander Schallenberg") == "AT"
 
 
+def test_a_titled_counterpart_met_does_not_serve_the_publisher(extract_text: ExtractText) -> None:
+    found = extract_text(
+        "publisher: Ministry of Foreign Affairs of Japan\ndate: 2026-02-10\n\n"
+        "Ministry of Foreign Affairs of Japan\n\n"
+        "Prime Minister Fumio Kishida will travel to Poland, where he will hold a summit meeting "
+        "with Prime Minister Jan Novak in Warsaw."
+    )
+    states = {r.name: r.actor.key for r in found.leaders if r.actor}
+    assert states.get("Fumio Kishida") == "JP"
+    assert "Jan Novak" not in states
+
+
 def test_a_title_before_the_next_name_of_a_list_is_that_name_s(resolve_text: Resolve) -> None:
     _, res = resolve_text(
         "The talks brought together Keir Starmer, Finnish President Alexander Stubb and "

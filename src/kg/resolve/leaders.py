@@ -432,6 +432,7 @@ class LeaderFinder:
                 actor is None
                 and candidate.title is not None
                 and candidate.title not in self.lex.guest_titles
+                and not _counterpart(span)
             ):
                 actor = self.publisher_state  # "Spokesperson Ned Price" in a ministry's release
             if actor is None:
@@ -521,6 +522,15 @@ class LeaderFinder:
             for word in words:
                 if word.i not in self.actor_at:
                     self.found.at[word.i] = chosen
+
+
+def _counterpart(span: Span) -> bool:
+    """ "a meeting with Prime Minister X", "talks between ... and X": someone met, who need
+    not serve the state that publishes the text."""
+    head = span.root
+    while head.dep_ == "conj" and head.head != head:
+        head = head.head
+    return head.dep_ == "pobj" and head.head.lower_ in ("with", "between")
 
 
 def _role_matches(recorded: str, role: str, title: str) -> bool:
