@@ -287,6 +287,10 @@ class Lexicon:
         return self.words("frames", "opposition")
 
     @cached_property
+    def cessation_verbs(self) -> frozenset[str]:
+        return self.words("frames", "cessation")
+
+    @cached_property
     def instrument_verbs(self) -> frozenset[str]:
         return self.words("instrument_verbs", "lemmas")
 

@@ -535,6 +535,12 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("US", D, T.GROUND_TROOPS), ("LV", C, T.GROUND_TROOPS), ("EE", C, T.GROUND_TROOPS)},
     ),
     (
+        "rejecting a demand to halt support is not declining the support",
+        "Russia continues to demand that Latvia's partners halt all military support. We reject "
+        "this, the Estonian and Lithuanian defence ministers said.",
+        set(),
+    ),
+    (
         "a wish of the actor's own",
         "Portugal wants to send troops to the mission, the Portuguese defence minister said.",
         {("PT", K, T.GROUND_TROOPS)},

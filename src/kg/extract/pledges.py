@@ -364,7 +364,14 @@ class PledgeExtractor:
         if answered:
             return answered, previous
         cues = self.cues.sentence_cues(sent, self.spans.get(index, []))
-        named = frozenset(t for c in cues for t in c.types)
+        # What the next sentence's "this" or "it" can take up: not what a demand to halt is
+        # about ("Russia demands that partners halt military support. We reject this.")
+        named = frozenset(
+            t
+            for c in cues
+            if c.token.head.lemma_.lower() not in self.lex.cessation_verbs
+            for t in c.types
+        )
         if not cues:
             cues = self._anaphoric(sent, previous)
         else:
