@@ -200,6 +200,19 @@ class Lexicon:
         return self.words("decision_verbs", "lemmas")
 
     @cached_property
+    def deferring_verbs(self) -> dict[str, frozenset[str]]:
+        """Verbs that put a decision off, with the particles they need (none: any)."""
+        return {k: frozenset(v) for k, v in self.raw["consider"]["deferring"].items()}
+
+    @cached_property
+    def phrasal_decisions(self) -> dict[str, tuple[str, str]]:
+        """Verbs that decide with a particle and an object ("make up one's mind")."""
+        return {
+            k: (v["particle"], v["object"])
+            for k, v in self.raw["decision_verbs"]["phrasal"].items()
+        }
+
+    @cached_property
     def decision_nouns(self) -> frozenset[str]:
         return self.words("decision_verbs", "nouns")
 

@@ -541,6 +541,17 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         set(),
     ),
     (
+        "a decision put off is pending",
+        "Estonia holds off on a decision about howitzers as allies meet.",
+        {("EE", K, T.EQUIPMENT)},
+    ),
+    (
+        "not yet having made up its mind is undecided",
+        "Latvia has not yet made up its mind on sending tanks to Ukraine, its defence minister "
+        "said.",
+        {("LV", K, T.EQUIPMENT)},
+    ),
+    (
         "a wish of the actor's own",
         "Portugal wants to send troops to the mission, the Portuguese defence minister said.",
         {("PT", K, T.GROUND_TROOPS)},

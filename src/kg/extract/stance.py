@@ -160,6 +160,11 @@ def _subject_negated(clause: Clause, cue: Cue, lex: Lexicon) -> bool:
 
 def _is_decision(token: Token, lex: Lexicon) -> bool:
     lemma = token.lemma_.lower()
+    phrasal = lex.phrasal_decisions.get(lemma)
+    if phrasal is not None:
+        particle, obj = phrasal
+        children = {(c.dep_, c.lemma_.lower()) for c in token.children}
+        return ("prt", particle) in children and ("dobj", obj) in children
     return lemma in lex.decision_verbs or lemma in lex.decision_nouns
 
 
@@ -267,6 +272,11 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
             obliged = True
         if token.dep_ == "advmod" and token.lower_ in lex.pending_adverbs:
             considered = True
+        deferring = lex.deferring_verbs.get(lemma) if pos == "VERB" else None
+        if deferring is not None and (
+            not deferring or any(c.dep_ == "prt" and c.lower_ in deferring for c in token.children)
+        ):
+            considered = True  # "holds off on a decision", "postponed the delivery"
         if pos in ("VERB", "AUX") and (
             lemma in lex.commit_verbs or lemma in lex.arrival_verbs or lemma in lex.receive_verbs
         ):
