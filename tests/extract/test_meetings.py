@@ -149,6 +149,19 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         set(),
     ),
     (
+        "welcomed someone to a place",
+        "2026-03-10",
+        "President Alar Karis welcomed President Evika Silina of Latvia to Tallinn today.",
+        {("Tallinn", D("2026-03-10"), frozenset({"EE", "LV"}))},
+    ),
+    (
+        "a statement's authors after a meeting held somewhere, the parser hanging 'held' above",
+        "2026-03-10",
+        "Joint statement by the Defence Ministers of Estonia and Latvia, following the 28th "
+        "meeting of the Contact Group, held today at NATO Headquarters in Brussels.",
+        {("Brussels", D("2026-03-10"), frozenset({"EE", "LV"}))},
+    ),
+    (
         "met with",
         "2026-03-10",
         "Latvian Foreign Minister Baiba Braže met Ukrainian Foreign Minister Andrii Sybiha in "

@@ -122,9 +122,17 @@ class ParticipantFinder:
         words = self.words
         heads: list[Token] = []
         above = holder.head
-        if above.pos_ in ("NOUN", "PROPN") and holder.lower_ in ("at", "during"):
+        if above.pos_ in ("NOUN", "PROPN") and holder.lower_ in ("at", "during", "following"):
             if above.dep_ == "ROOT":
-                heads.append(above)
+                heads.append(above)  # "A and B at a joint press availability"
+                # "Statement by A and B following the meeting": its authors were there
+                heads += [
+                    g
+                    for c in above.children
+                    if c.dep_ == "prep" and c.lower_ == "by"
+                    for g in c.children
+                    if g.dep_ == "pobj"
+                ]
         if above.pos_ in ("VERB", "AUX") and (
             above.lemma_.lower() in self.lex.participation_verbs
             or above.lemma_.lower() in words.travel_verbs

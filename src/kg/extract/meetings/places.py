@@ -205,6 +205,14 @@ class PlaceFinder:
                 child.lemma_.lower() in words.event_verbs or child.tag_ == "VBN"
             ):
                 heads.append(child)  # "talks held in Paris"
+        for noun in list(token.ancestors)[:3]:
+            # "a statement following the meeting of the group, held today in Brussels": the
+            # parser hangs "held" on a noun above the meeting
+            heads += [
+                c
+                for c in noun.children
+                if c.dep_ == "acl" and c.i > token.i and c.lemma_.lower() in words.event_verbs
+            ]
         for inner in token.subtree:
             if inner.dep_ == "relcl" and inner.lemma_.lower() in words.event_verbs:
                 heads.append(inner)  # "talks between X and Y that concluded in Istanbul"
@@ -242,7 +250,10 @@ class PlaceFinder:
             if prep.head.i == token.i and token.pos_ == "NOUN":
                 if lowered in words.subject_prepositions:
                     continue  # "talks on Ukraine": what they are about
-            travelling = prep.head.lemma_.lower() in words.travel_verbs
+            travelling = (
+                prep.head.lemma_.lower() in words.travel_verbs
+                or prep.head.lemma_.lower() in words.receiving_verbs  # "welcomed X to Y"
+            )
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 if (
                     obj.lemma_.lower() in words.sidelines_nouns
