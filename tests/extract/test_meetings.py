@@ -469,3 +469,14 @@ def test_the_day_after_read_with_after_on_the_day(extract_text: ExtractText) -> 
         "2026-03-14",
     )
     assert {(m.location, m.date) for m in found.meetings} == {("Tallinn", D("2026-03-12"))}
+
+
+def test_a_title_alone_in_a_state_office_s_readout_is_that_state(
+    extract_text: ExtractText,
+) -> None:
+    """ "The Prime Minister welcomed ..." in the Estonian government's readout: Estonia's."""
+    found = extract_text(
+        "date: 2026-03-10\npublisher: Government of Estonia\n\n"
+        "The Prime Minister welcomed President Evika Silina of Latvia to Tallinn this afternoon."
+    )
+    assert meetings(found) == {("Tallinn", D("2026-03-10"), frozenset({"EE", "LV"}))}

@@ -49,7 +49,15 @@ class KindReader:
     def kind(self, token: Token) -> str | None:
         """The kind of meeting a word reports, or None."""
         if token.pos_ in ("NOUN", "PROPN"):
-            return self._noun_kind(token)
+            kind = self._noun_kind(token)
+            if (
+                kind == CALL
+                and token.dep_ == "pobj"
+                and token.head.lower_ in self.words.call_means_prepositions
+                and token.head.head.lemma_.lower() in self.words.joining_verbs
+            ):
+                return None  # "took part by videoconference": how, in the meeting told
+            return kind
         if token.pos_ == "VERB":
             return self._verb_kind(token)
         return None

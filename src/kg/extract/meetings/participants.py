@@ -203,6 +203,9 @@ class ParticipantFinder:
         actors: list[Actor] = []
         leaders: list[str] = []
         for head in self.heads(token):
+            issuer = self._issuer_office(head)
+            if issuer is not None and issuer not in actors:
+                actors.append(issuer)  # "The Prime Minister welcomed ..." in the PM's readout
             for word in self._phrase_tokens(head):
                 name = self.res.leader_at.get(word.i) or self.res.person_at.get(word.i)
                 if name is not None:
@@ -218,6 +221,23 @@ class ParticipantFinder:
                     if actor.is_state and actor not in actors:
                         actors.append(actor)
         return actors, leaders
+
+    def _issuer_office(self, head: Token) -> Actor | None:
+        """ "The Prime Minister", "the Secretary": a title alone, with no name and no state,
+        in a text a state's office publishes, is that state's office holder."""
+        state = self.res.publisher_state
+        if state is None or not state.is_state:
+            return None
+        if head.i in self.res.leader_at or head.i in self.res.actor_at:
+            return None
+        if head.lemma_.lower() not in self.lex.title_words:
+            return None
+        phrase = list(head.subtree)
+        if any(t.i in self.res.actor_at or t.i in self.res.leader_at for t in phrase):
+            return None  # "the Prime Minister of Estonia"
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+            return None
+        return state
 
     def leaders_of_sentence(self, token: Token) -> list[str]:
         """The leaders the meeting word's sentence names, in order: who took part when the
