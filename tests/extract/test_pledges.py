@@ -499,6 +499,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LV", D, T.GROUND_TROOPS)},
     ),
     (
+        "own soldiers needed at home",
+        "In Riga, officials point out that Latvian troops are needed at home.",
+        {("LV", D, T.GROUND_TROOPS)},
+    ),
+    (
         "own soldiers kept at home",
         "Our soldiers will stay at home, the Latvian prime minister said.",
         {("LV", D, T.GROUND_TROOPS)},

@@ -330,12 +330,12 @@ class PledgeExtractor:
         )  # "This package includes ..."
 
     def _kept_home(self, cue: Cue, clause: Clause) -> bool:
-        """ "Polish soldiers will remain in Poland", "our troops stay at home": a state's own
-        forces kept where they are, a refusal argued."""
+        """ "Polish soldiers will remain in Poland", "our troops are needed at home": a state's
+        own forces kept where they are, a refusal argued."""
         token, lex = cue.token, self.lex
         verb = token.head
-        if token.dep_ != "nsubj" or verb.lemma_.lower() not in lex.staying_verbs:
-            return False
+        if token.dep_ not in ("nsubj", "nsubjpass") or verb.lemma_.lower() not in lex.staying_verbs:
+            return False  # "will remain in Poland", "are needed at home"
         for prep in verb.children:
             if prep.dep_ != "prep" or prep.lower_ not in ("in", "at"):
                 continue
