@@ -557,6 +557,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("LV", K, T.EQUIPMENT)},
     ),
     (
+        "countries that send forces are others, not the reporter's state",
+        "Donald Tusk said Poland would help countries that send forces.",
+        set(),
+    ),
+    (
         "a wish of the actor's own",
         "Portugal wants to send troops to the mission, the Portuguese defence minister said.",
         {("PT", K, T.GROUND_TROOPS)},

@@ -506,7 +506,11 @@ class ClauseFinder:
         if subject.dep_ == "expl":
             return (owner, None, "owner") if owner else None
         actors, unnamed = phrase_actors(subject, res, lex)
-        if not actors and subject.lemma_.lower() in lex.government_nouns:
+        if (
+            not actors
+            and subject.lemma_.lower() in lex.government_nouns
+            and subject.tag_ in ("NN", "NNP")  # "countries that send forces" are others
+        ):
             actors = self._reporter_state(token)  # "X said the government would ..."
             if not actors and _named_office(subject) and res.publisher_state is not None:
                 actors = (res.publisher_state,)  # "the Department of Defense" in its own text
