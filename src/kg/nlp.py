@@ -18,7 +18,7 @@ from functools import lru_cache
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from kg.gazetteer import load_gazetteer
@@ -65,14 +65,11 @@ def mark_paragraphs(doc: Doc) -> Doc:
     """Start a sentence after every line break the cleaner left between paragraphs (and not
     again at its second word), and after a dateline near the top; a middle initial ("Antony
     J. Blinken") never ends one."""
-    text = doc.text
-    starts = [0] + [t.i + 1 for t in doc[:-1] if t.is_space and "\n" in t.text]
-    for start in starts[:_DATELINE_PARAGRAPHS]:
-        if start < len(doc):
-            _split_dateline(doc, text, start)
+    starts = [0]
     for token in doc[:-1]:
         text = token.text
         if token.is_space and "\n" in text:
+            starts.append(token.i + 1)
             following = doc[token.i + 1]
             following.is_sent_start = True
             second = token.i + 2
@@ -82,6 +79,10 @@ def mark_paragraphs(doc: Doc) -> Doc:
             following = doc[token.i + 1]
             if following.is_title and doc[token.i - 1].is_title:
                 following.is_sent_start = False
+    whole = doc.text
+    for start in starts[:_DATELINE_PARAGRAPHS]:
+        if start < len(doc):
+            _split_dateline(doc, whole, start)
     return doc
 
 
@@ -184,45 +185,42 @@ class CueComponent:
             spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
             phrase_tokens.update(range(start, end))
         named = {i for span in doc.spans.get(SPANS_KEY, []) for i in range(span.start, span.end)}
-        spans += self._coordinated_phrases(doc, phrase_tokens)
-        for token in doc:
-            # Verbs name contributions by their own lists (see kg.extract.cues); a noun's
-            # lemma on a verb ("forced to flee") is no cue.
-            if token.pos_ not in ("NOUN", "PROPN", "ADJ") or token.i in phrase_tokens:
-                continue
+        coordinated: list[Span] = []
+        single: list[Span] = []
+        for token in doc:  # one pass: a doc's tokens are costly to visit
+            pos = token.pos_
+            if pos not in ("NOUN", "PROPN", "ADJ") or token.i in phrase_tokens:
+                continue  # a noun's lemma on a verb ("forced to flee") is no cue
+            if pos == "NOUN":
+                coordinated += self._coordinated_phrases(doc, token)
             labels = self.by_lemma.get(token.lemma_.lower()) or self.by_lemma.get(token.lower_)
             if labels is None and token.i not in named and _DESIGNATION.match(token.text):
                 prefix = re.split(r"[-\d]", token.text, maxsplit=1)[0].lower()
                 labels = [PLATFORM_AIR if prefix in self.air_designations else DESIGNATION]
             for label in labels or ():
-                spans.append(Span(doc, token.i, token.i + 1, label=label))
-        doc.spans[self.spans_key] = spans
+                single.append(Span(doc, token.i, token.i + 1, label=label))
+        doc.spans[self.spans_key] = spans + coordinated + single
         return doc
 
-    def _coordinated_phrases(self, doc: Doc, taken: set[int]) -> list[Span]:
+    def _coordinated_phrases(self, doc: Doc, token: Token) -> list[Span]:
         """ "military, financial and humanitarian assistance": each coordinated modifier makes
         a cue phrase with the noun ("military assistance", "financial assistance"); the noun is
         marked with each phrase's type."""
-        found: list[Span] = []
-        for token in doc:
-            if token.pos_ != "NOUN" or token.i in taken:
+        labels: set[str] = set()
+        for modifier in token.children:
+            if modifier.dep_ not in ("amod", "compound", "nmod") or modifier.i > token.i:
                 continue
-            labels: set[str] = set()
-            for modifier in token.children:
-                if modifier.dep_ not in ("amod", "compound", "nmod") or modifier.i > token.i:
-                    continue
-                if not modifier.n_lefts and not modifier.n_rights:
-                    continue  # nothing is conjoined to a modifier with no dependents
-                conjoined = [c for c in modifier.subtree if c.dep_ == "conj" and c.i < token.i]
-                if not conjoined:
-                    continue  # one modifier: the phrase matcher has read it
-                for word in (modifier, *conjoined):
-                    for noun in (token.lower_, token.lemma_.lower()):
-                        kind = self.phrase_types.get(f"{word.lower_} {noun}")
-                        if kind is not None:
-                            labels.add(kind.value)
-            found += [Span(doc, token.i, token.i + 1, label=label) for label in sorted(labels)]
-        return found
+            if not modifier.n_lefts and not modifier.n_rights:
+                continue  # nothing is conjoined to a modifier with no dependents
+            conjoined = [c for c in modifier.subtree if c.dep_ == "conj" and c.i < token.i]
+            if not conjoined:
+                continue  # one modifier: the phrase matcher has read it
+            for word in (modifier, *conjoined):
+                for noun in (token.lower_, token.lemma_.lower()):
+                    kind = self.phrase_types.get(f"{word.lower_} {noun}")
+                    if kind is not None:
+                        labels.add(kind.value)
+        return [Span(doc, token.i, token.i + 1, label=label) for label in sorted(labels)]
 
 
 @Language.factory("kg_cues", assigns=["doc.spans"], default_config={"spans_key": CUES_KEY})

@@ -17,6 +17,7 @@ uses them:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -52,16 +53,11 @@ _SHORT_AMOUNT = re.compile(r"^\d+(?:[.,]\d+)?(?:k|m|mn|bn|b|tn)$", re.IGNORECASE
 
 def cues_by_sentence(doc: Doc) -> dict[int, list[Span]]:
     """The ``kg_cues`` spans of a document grouped by the index of their sentence."""
-    starts = {sent.start: index for index, sent in enumerate(doc.sents)}
-    sentence_at: list[int] = []
-    current = 0
-    for token in doc:
-        if token.i in starts:
-            current = starts[token.i]
-        sentence_at.append(current)
+    starts = [sent.start for sent in doc.sents]
     grouped: dict[int, list[Span]] = {}
     for span in doc.spans[CUES_KEY]:
-        grouped.setdefault(sentence_at[span.start], []).append(span)
+        # the last sentence starting at or before the span (no pass over every token)
+        grouped.setdefault(max(bisect_right(starts, span.start) - 1, 0), []).append(span)
     return grouped
 
 

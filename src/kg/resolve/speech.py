@@ -173,8 +173,9 @@ def find_speakers(
     if questions < _INTERVIEW_QUESTIONS:
         answering = None  # one question in a text that says "interview" is no Q and A
     labelled = sum(_LABEL.match(p.text) is not None for p in paragraphs(doc))
+    whole = doc.text  # built from every token: once, not per paragraph
     for paragraph in paragraphs(doc):
-        text = doc.text[paragraph.start_char : paragraph.end_char]
+        text = whole[paragraph.start_char : paragraph.end_char]
         label = _LABEL.match(text)
         if labelled < _TRANSCRIPT_TURNS:
             turn = None  # a label or two ("CLAIM:") speak for their own paragraph only
