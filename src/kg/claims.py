@@ -28,15 +28,20 @@ from kg.vocab import CHANGE_PREFIX as CHANGE_PREFIX
 from kg.vocab import CHANGES_GRAPH as CHANGES_GRAPH
 from kg.vocab import CLAIM_PREFIX as CLAIM_PREFIX
 from kg.vocab import CLAIMS_GRAPH as CLAIMS_GRAPH
-from kg.vocab import PROV, RDFS, XSD_DATETIME, XSD_INTEGER, A, kg
+from kg.vocab import (
+    DERIVED_FROM,
+    GENERATED_AT,
+    LABEL,
+    XSD_DATETIME,
+    XSD_INTEGER,
+    A,
+    kg,
+)
 
 NEAR_DAYS = 7
 """Reports this many days apart or fewer count as one time when telling a contradiction
 from a change of position."""
 
-_DERIVED = NamedNode(PROV + "wasDerivedFrom")
-_GENERATED_AT = NamedNode(PROV + "generatedAtTime")
-_LABEL = NamedNode(RDFS + "label")
 SUPPORTED_BY = kg("supportedBy")
 INDEPENDENT = kg("independentSources")
 COUNTED_VERSION = kg("countedVersion")
@@ -228,14 +233,14 @@ def claim_quads(
 
     for iri, claim in sorted(claims.items()):
         add(iri, A, kg("Claim"))
-        add(iri, _LABEL, string(_label(claim)))
+        add(iri, LABEL, string(_label(claim)))
         add(iri, kg("claimant"), NamedNode(claim.actor))
         add(iri, kg("claimStance"), NamedNode(claim.stance))
         add(iri, kg("claimType"), NamedNode(claim.kind))
         for pledge in sorted(claim.pledges):
             add(iri, SUPPORTED_BY, NamedNode(pledge))
         for source in sorted(claim.sources):
-            add(iri, _DERIVED, NamedNode(source))
+            add(iri, DERIVED_FROM, NamedNode(source))
         add(iri, kg("sourceCount"), Literal(str(len(claim.sources)), datatype=XSD_INTEGER))
         add(iri, INDEPENDENT, Literal(str(len(claim.groups)), datatype=XSD_INTEGER))
         if claim.first and claim.last:
@@ -367,7 +372,7 @@ def change_quads(changes: ChangeSet, at: datetime) -> list[Quad]:
     g = CHANGES_GRAPH
     out = [
         Quad(NamedNode(event), A, kg("ChangeEvent"), g),
-        Quad(NamedNode(event), _GENERATED_AT, _time(at), g),
+        Quad(NamedNode(event), GENERATED_AT, _time(at), g),
     ]
     node = NamedNode(event)
     out += [Quad(node, kg("sourceAdded"), NamedNode(s), g) for s in changes.added]
