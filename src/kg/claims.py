@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -416,14 +416,12 @@ def current(store: GraphStore) -> bool:
     return stored == counted
 
 
-def refresh(
-    store: GraphStore, touched: Collection[str] | None = None, now: datetime | None = None
-) -> ChangeSet:
+def refresh(store: GraphStore, *, wrote: bool = True, now: datetime | None = None) -> ChangeSet:
     """Compute the claims again from every source, write what differs in the claims graph and
     log what changed since the last time, in one transaction; the change set (empty when
-    nothing did). ``touched`` names the source graphs the caller wrote or dropped: when it
-    names none and the claims are :func:`current`, there is nothing to compute."""
-    if touched is not None and not touched and current(store):
+    nothing did). When the caller ``wrote`` no source and the claims are :func:`current`,
+    there is nothing to compute."""
+    if not wrote and current(store):
         return ChangeSet()
     sources = read_sources(store)
     reports = read_reports(store)

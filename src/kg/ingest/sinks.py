@@ -72,7 +72,7 @@ class StoreSink:
         return drops, patches
 
     def finish(self, touched: set[NamedNode]) -> None:
-        refresh(self.store, {g.value for g in touched})
+        refresh(self.store, wrote=bool(touched))
 
 
 class NQuadsSink:
