@@ -145,13 +145,9 @@ class MeetingExtractor:
             return relative
         own: list[date] = []
         others: list[date] = []
-        sent = self.sentences[sentence]
-        for ent, resolved in self.dated_ents:
-            if not sent.start <= ent.start < sent.end:
-                continue
-            if token.pos_ != "VERB" and (
-                ent.root.i in {t.i for t in token.subtree} or ent.root.head.i == token.i
-            ):
+        below = {t.i for t in token.subtree}
+        for ent, resolved in self._dated_in(sentence):
+            if token.pos_ != "VERB" and (ent.root.i in below or ent.root.head.i == token.i):
                 return resolved  # "their May 15 meeting"
             if ent.root.i in inside and _nearest_verb(ent.root) in (clause, token):
                 own.append(resolved)
@@ -178,61 +174,51 @@ class MeetingExtractor:
         for child in [*clause.children, *(g for m in marks for g in m.children)]:
             if child.dep_ != "npadvmod":
                 continue
-            lemma = child.lemma_.lower()
             determiners = {d.lower_ for d in child.children if d.dep_ in ("det", "amod")}
-            if lemma in lex.times_of_day and determiners & lex.anaphoric_time_determiners:
+            if child.lemma_.lower() in lex.times_of_day and (
+                determiners & lex.anaphoric_time_determiners
+            ):
                 return self._date_before(sentence)  # "that night", "the same day"
-            days = lex.relative_units.get(lemma)
-            own = [
-                c
-                for c in child.children
-                if c.dep_ == "prep" and c.lower_ in lex.relative_directions
-            ]  # "the day after the leaders met", read with "after" on "day"
-            direction = (
-                lex.relative_directions[marks[0].lower_]
-                if marks
-                else lex.relative_directions[own[0].lower_]
-                if own
-                else None
-            )
-            if days is None or direction is None:
+            days = self._span_in_days(child, marks, determiners)
+            if days is None:
                 continue
-            count = 1 if determiners & {"the", "a", "one"} else None
-            for number in (c for c in child.children if c.dep_ == "nummod"):
-                count = lex.number_words.get(number.lower_) or (
-                    int(number.text) if number.text.isdigit() else None
-                )
-            if count is None:
-                continue
-            anchor = (
-                next(
-                    (
-                        resolved
-                        for ent, resolved in self.dated_ents
-                        if self.sentences[sentence].start
-                        <= ent.start
-                        < self.sentences[sentence].end
-                        and ent.root.i not in inside
-                    ),
-                    None,
-                )
-                or self._date_before(sentence)
-                or self.reference
-            )
-            return anchor - timedelta(days=direction * count * days) if anchor else None
+            own = (d for ent, d in self._dated_in(sentence) if ent.root.i not in inside)
+            anchor = next(own, None) or self._date_before(sentence) or self.reference
+            return anchor - timedelta(days=days) if anchor else None
         return None
+
+    def _span_in_days(self, unit: Token, marks: list[Token], determiners: set[str]) -> int | None:
+        """ "the day after" -> 1, "five days after" -> 5, "a week before" -> -7."""
+        lex = self.lex
+        days = lex.relative_units.get(unit.lemma_.lower())
+        # "the day after the leaders met" may be read with "after" on "day"
+        direction = marks or [
+            c for c in unit.children if c.dep_ == "prep" and c.lower_ in lex.relative_directions
+        ]
+        if days is None or not direction:
+            return None
+        count = 1 if determiners & {"the", "a", "one"} else None
+        for number in (c for c in unit.children if c.dep_ == "nummod"):
+            count = lex.number_words.get(number.lower_) or (
+                int(number.text) if number.text.isdigit() else None
+            )
+        if count is None:
+            return None
+        return lex.relative_directions[direction[0].lower_] * count * days
+
+    def _dated_in(self, sentence: int) -> list[tuple[Span, date]]:
+        """The date phrases of one sentence, resolved."""
+        sent = self.sentences[sentence]
+        return [(ent, d) for ent, d in self.dated_ents if sent.start <= ent.start < sent.end]
 
     def _date_before(self, sentence: int) -> date | None:
         """The last day named in the two sentences before."""
         for index in (sentence - 1, sentence - 2):
             if index < 0:
                 break
-            sent = self.sentences[index]
-            named = [
-                resolved for ent, resolved in self.dated_ents if sent.start <= ent.start < sent.end
-            ]
+            named = self._dated_in(index)
             if named:
-                return named[-1]
+                return named[-1][1]
         return None
 
     # --- mentions ----------------------------------------------------------------------------
@@ -412,8 +398,7 @@ class MeetingExtractor:
                 for m in mentions
             ):
                 continue  # that sentence's date belongs to another meeting
-            sent = self.sentences[index]
-            dates = {d for ent, d in self.dated_ents if sent.start <= ent.start < sent.end}
+            dates = {d for _, d in self._dated_in(index)}
             if len(dates) == 1:
                 return dates.pop()
         return None
@@ -421,8 +406,9 @@ class MeetingExtractor:
     def _told_by_participant(self, meeting: _Meeting) -> bool:
         """ "This morning we were received by the President": a speaker at the dateline's
         place who took part, the same day."""
+        first_person = self.lex.first_plural | self.lex.first_singular
         return meeting.date == self.reference and any(
-            t.lower_ in ("we", "i") and t.dep_ in ("nsubj", "nsubjpass")
+            t.lower_ in first_person and t.dep_ in ("nsubj", "nsubjpass")
             for i in meeting.sentences
             for t in self.sentences[i]
         )
