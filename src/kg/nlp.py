@@ -49,10 +49,10 @@ _DATELINE_PARAGRAPHS = 3
 def _split_dateline(doc: Doc, text: str, start: int) -> None:
     """The body after a dateline starts a sentence of its own: the dateline is no subject."""
     first = doc[start]
-    match = DATELINE.match(text, first.idx, first.idx + 120)
+    match = DATELINE.match(text[first.idx : first.idx + 120])  # "^" holds at a slice's start
     if match is None:
         return
-    end = match.end()
+    end = first.idx + match.end()
     for token in doc[start + 1 : start + 40]:
         if token.idx >= end:
             if not token.is_space and "\n" not in text[first.idx : token.idx]:

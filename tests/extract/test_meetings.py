@@ -480,3 +480,15 @@ def test_a_title_alone_in_a_state_office_s_readout_is_that_state(
         "The Prime Minister welcomed President Evika Silina of Latvia to Tallinn this afternoon."
     )
     assert meetings(found) == {("Tallinn", D("2026-03-10"), frozenset({"EE", "LV"}))}
+
+
+def test_a_dateline_after_the_title_is_no_subject(extract_text: ExtractText) -> None:
+    """The dateline of an article with a title line is split off as in one without."""
+    found = extract_text(
+        "title: Baltic leaders meet\ndate: 2026-03-10\n\n"
+        "BANFF, Alberta - The prime ministers of Latvia and Estonia met in the Canadian "
+        "Rockies on Monday."
+    )
+    assert meetings(found) == {("Banff", D("2026-03-09"), frozenset({"LV", "EE"}))}
+    [meeting] = found.meetings
+    assert all(not e.startswith("BANFF") for e in meeting.evidence), meeting.evidence

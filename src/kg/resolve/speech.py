@@ -172,8 +172,10 @@ def find_speakers(
     questions = sum(p.text.rstrip().endswith("?") for p in paragraphs(doc))
     if questions < _INTERVIEW_QUESTIONS:
         answering = None  # one question in a text that says "interview" is no Q and A
-    labelled = sum(_LABEL.match(p.text) is not None for p in paragraphs(doc))
     whole = doc.text  # built from every token: once, not per paragraph
+    labelled = sum(
+        _LABEL.match(whole[p.start_char : p.end_char]) is not None for p in paragraphs(doc)
+    )
     for paragraph in paragraphs(doc):
         text = whole[paragraph.start_char : paragraph.end_char]
         label = _LABEL.match(text)
