@@ -609,6 +609,56 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "could send ten trucks of mortars.",
         {("BE", K, T.EQUIPMENT)},
     ),
+    (
+        "a degree that rules out the infinitive: too ... to",
+        "The Dutch army is too stretched to deploy another battalion, the Dutch defence "
+        "minister said. Greece is too far from the front to send frigates.",
+        {("NL", D, T.GROUND_TROOPS), ("GR", D, T.MARITIME)},
+    ),
+    (
+        "another state's forces taken in are no pledge of the receiver",
+        "Serbia will not accept Albanian soldiers on its soil. Moldova welcomed Romanian troops.",
+        set(),
+    ),
+    (
+        "an army rebuilt is trained, not reconstructed",
+        "Denmark will help rebuild the Ukrainian army. Austria will rebuild Ukrainian bridges.",
+        {("DK", C, T.TRAINING), ("AT", C, T.RECONSTRUCTION)},
+    ),
+    (
+        "who mandated a mission is not whose it is",
+        "Malta would consider joining an OSCE-mandated mission to monitor the truce, the "
+        "Maltese prime minister said.",
+        {("MT", K, T.MONITORING)},
+    ),
+    (
+        "a gerund subject whose consequence is weighed is an act supposed",
+        "Deploying a regiment abroad would leave our own border bare, the Latvian defence "
+        "minister said.",
+        set(),
+    ),
+    (
+        "what is done with 'that' after the contribution it takes up",
+        "Deploying a regiment abroad would leave our own border bare, and that is something "
+        "Latvia will not do, the Latvian defence minister said.",
+        {("LV", D, T.GROUND_TROOPS)},
+    ),
+    (
+        "forces assigned to an operation are deployed",
+        "Belgium and Portugal have assigned two frigates to the naval operation.",
+        {("BE", C, T.MARITIME), ("PT", C, T.MARITIME)},
+    ),
+    (
+        "'both' as a subject takes up the states named together before",
+        "Chile and Peru. Both have said they will send demining teams to the region.",
+        {("CL", C, T.DEMINING), ("PE", C, T.DEMINING)},
+    ),
+    (
+        "an actor that exists only in a supposition",
+        "A cabinet I would lead would offer Czech sappers for demining, the opposition leader "
+        "wrote.",
+        set(),
+    ),
 ]
 
 

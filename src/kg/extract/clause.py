@@ -261,6 +261,30 @@ def _semicolon_between(below: Token, above: Token) -> bool:
     return any(t.text == ";" for t in below.doc[below.right_edge.i : above.i])
 
 
+def _supposed_subject(subject: Token) -> bool:
+    """ "A government I would lead", "any coalition that might form": an actor that exists
+    only in a supposition."""
+    indefinite = any(c.dep_ == "det" and c.lower_ in ("a", "an", "any") for c in subject.children)
+    return indefinite and any(
+        c.dep_ == "relcl"
+        and any(a.dep_ == "aux" and a.lower_ in ("would", "might", "could") for a in c.children)
+        for c in subject.children
+    )
+
+
+def _supposed_act(token: Token, path: list[Token], lex: Lexicon) -> bool:
+    """ "Sending a brigade would mean stripping our border": a gerund subject whose
+    consequence a modal weighs is an act supposed, not offered."""
+    return (
+        token.dep_ == "csubj"
+        and token.tag_ == "VBG"
+        and any(
+            c.dep_ == "aux" and (c.lower_ == "would" or c.lower_ in lex.consider_modals)
+            for c in token.head.children
+        )
+    )
+
+
 def _blocked_by_mark(path: list[Token], lex: Lexicon) -> bool:
     """A clause introduced by "if", "whether" or "unless" is supposed, not stated, and one
     with "for" and its own subject is weighed by someone else; "whether"
@@ -269,6 +293,8 @@ def _blocked_by_mark(path: list[Token], lex: Lexicon) -> bool:
     for token in path:
         if token.pos_ not in PREDICATE_POS:
             continue
+        if _supposed_act(token, path, lex):
+            return True
         for child in token.children:
             if (
                 child.dep_ == "mark"
@@ -499,12 +525,19 @@ class ClauseFinder:
         subject = subject_of(token, self.lex.object_control_verbs)
         if subject is None:
             return None
+        taking = token.lemma_.lower() in lex.receive_verbs
+        if taking and owner and not _inside_subject(cue, subject):
+            receivers, _ = phrase_actors(subject, res, lex)
+            if receivers and not set(receivers) & set(owner):
+                return (), subject, "group"  # "will not accept Turkish forces": another's, taken
         if _inside_subject(cue, subject):
             if owner:
                 return owner, None, "owner"
             return None  # "troops could be deployed": the actor is higher up
         if subject.dep_ == "expl":
             return (owner, None, "owner") if owner else None
+        if _supposed_subject(subject):
+            return (), subject, "group"  # "a government I would lead would send ..."
         actors, unnamed = phrase_actors(subject, res, lex)
         if (
             not actors

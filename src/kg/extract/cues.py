@@ -336,6 +336,16 @@ class CueReader:
         assert isinstance(kind, ContributionType)
         if not self._in_context(kind, token, lemmas):
             return set()
+        if kind is T.RECONSTRUCTION:
+            rebuilt = objects or [
+                g
+                for c in token.children
+                if c.dep_ == "conj"
+                for g in c.children
+                if g.dep_ in ("dobj", "obj")
+            ]  # "rebuild and protect Ukraine's army"
+            if any(o.lemma_.lower() in lex.force_recipients for o in rebuilt):
+                return {T.TRAINING}  # an army rebuilt is regenerated, not reconstructed
         if (
             kind is T.TRAINING
             and objects

@@ -258,6 +258,28 @@ class PledgeExtractor:
                 return [Cue(token, previous, anaphoric=True)]
         return self._elliptical_cues(sent, previous)[:1]
 
+    def _done_things(self, sent: Span, types: frozenset[ContributionType]) -> list[Cue]:
+        """ "..., and that is something Finland will not do": the verb of a clause that
+        says what is done with "that", the contribution named before it."""
+        if not types:
+            return []
+        found: list[Cue] = []
+        for verb in sent:
+            thing, copula = verb.head, verb.head.head
+            if (
+                verb.lemma_.lower() == "do"
+                and verb.dep_ == "relcl"
+                and thing.dep_ == "attr"
+                and copula.lemma_ == "be"
+                and any(c.dep_ == "nsubj" for c in verb.children)
+                and any(
+                    c.dep_ == "nsubj" and c.lower_ in self.lex.anaphoric_objects
+                    for c in copula.children
+                )
+            ):
+                found.append(Cue(verb, types, anaphoric=True))
+        return found
+
     def _nearer_antecedent(self, pronoun: Token) -> bool:
         """A singular noun object earlier in the pronoun's own clause it can stand for."""
         verb = pronoun.head
@@ -373,10 +395,11 @@ class PledgeExtractor:
             for t in c.types
         )
         if not cues:
-            cues = self._anaphoric(sent, previous)
+            cues = self._anaphoric(sent, previous) or self._done_things(sent, previous)
         else:
             cues = [
                 *cues,
+                *self._done_things(sent, named),
                 *self._elliptical_cues(sent, named),
                 *self._answered(sent, cues),
                 *(Cue(t, previous, anaphoric=True) for t in sent if previous and self._taken_up(t)),

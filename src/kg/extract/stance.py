@@ -127,6 +127,23 @@ def _counterfactual(path: tuple[Token, ...]) -> bool:
     return False
 
 
+def _too_to(token: Token, path: tuple[Token, ...]) -> bool:
+    """ "is too stretched to deploy", "is too far away to send": a degree word right after
+    "too", on a path word or hung on it, rules out the infinitive on the path after it."""
+    degrees = [
+        d
+        for d in (token, *(c for c in token.children if c.dep_ in ("acomp", "advmod")))
+        if (d.pos_ in ("ADJ", "ADV") or d.tag_ == "VBN")
+        and any(g.dep_ == "advmod" and g.lower_ == "too" and g.i == d.i - 1 for g in d.children)
+    ]
+    return bool(degrees) and any(
+        t.i > degrees[0].i
+        and t.tag_ == "VB"
+        and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+        for t in path
+    )
+
+
 def _negative(token: Token, lex: Lexicon) -> bool:
     lowered = token.lower_
     if token.dep_ == "neg":
@@ -242,6 +259,8 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
         elif pos == "NOUN" and lemma in lex.decline_nouns and token.dep_ != "det":
             declined = True
         elif pos == "ADJ" and lemma in lex.decline_adjectives:
+            declined = True
+        if _too_to(token, path):
             declined = True
         if _decision_pending(token, lex):
             considered = True

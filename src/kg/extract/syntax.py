@@ -117,6 +117,8 @@ def owner_actor(token: Token, res: Resolution) -> Actor | None:
             if person is not None:
                 return res.leader_actor(person)
             continue
+        if child.dep_ == "amod" and child.tag_ == "VBN":
+            continue  # "a UN-mandated mission", "US-made shells": who did that, not whose
         for candidate in child.subtree:
             if candidate.i >= token.i:
                 break
