@@ -659,6 +659,17 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "wrote.",
         set(),
     ),
+    (
+        "her country: the state owning the proper name 'her' takes up",
+        "Croatia's minister Ivo Horvat spoke first. Slovenia's Mojca Šušteršič said her country "
+        "does not exclude sending soldiers.",
+        {("SI", K, T.GROUND_TROOPS)},
+    ),
+    (
+        "'said no' answers what was named before",
+        "Kyiv has asked Madrid for more Leopard tanks. The Spanish prime minister has said no.",
+        {("ES", D, T.EQUIPMENT)},
+    ),
 ]
 
 

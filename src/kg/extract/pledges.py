@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span, Token
 from kg.extract.clause import Clause, ClauseFinder, is_question
 from kg.extract.confidence import path_doubts, pledge_confidence
 from kg.extract.cues import Cue, CueReader, cues_by_sentence
-from kg.extract.stance import Reading, stance_of
+from kg.extract.stance import Reading, answer, stance_of
 from kg.extract.syntax import leaders_of_phrase
 from kg.lexicon import Lexicon
 from kg.records import Actor, ContributionType, PledgeRecord, Stance
@@ -250,6 +250,8 @@ class PledgeExtractor:
         if not previous:
             return []
         for token in sent:
+            if answer(token) is not None:
+                return [Cue(token, previous, anaphoric=True)]  # "He has said no."
             if token.dep_ not in ("dobj", "pobj"):
                 continue
             if token.lower_ in self.lex.anaphoric_objects and self._nearer_antecedent(token):

@@ -50,7 +50,7 @@ def _words(path: tuple[Token, ...], lex: Lexicon) -> list[Token]:
     for token in path:
         found.append(token)
         for child in token.children:
-            if child.dep_ in _STANCE_DEPS or _answer(child) is not None:
+            if child.dep_ in _STANCE_DEPS or answer(child) is not None:
                 found.append(child)
             elif _membership(token, child, lex):
                 found.append(child)  # "will be part of the force"
@@ -93,13 +93,17 @@ def _between_states(token: Token, clause: Clause) -> bool:
     )
 
 
-def _answer(token: Token) -> str | None:
-    """ "says no to sending jets", "said yes to the mission": the answer a verb gives."""
+def answer(token: Token) -> str | None:
+    """ "says no to sending jets", "said yes to the mission", "He has said no.": the answer
+    a verb gives (to what follows, or to what was named before)."""
     lowered = token.lower_
     if lowered not in ("no", "yes") or token.dep_ not in ("intj", "dobj", "npadvmod"):
         return None
     following = token.nbor(1) if token.i + 1 < len(token.doc) else None
-    return lowered if following is not None and following.lower_ == "to" else None
+    if following is not None and following.lower_ == "to":
+        return lowered
+    said = token.dep_ in ("dobj", "intj") and token.head.lemma_.lower() == "say"
+    return lowered if said and (following is None or following.is_punct) else None
 
 
 def _hypothetical(cue: Cue, path: tuple[Token, ...], lex: Lexicon) -> bool:
@@ -247,11 +251,11 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
     for token in words:
         lemma = token.lemma_.lower()
         pos = token.pos_
-        answer = _answer(token)
-        if answer is not None:
+        answer_given = answer(token)
+        if answer_given is not None:
             answered = True
-            declined = declined or answer == "no"
-            committed = committed or answer == "yes"
+            declined = declined or answer_given == "no"
+            committed = committed or answer_given == "yes"
         if pos == "VERB" and lemma in lex.decline_verbs and not _refuses_to_say(token, lex):
             particles = lex.decline_particles.get(lemma)
             if particles is None or any(c.lower_ in particles for c in token.children):

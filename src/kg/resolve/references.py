@@ -301,7 +301,11 @@ class ReferenceResolver:
             for child in ancestor.children:
                 if _is_subject(child) and child.i < pronoun.i and pronoun not in child.subtree:
                     lemma = child.lemma_.lower()
-                    named = child.ent_type_ == "PERSON"
+                    # "Lithuania's Dovile Sakaliene said her country": a proper name that
+                    # "his" or "her" takes up is a person, whatever the tagger labelled it
+                    named = child.ent_type_ == "PERSON" or (
+                        child.pos_ == "PROPN" and pronoun.lower_ in self.lex.person_pronouns
+                    )
                     if (
                         lemma not in self.lex.official_nouns
                         and lemma not in self.lex.title_heads
