@@ -247,6 +247,11 @@ class Lexicon:
         return self.words("consider", "pending")
 
     @cached_property
+    def premature_words(self) -> frozenset[str]:
+        """ "too early to send": a degree of time that puts the act off, not out."""
+        return self.words("consider", "premature")
+
+    @cached_property
     def approval_nouns(self) -> frozenset[str]:
         return self.words("consider", "approval_nouns")
 

@@ -670,6 +670,12 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "Kyiv has asked Madrid for more Leopard tanks. The Spanish prime minister has said no.",
         {("ES", D, T.EQUIPMENT)},
     ),
+    (
+        "too early: a degree of time puts the act off, a dummy 'it' is nobody",
+        "Greece will send frigates. It is too soon to deploy Danish soldiers, the Danish "
+        "prime minister said. Portugal's president said it was too early to talk about troops.",
+        {("GR", C, T.MARITIME), ("DK", K, T.GROUND_TROOPS)},
+    ),
 ]
 
 

@@ -131,21 +131,27 @@ def _counterfactual(path: tuple[Token, ...]) -> bool:
     return False
 
 
-def _too_to(token: Token, path: tuple[Token, ...]) -> bool:
+def _too_to(token: Token, path: tuple[Token, ...], lex: Lexicon) -> Token | None:
     """ "is too stretched to deploy", "is too far away to send": a degree word right after
-    "too", on a path word or hung on it, rules out the infinitive on the path after it."""
-    degrees = [
-        d
-        for d in (token, *(c for c in token.children if c.dep_ in ("acomp", "advmod")))
-        if (d.pos_ in ("ADJ", "ADV") or d.tag_ == "VBN")
-        and any(g.dep_ == "advmod" and g.lower_ == "too" and g.i == d.i - 1 for g in d.children)
-    ]
-    return bool(degrees) and any(
-        t.i > degrees[0].i
-        and t.tag_ == "VB"
-        and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
-        for t in path
-    )
+    "too", on a path word or hung on it, that rules out the contributing infinitive on the
+    path after it (the degree word, or None)."""
+    for degree in (token, *(c for c in token.children if c.dep_ in ("acomp", "advmod"))):
+        if not (degree.pos_ in ("ADJ", "ADV") or degree.tag_ == "VBN"):
+            continue
+        if not any(
+            g.dep_ == "advmod" and g.lower_ == "too" and g.i == degree.i - 1
+            for g in degree.children
+        ):
+            continue
+        if any(
+            t.i > degree.i
+            and t.tag_ == "VB"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in t.children)
+            and _speaks_of_contributing(t, lex)
+            for t in path
+        ):
+            return degree
+    return None
 
 
 def _negative(token: Token, lex: Lexicon) -> bool:
@@ -264,8 +270,12 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
             declined = True
         elif pos == "ADJ" and lemma in lex.decline_adjectives:
             declined = True
-        if _too_to(token, path):
-            declined = True
+        degree = _too_to(token, path, lex)
+        if degree is not None:
+            if degree.lemma_.lower() in lex.premature_words:
+                considered = True  # "too early to send": not yet
+            else:
+                declined = True
         if _decision_pending(token, lex):
             considered = True
         elif lemma in lex.shared_deliberation and _between_states(token, clause):

@@ -222,6 +222,8 @@ class ReferenceResolver:
         return outside
 
     def _it(self, token: Token, sent: Span, index: int, history: _History) -> tuple[Actor, ...]:
+        if _extraposed(token, self.lex):
+            return ()  # "It is too early to send troops": nobody
         for earlier in reversed(list(sent)[: token.i - sent.start]):
             if _is_subject(earlier):
                 actor = self.direct_actor(earlier)
@@ -326,6 +328,26 @@ class ReferenceResolver:
             return ()
         at, actor = max(found, key=lambda pair: pair[0])
         return (actor,) if index - at <= _LOOKBACK else ()
+
+
+def _extraposed(token: Token, lex: Lexicon) -> bool:
+    """ "It is too early to send", "it is too late to deploy": a dummy "it" whose degree
+    word takes the clause that is the real subject ("it is ready to send" is a state)."""
+    verb = token.head
+    return (
+        token.lower_ == "it"
+        and token.dep_ == "nsubj"
+        and verb.lemma_ == "be"
+        and any(
+            c.dep_ in ("acomp", "advmod")
+            and (
+                c.lemma_.lower() in lex.premature_words
+                or any(g.lower_ == "too" for g in c.children)
+            )
+            and any(x.dep_ in ("xcomp", "ccomp") for x in c.children)
+            for c in verb.children
+        )
+    )
 
 
 def _is_subject(token: Token) -> bool:
