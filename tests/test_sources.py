@@ -137,6 +137,17 @@ def test_html_keeps_the_article_and_drops_scripts_menus_and_footer() -> None:
     assert article.published == date(2026, 1, 7)
 
 
+def test_a_fragment_keeps_the_text_before_its_markup(tmp_path: Path) -> None:
+    fragment = "2026-02-03\n<h1>Talks in Oslo</h1>\n<p>Norway will send two frigates.</p>"
+    (article,), errors = read_file(write(tmp_path / "item.html", fragment), LIMIT)
+    assert errors == []
+    assert article.text.split("\n") == [
+        "2026-02-03",
+        "Talks in Oslo",
+        "Norway will send two frigates.",
+    ]
+
+
 def test_html_file_is_read_by_suffix(tmp_path: Path) -> None:
     articles, errors = read_file(write(tmp_path / "page.HTM", ARTICLE_HTML), LIMIT)
     assert errors == []

@@ -39,7 +39,7 @@ _INITIAL = re.compile(r"^[A-Z]\.$")
 # "WARSAW, March 26 (Agency) -", "KANANASKIS, Alberta -": a dateline before a report's body.
 DATELINE = re.compile(
     r"^(?P<place>[A-Z][A-Z.'\u2019 -]{2,40}|[A-Z][a-z]+(?:[ -][A-Z][a-z]+){0,3})"
-    r"(?:,\s*(?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+)?)(?!\.? \d))?"
+    r"(?:,\s*(?P<region>[A-Z][a-z]+(?: [A-Z][a-z]+)?(?!\.? \d)\.?|(?:[A-Z]\.){2,3}))?"
     r"(?:,\s*(?P<when>[A-Z][a-z]{2,8}\.? \d{1,2}(?:, \d{4})?))?"
     r"(?:\s*\([^)]{1,30}\))?\s*(?:-|\u2013|\u2014)(?:\s|$)"
 )

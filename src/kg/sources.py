@@ -151,6 +151,9 @@ def parse_fragment(raw: str, origin: str) -> Article:
     except (etree.ParserError, ValueError) as exc:
         raise SourceError(origin, f"not readable as HTML ({exc})") from None
     paragraphs = _block_texts(root)
+    loose = _loose_texts(root)
+    if paragraphs and loose:
+        paragraphs = [*loose, *paragraphs]  # "2025-11-24" on a line of its own before the markup
     if not paragraphs:
         text = " ".join(root.text_content().split())
         paragraphs = [text] if text else []
@@ -163,6 +166,22 @@ def _xpath(node: Any, path: str) -> list[Any]:
     """The nodes or strings an XPath selects (always a list)."""
     found = node.xpath(path)
     return list(found) if isinstance(found, list) else []
+
+
+def _loose_texts(root: Any) -> list[str]:
+    """Text that stands outside every element before the first block (a date line above the
+    markup), which no block element would read."""
+    found: list[str] = []
+    leading = " ".join((root.text or "").split())
+    if leading:
+        found.append(leading)
+    for child in root:
+        if child.tag in _BLOCKS or any(True for _ in child.iter(*_BLOCKS)):
+            break
+        tail = " ".join((child.tail or "").split())
+        if tail:
+            found.append(tail)
+    return found
 
 
 def _block_texts(root: Any) -> list[str]:

@@ -372,6 +372,62 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         "Finland and Norway attended.",
         set(),
     ),
+    (
+        "a meeting looked forward to is still to come",
+        "2026-03-10",
+        "The two presidents look forward to meeting again in Vilnius in May.",
+        set(),
+    ),
+    (
+        "sitting down with someone is meeting them",
+        "2026-03-10",
+        "The Estonian prime minister sat down in Riga on Monday with the Latvian prime minister.",
+        {("Riga", D("2026-03-09"), frozenset({"EE", "LV"}))},
+    ),
+    (
+        "the two men: the last two leaders named",
+        "2026-03-10",
+        "Prime Minister Kristen Michal told President Edgars Rinkēvičs on Monday that Estonia "
+        "would help. The two men met in Riga on Monday.",
+        {("Riga", D("2026-03-09"), frozenset({"EE", "LV"}))},
+    ),
+    (
+        "the two men: named before them in their own sentence",
+        "2026-03-10",
+        "President Alar Karis phoned President Edgars Rinkēvičs, two days after the two men "
+        "met in Riga.",
+        {
+            ("Riga", D("2026-03-08"), frozenset({"EE", "LV"})),
+            ("telephone", D("2026-03-10"), frozenset({"EE", "LV"})),
+        },
+    ),
+    (
+        "a bare participle after a comma says where the meeting before it was held",
+        "2026-03-10",
+        "The Latvian prime minister took part today in the meeting of the Baltic leaders, held "
+        "at the castle in Riga.",
+        {("Riga", D("2026-03-10"), frozenset({"LV"}))},
+    ),
+    (
+        "attending in person names how, not what: they were at the meeting before",
+        "2026-03-10",
+        "The Baltic leaders met in Riga today. Prime Minister of Estonia Kristen Michal and "
+        "Prime Minister of Lithuania Inga Ruginienė attended in person.",
+        {("Riga", D("2026-03-10"), frozenset({"EE", "LT"}))},
+    ),
+    (
+        "those who emerge from a meeting were in it",
+        "2026-03-10",
+        "Latvian and Estonian negotiators emerged from two days of talks in Riga on Monday.",
+        {("Riga", D("2026-03-09"), frozenset({"LV", "EE"}))},
+    ),
+    (
+        "a dateline's region may be abbreviated",
+        "2026-03-10",
+        "ALBANY, N.Y. \u2014 The prime ministers of Latvia and Estonia met in the Catskill "
+        "Mountains on Monday.",
+        {("Albany", D("2026-03-09"), frozenset({"LV", "EE"}))},
+    ),
 ]
 
 

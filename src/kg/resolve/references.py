@@ -24,6 +24,7 @@ from kg.resolve.model import ActorMention, Speaker
 _SUBJECTS = ("nsubj", "nsubjpass")
 _LOOKBACK = 3
 _GROUP_LOOKBACK = 6
+_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
 
 @dataclass
@@ -189,7 +190,9 @@ class ReferenceResolver:
                     found = self._government(token, speaker, outside_we, index, history)
                 elif self._definite_group(token):
                     # "the ministers", "the two leaders": the group named last, a while back too
-                    found = self._they(index, history, within=_GROUP_LOOKBACK)
+                    found = self._they(index, history, within=_GROUP_LOOKBACK) or (
+                        self._last_people(token, index, history)
+                    )
                 if found:
                     self.refers_to[token.i] = found
             self._remember(sent, index, history)
@@ -203,6 +206,32 @@ class ReferenceResolver:
             and any(c.lower_ == "the" for c in token.children)
             and not any(c.dep_ in ("prep", "poss", "amod", "compound") for c in token.children)
         )
+
+    def _last_people(self, token: Token, index: int, history: _History) -> tuple[Actor, ...]:
+        """ "Carney told Zelensky ... after the two men met": as many leaders as the group
+        counts, the last named, in this sentence or the one before."""
+        numbers = [c.lower_ for c in token.children if c.dep_ == "nummod"]
+        if not numbers:
+            return ()
+        count = int(numbers[0]) if numbers[0].isdigit() else _NUMBERS.get(numbers[0], 0)
+        if count < 2:
+            return ()
+        names: list[str] = []
+        for earlier in reversed(list(token.sent)[: token.i - token.sent.start]):
+            name = self.leader_at.get(earlier.i) or self.person_at.get(earlier.i)
+            if name is not None and name not in names:
+                names.append(name)
+        for at, name in reversed(history.leader_mentions):
+            if index - at > 1:
+                break
+            if name not in names:
+                names.append(name)
+        if len(names) < count:
+            return ()
+        actors = [self.leader_actor.get(name) for name in names[:count]]
+        if any(a is None for a in actors):
+            return ()
+        return tuple(dict.fromkeys(a for a in actors if a is not None))
 
     def _we(
         self, token: Token, speaker: Speaker | None, outside: tuple[Actor, ...]

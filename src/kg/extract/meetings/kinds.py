@@ -106,6 +106,16 @@ class KindReader:
             for c in token.children
         ):
             return PRESS  # "said on Sunday, standing beside President X"
+        if any(
+            c.dep_ == "prt" and f"{lemma} {c.lower_}" in words.encounter_phrasals
+            for c in token.children
+        ) and any(
+            c.dep_ == "prep"
+            and c.lower_ == "with"
+            and any(self.names_people(g) for g in c.children if g.dep_ == "pobj")
+            for c in token.children
+        ):
+            return "meeting"  # "sat down in Rome with the Prime Minister"
         if (
             lemma not in _VERB_LEMMAS
             and lemma not in words.receiving_verbs
@@ -177,9 +187,11 @@ class KindReader:
             return False
         deps = {c.dep_ for c in token.children}
         named = any(
-            c.dep_ in ("dobj", "obj", "prep", "xcomp", "ccomp") and c.lower_ != "part"
+            c.dep_ in ("dobj", "obj", "prep", "xcomp", "ccomp")
+            and c.lower_ != "part"
+            and not any(g.lemma_.lower() in self.words.manner_objects for g in c.children)
             for c in token.children
-        )
+        )  # "attended in person" names how, not what
         if "nsubjpass" in deps and "agent" in deps:
             return True  # "the Americans were joined by Merz and Macron"
         return (
@@ -233,6 +245,8 @@ class KindReader:
                     return False  # "postponed the meeting", "called off a visit"
                 if lemma in words.intention_words:
                     return False
+                if any(f"{lemma} {c.lower_}" in words.anticipations for c in children):
+                    return False  # "look forward to meeting again"
                 if lemma in lex.reporting_verbs:
                     break
             if index > 0 and node.pos_ == "NOUN" and lemma in words.intention_nouns:

@@ -73,7 +73,9 @@ class ParticipantFinder:
             heads.extend(
                 c
                 for c in token.children
-                if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() not in lex.meeting_nouns
+                if c.dep_ in ("dobj", "nsubjpass", "nsubj")  # a second subject the parser
+                and c is not subject  # did not coordinate ("A and B attended")
+                and c.lemma_.lower() not in lex.meeting_nouns
             )
         holder = token.head
         if token.dep_ == "pobj" and holder.lower_ == "of" and holder.head.pos_ == "NOUN":

@@ -211,8 +211,10 @@ class PlaceFinder:
             heads += [
                 c
                 for c in noun.children
-                if c.dep_ == "acl" and c.i > token.i and c.lemma_.lower() in words.event_verbs
-            ]
+                if c.i > token.i
+                and c.lemma_.lower() in words.event_verbs
+                and (c.dep_ == "acl" or c.dep_ == "advcl" and _bare_participle(c))
+            ]  # "took part in the meeting, held at the palace in Paris" (on "took")
         for inner in token.subtree:
             if inner.dep_ == "relcl" and inner.lemma_.lower() in words.event_verbs:
                 heads.append(inner)  # "talks between X and Y that concluded in Istanbul"
@@ -386,3 +388,11 @@ def _owner_of_thing(token: Token) -> bool:
     while head.dep_ == "compound" and head.head.pos_ == "PROPN" and head.head != head:
         head = head.head  # "U.S." inside a longer name
     return head.dep_ in ("compound", "amod", "nmod", "poss") and head.head.pos_ == "NOUN"
+
+
+def _bare_participle(verb: Token) -> bool:
+    """A past participle with no subject or auxiliary of its own ("..., held in Paris"): it
+    says something of a noun before it."""
+    return verb.tag_ == "VBN" and not any(
+        c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children
+    )
