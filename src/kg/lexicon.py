@@ -320,6 +320,18 @@ class Lexicon:
         return self.words("object_control_verbs", "lemmas")
 
     @cached_property
+    def countering_heads(self) -> frozenset[str]:
+        return self.words("countering_heads", "lemmas")
+
+    @cached_property
+    def posted_people(self) -> frozenset[str]:
+        return self.words("posted_people", "lemmas")
+
+    @cached_property
+    def permission_verbs(self) -> frozenset[str]:
+        return self.words("permission_verbs", "lemmas")
+
+    @cached_property
     def role_verbs(self) -> frozenset[str]:
         return self.words("role_verbs", "lemmas")
 

@@ -676,6 +676,24 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "prime minister said. Portugal's president said it was too early to talk about troops.",
         {("GR", C, T.MARITIME), ("DK", K, T.GROUND_TROOPS)},
     ),
+    (
+        "what an action is against is a target, not an offer",
+        "Croatia will step up action against the smuggling fleet in the Adriatic Sea. Croatia "
+        "will also send air-defence systems against Russian drones.",
+        {("HR", C, T.EQUIPMENT)},
+    ),
+    (
+        "personnel contributed to a force are troops, personnel trained are trainees",
+        "Slovenia is ready to contribute personnel to the multinational force. Austria will "
+        "train Ukrainian personnel.",
+        {("SI", C, T.GROUND_TROOPS), ("AT", C, T.TRAINING)},
+    ),
+    (
+        "a negated permission rules the clause under it out; 'it' is the subject's owner",
+        "Croatia will send frigates. Malta's neutrality law does not allow it to send soldiers "
+        "to the mission.",
+        {("HR", C, T.MARITIME), ("MT", D, T.GROUND_TROOPS)},
+    ),
 ]
 
 

@@ -311,6 +311,25 @@ class CueReader:
             found.append(ent)
         return found
 
+    def _posted(self, token: Token) -> bool:
+        """ "contribute personnel to the multinational force": people a deploying verb posts
+        to a force or mission are troops."""
+        lex, verb = self.lex, token.head
+        if token.lemma_.lower() not in lex.posted_people or token.dep_ not in ("dobj", "obj"):
+            return False
+        if verb.lemma_.lower() not in lex.deploy_verbs:
+            return False
+        return any(
+            prep.dep_ == "prep"
+            and prep.lower_ == "to"
+            and any(
+                g.lemma_.lower() in lex.force_recipients or g.lemma_.lower() in lex.mission_nouns
+                for g in prep.children
+                if g.dep_ == "pobj"
+            )
+            for prep in verb.children
+        )
+
     def _activity(self, token: Token, lemmas: set[str]) -> set[ContributionType]:
         """The contribution a verb names ("train", "lend"), given the lemmas of its
         sentence."""
@@ -389,6 +408,8 @@ class CueReader:
             types = self._activity(token, lemmas)
             if types:
                 by_token.setdefault(token.i, set()).update(types)
+            if self._posted(token):
+                by_token.setdefault(token.i, set()).add(T.GROUND_TROOPS)
         cues: list[Cue] = []
         doc = sent.doc
         for index in sorted(by_token):
@@ -403,10 +424,17 @@ class CueReader:
             if self._excluded_aid(token) or (token.pos_ == "NOUN" and self._foreign(token)):
                 continue
             if self._aimed_at(token) or any(
-                a.lower_ == "without" and a.dep_ == "prep" for a in token.ancestors
+                a.dep_ == "prep"
+                and (
+                    a.lower_ == "without"
+                    or a.lower_ == "against"
+                    and a.head.lemma_.lower() in self.lex.countering_heads
+                )
+                for a in token.ancestors
             ):
                 continue  # "sanctions on ships"; "will help without sending troops" says
-                # what the help is not, and leaves open whether it ever will be
+                # what the help is not, and leaves open whether it ever will be; "action
+                # against the shadow fleet", "defence against drones": a target, not an offer
             if types:
                 cues.append(
                     Cue(token, frozenset(types), self._negated(token), amount=amounts.get(index))

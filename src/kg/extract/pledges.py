@@ -438,6 +438,8 @@ class PledgeExtractor:
                     if cue.amount is not None
                     else quantity_of(cue.token, self.lex)
                 )
+                if _inside_same_cue(cue, cues, self.lex):
+                    amount = None  # "a contingent of 200 personnel": the contingent's amount
                 if amount and (entry.quantity is None or len(amount) < len(entry.quantity)):
                     entry.quantity = amount
                 entry.condition = entry.condition or condition_of(clause.path, self.lex)
@@ -526,3 +528,16 @@ def consolidate(pledges: list[PledgeRecord], headline_index: int | None = 0) -> 
                 pledge = PledgeRecord(**{**pledge.__dict__, "types": remaining})
         kept.append(pledge)
     return kept
+
+
+def _inside_same_cue(cue: Cue, cues: list[Cue], lex: Lexicon) -> bool:
+    """ "a contingent of 200 personnel": a cue that is what a cue word of its type is made of
+    ("a force of 10,000 troops" keeps the troops' amount: a force is of no type itself)."""
+    holder = cue.token.head
+    if cue.token.dep_ != "pobj" or holder.lower_ != "of":
+        return False
+    return any(
+        other.token.i == holder.head.i
+        and any(other.token.lemma_.lower() in lex.types[t].lemmas for t in other.types & cue.types)
+        for other in cues
+    )

@@ -208,6 +208,18 @@ def _undecided_above(cue: Token, lex: Lexicon) -> bool:
     )
 
 
+def _forbidden_above(path: tuple[Token, ...], lex: Lexicon) -> bool:
+    """ "The constitution does not allow Japan to send troops": the path's top clause hangs
+    from a negated verb of permission."""
+    top = path[-1] if path else None
+    if top is None or top.dep_ not in ("ccomp", "xcomp"):
+        return False
+    verb = top.head
+    return verb.lemma_.lower() in lex.permission_verbs and any(
+        _negative(c, lex) for c in verb.children
+    )
+
+
 def _decision_pending(token: Token, lex: Lexicon) -> bool:
     """Deciding still to come: "will decide whether", "deciding", "decisions will be made"."""
     lemma = token.lemma_.lower()
@@ -246,7 +258,9 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
     undecided = any(_negative(t, lex) and _is_decision(t.head, lex) for t in words) or (
         _undecided_above(cue.token, lex)
     )  # "no decision has been taken", "has not decided", "no consensus to send"
-    negated = not undecided and (phrase_negated or any(_negative(t, lex) for t in words))
+    negated = not undecided and (
+        phrase_negated or any(_negative(t, lex) for t in words) or _forbidden_above(path, lex)
+    )
     declined = False
     considered = False
     committed = False

@@ -256,6 +256,8 @@ class ReferenceResolver:
         for earlier in reversed(list(sent)[: token.i - sent.start]):
             if _is_subject(earlier):
                 actor = self.direct_actor(earlier)
+                if actor is None and earlier.pos_ == "NOUN":
+                    actor = _owner(earlier, self)  # "Japan's constitution does not allow it"
                 if actor is not None and (actor.is_state or actor.kind == "org"):
                     return (actor,)
         for at, actor in reversed(history.state_subjects):
