@@ -64,6 +64,7 @@ class MeetingWords:
     anticipations: frozenset[str]
     encounter_phrasals: frozenset[str]
     manner_objects: frozenset[str]
+    joint_acts: frozenset[str]
     reception_nouns: frozenset[str]
     future_auxiliaries: frozenset[str]
     call_means_prepositions: frozenset[str]
@@ -318,6 +319,14 @@ class Lexicon:
     @cached_property
     def object_control_verbs(self) -> frozenset[str]:
         return self.words("object_control_verbs", "lemmas")
+
+    @cached_property
+    def means_verbs(self) -> frozenset[str]:
+        return self.words("means_verbs", "lemmas")
+
+    @cached_property
+    def backing_verbs(self) -> frozenset[str]:
+        return self.words("backing_verbs", "lemmas")
 
     @cached_property
     def countering_heads(self) -> frozenset[str]:

@@ -422,6 +422,13 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Riga", D("2026-03-09"), frozenset({"LV", "EE"}))},
     ),
     (
+        "leaders of several states who sign something together somewhere met",
+        "2026-03-10",
+        "In Vilnius on Monday, President Gitanas Nausėda and President Alar Karis signed a "
+        "defence pact. President Alar Karis signed a decree in Tallinn on Sunday.",
+        {("Vilnius", D("2026-03-09"), frozenset({"LT", "EE"}))},
+    ),
+    (
         "a dateline's region may be abbreviated",
         "2026-03-10",
         "ALBANY, N.Y. \u2014 The prime ministers of Latvia and Estonia met in the Catskill "

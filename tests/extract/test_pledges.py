@@ -694,6 +694,16 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "to the mission.",
         {("HR", C, T.MARITIME), ("MT", D, T.GROUND_TROOPS)},
     ),
+    (
+        "standing by someone on the condition of an attack is a backstop",
+        "Canada will support the mission if it comes under attack.",
+        {("CA", C, T.BACKSTOP)},
+    ),
+    (
+        "what a contribution works by is its means, not another contribution",
+        "Norway will provide a truce monitoring team relying on radars and unmanned aircraft.",
+        {("NO", C, T.MONITORING)},
+    ),
 ]
 
 

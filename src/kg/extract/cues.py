@@ -311,6 +311,31 @@ class CueReader:
             found.append(ent)
         return found
 
+    def _means(self, token: Token) -> bool:
+        """ "a monitoring mechanism based on drones", "relying on satellites": what the
+        contribution named works by (the object of a participle of means)."""
+        for above in token.ancestors:
+            if above.pos_ == "VERB":
+                return above.lemma_.lower() in self.lex.means_verbs and above.dep_ in (
+                    "acl",
+                    "advcl",
+                )
+        return False
+
+    def _backs_if_attacked(self, token: Token) -> bool:
+        """ "would support the force if it comes under attack": standing by someone on the
+        condition of an attack is a backstop."""
+        lex = self.lex
+        if token.pos_ != "VERB" or token.lemma_.lower() not in lex.backing_verbs:
+            return False
+        attack = lex.types[T.BACKSTOP].requires_context
+        return any(
+            clause.dep_ == "advcl"
+            and any(m.dep_ == "mark" and m.lower_ in ("if", "should") for m in clause.children)
+            and any(t.lemma_.lower() in attack or t.lower_ in attack for t in clause.subtree)
+            for clause in token.children
+        )
+
     def _posted(self, token: Token) -> bool:
         """ "contribute personnel to the multinational force": people a deploying verb posts
         to a force or mission are troops."""
@@ -410,6 +435,8 @@ class CueReader:
                 by_token.setdefault(token.i, set()).update(types)
             if self._posted(token):
                 by_token.setdefault(token.i, set()).add(T.GROUND_TROOPS)
+            if self._backs_if_attacked(token):
+                by_token.setdefault(token.i, set()).add(T.BACKSTOP)
         cues: list[Cue] = []
         doc = sent.doc
         for index in sorted(by_token):
@@ -423,14 +450,18 @@ class CueReader:
                 continue
             if self._excluded_aid(token) or (token.pos_ == "NOUN" and self._foreign(token)):
                 continue
-            if self._aimed_at(token) or any(
-                a.dep_ == "prep"
-                and (
-                    a.lower_ == "without"
-                    or a.lower_ == "against"
-                    and a.head.lemma_.lower() in self.lex.countering_heads
+            if (
+                self._aimed_at(token)
+                or any(
+                    a.dep_ == "prep"
+                    and (
+                        a.lower_ == "without"
+                        or a.lower_ == "against"
+                        and a.head.lemma_.lower() in self.lex.countering_heads
+                    )
+                    for a in token.ancestors
                 )
-                for a in token.ancestors
+                or self._means(token)
             ):
                 continue  # "sanctions on ships"; "will help without sending troops" says
                 # what the help is not, and leaves open whether it ever will be; "action

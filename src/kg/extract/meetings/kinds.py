@@ -12,7 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Span, Token
 
 from kg.extract.dates import is_future
-from kg.extract.syntax import conjuncts
+from kg.extract.syntax import conjuncts, subject_of
 from kg.lexicon import Lexicon
 from kg.resolve import Resolution
 
@@ -116,6 +116,8 @@ class KindReader:
             for c in token.children
         ):
             return "meeting"  # "sat down in Rome with the Prime Minister"
+        if lemma in words.joint_acts:
+            return "meeting" if self._signed_together(token) else None
         if (
             lemma not in _VERB_LEMMAS
             and lemma not in words.receiving_verbs
@@ -178,6 +180,30 @@ class KindReader:
                 return None  # "the proposal met with scepticism"
             return "meeting"
         return lex.meeting_verbs.get(lemma) if lemma in ("convene", "gather") else None
+
+    def _signed_together(self, verb: Token) -> bool:
+        """ "In Paris, Macron, Starmer and Zelensky signed a declaration": leaders of two
+        states or more who sign something together somewhere met to do it."""
+        subject = subject_of(verb)
+        if subject is None:
+            return False
+        states = set()
+        for head in conjuncts(subject):
+            name = self.res.leader_at.get(head.i)
+            actor = self.res.leader_actor(name) if name is not None else None
+            if actor is not None and actor.is_state:
+                states.add(actor.key)
+        placed = any(
+            c.dep_ == "prep"
+            and c.lower_ in self.words.place_prepositions
+            and any(
+                g.ent_type_ in ("GPE", "FAC", "LOC") or g.pos_ == "PROPN"
+                for g in c.children
+                if g.dep_ == "pobj"
+            )
+            for c in verb.children
+        )
+        return len(states) > 1 and placed
 
     def joins_before(self, token: Token) -> bool:
         """A participation verb with a subject and nothing attended named ("Macron and Tusk
