@@ -429,6 +429,18 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Vilnius", D("2026-03-09"), frozenset({"LT", "EE"}))},
     ),
     (
+        "a meeting days after an event keeps its own day",
+        "2026-03-13",
+        "Ministers meeting in Riga on Wednesday pledged more aid, two days after the storm.",
+        {("Riga", D("2026-03-11"), frozenset())},
+    ),
+    (
+        "a meeting named after 'days after' is counted back",
+        "2026-03-13",
+        "The decision came three days after the summit of Latvia and Estonia in Riga.",
+        {("Riga", D("2026-03-10"), frozenset({"LV", "EE"}))},
+    ),
+    (
         "a dateline's region may be abbreviated",
         "2026-03-10",
         "ALBANY, N.Y. \u2014 The prime ministers of Latvia and Estonia met in the Catskill "

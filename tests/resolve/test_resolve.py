@@ -154,6 +154,15 @@ def test_reporters_and_analysts_are_not_leaders(resolve_text: Resolve) -> None:
     assert leaders(res) == {}
 
 
+def test_a_named_speaker_a_state_owns_acts_for_it(resolve_text: Resolve) -> None:
+    _, res = resolve_text(
+        "Austria's Helga Brunner told the meeting that more help would come. Austria's Karl "
+        "Huber, an analyst, said the help was late."
+    )
+    assert leaders(res) == {"Helga Brunner": "AT"}
+    assert res.leaders["Helga Brunner"].role is None
+
+
 def test_a_spokesperson_of_a_ministry_acts_for_the_publishing_state(resolve_text: Resolve) -> None:
     _, res = resolve_text(
         "The following is attributable to Spokesperson Jane Smith: the talks went well.",

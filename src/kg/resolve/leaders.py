@@ -330,6 +330,18 @@ class LeaderFinder:
                     return record.actor
         return None
 
+    def _speaking_for(self, span: Span) -> Actor | None:
+        """ "Germany's Anna Berg told the meeting", "Lithuania's Rasa Jonaitė said": a name a
+        state owns, speaking, is someone who acts for that state (no role said)."""
+        root = span.root
+        if root.dep_ != "nsubj" or root.head.lemma_.lower() not in self.lex.reporting_verbs:
+            return None
+        for child in root.children:
+            mention = self.actor_at.get(child.i) if child.dep_ == "poss" else None
+            if mention is not None and mention.actor.is_state:
+                return mention.actor
+        return None
+
     def describe(self, candidate: _Candidate) -> None:
         """Fill in title, actor, former and exclusion from the words around the name."""
         span = candidate.span
@@ -420,7 +432,9 @@ class LeaderFinder:
                     )
                 continue
             if info is None and candidate.title is None:
-                continue
+                candidate.actor = self._speaking_for(span)
+                if candidate.actor is None:
+                    continue
             actor = candidate.actor
             if actor is None and info is not None:
                 actor = (

@@ -140,7 +140,7 @@ class MeetingExtractor:
             else next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), token)
         )
         inside = {t.i for t in clause.subtree}
-        relative = self._relative_date(clause, inside, sentence)
+        relative = self._relative_date(token, clause, inside, sentence)
         if relative is not None:
             return relative
         own: list[date] = []
@@ -161,15 +161,23 @@ class MeetingExtractor:
             return others[0]
         return None
 
-    def _relative_date(self, clause: Token, inside: set[int], sentence: int) -> date | None:
+    def _relative_date(
+        self, token: Token, clause: Token, inside: set[int], sentence: int
+    ) -> date | None:
         """ "spoke on Friday, the day after the leaders met", "five days after ministers
         met", "late that night": a day counted from another time of the text."""
         lex = self.lex
         marks = [
             c
             for c in clause.children
-            if c.dep_ in ("mark", "prep") and c.lower_ in lex.relative_directions
-        ]
+            if c.dep_ in ("mark", "prep")
+            and c.lower_ in lex.relative_directions
+            and (
+                not any(g.dep_ == "pobj" for g in c.children)
+                or any(t.i == token.i for t in c.subtree)
+            )
+        ]  # "ministers meeting on Wednesday pledged ..., two days after the strikes": the
+        # meeting is the later event and keeps its day; "three days after the summit": counted
         # "five days after" hangs the count on the verb or on "after"
         for child in [*clause.children, *(g for m in marks for g in m.children)]:
             if child.dep_ != "npadvmod":
