@@ -193,10 +193,23 @@ class CueComponent:
                 continue  # a noun's lemma on a verb ("forced to flee") is no cue
             if pos == "NOUN":
                 coordinated += self._coordinated_phrases(doc, token)
-            labels = self.by_lemma.get(token.lemma_.lower()) or self.by_lemma.get(token.lower_)
+            lowered = token.lower_
+            labels = self.by_lemma.get(token.lemma_.lower()) or self.by_lemma.get(lowered)
+            if labels is None and pos == "PROPN" and lowered.endswith("s"):
+                # "Leopards": a name in the plural ("Coastal Defense Vessels" names no ship)
+                plural = self.by_lemma.get(lowered[:-1], [])
+                labels = [x for x in plural if x not in (PLATFORM_AIR, PLATFORM_SEA)] or None
             if labels is None and token.i not in named and _DESIGNATION.match(token.text):
                 prefix = re.split(r"[-\d]", token.text, maxsplit=1)[0].lower()
                 labels = [PLATFORM_AIR if prefix in self.air_designations else DESIGNATION]
+            made_of = [
+                label
+                for c in token.children
+                if c.dep_ == "compound"
+                for label in self.by_lemma.get(c.lower_, ())
+            ]
+            if labels and made_of and set(labels) <= {PLATFORM_AIR, PLATFORM_SEA}:
+                labels = made_of  # "the Leopard fleet": what a fleet is made of says what it is
             for label in labels or ():
                 single.append(Span(doc, token.i, token.i + 1, label=label))
         doc.spans[self.spans_key] = spans + coordinated + single

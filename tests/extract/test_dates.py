@@ -24,6 +24,8 @@ from kg.extract.dates import resolve_date
         ("2026-01-05", None, date(2026, 1, 5)),
         ("the 3rd of January", date(2026, 1, 6), date(2026, 1, 3)),
         ("30 February", date(2026, 3, 6), None),  # no such day
+        ("last Friday's", date(2023, 1, 26), date(2023, 1, 20)),  # "last Friday's meeting"
+        ("6 January’s", date(2026, 1, 9), date(2026, 1, 6)),
     ],
 )
 def test_dates_resolve_against_the_article(

@@ -441,6 +441,12 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Riga", D("2026-03-10"), frozenset({"LV", "EE"}))},
     ),
     (
+        "a meeting's own day wins over a count from another event",
+        "2026-03-13",
+        "The decision came five days after last Monday's meeting of Latvia and Estonia in Riga.",
+        {("Riga", D("2026-03-09"), frozenset({"LV", "EE"}))},
+    ),
+    (
         "a dateline's region may be abbreviated",
         "2026-03-10",
         "ALBANY, N.Y. \u2014 The prime ministers of Latvia and Estonia met in the Catskill "

@@ -704,6 +704,22 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "Norway will provide a truce monitoring team relying on radars and unmanned aircraft.",
         {("NO", C, T.MONITORING)},
     ),
+    (
+        "a decision on whether to send is still to come; a fleet is what it is made of",
+        "The Danish defence minister said a decision on whether to send part of Denmark's "
+        "Leopard fleet would be taken in spring.",
+        {("DK", K, T.EQUIPMENT)},
+    ),
+    (
+        "a name in the plural is the name's cue",
+        "Greece is open to sending some of its Leopards, the Greek defence minister said.",
+        {("GR", K, T.EQUIPMENT)},
+    ),
+    (
+        "nothing excluded is nothing refused",
+        'The Belgian prime minister said "nothing is excluded" regarding the F-16 jets.',
+        {("BE", K, T.AIR_POWER)},
+    ),
 ]
 
 

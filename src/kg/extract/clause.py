@@ -305,11 +305,17 @@ def _blocked_by_mark(path: list[Token], lex: Lexicon) -> bool:
                 return True  # "it would be easy for Spain to send": not Spain's position
             if child.dep_ != "mark" or child.lower_ not in lex.hypothesis_markers:
                 continue
-            governor = token.head.lemma_.lower()
+            head = token.head.head if token.head.dep_ == "prep" else token.head
+            governor = head.lemma_.lower()  # "decide whether", "a decision on whether"
             if (
                 child.lower_ == "whether"
-                and token.head in path
-                and (governor in lex.decision_verbs or governor in lex.consider_verbs)
+                and head in path
+                and (
+                    governor in lex.decision_verbs
+                    or governor in lex.consider_verbs
+                    or head.pos_ == "NOUN"
+                    and (governor in lex.decision_nouns or governor in lex.consider_nouns)
+                )
             ):
                 continue
             return True

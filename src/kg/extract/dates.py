@@ -119,7 +119,7 @@ def _parser(base: date) -> Any:
 def resolve_date(text: str, reference: date | None) -> date | None:
     """A calendar day for a date expression, or None when it names no single past day."""
     cleaned = re.sub(r"^(on|since|from|by|until|of)\s+", "", text.strip(), flags=re.IGNORECASE)
-    cleaned = cleaned.replace(".", " ").strip()
+    cleaned = re.sub(r"['\u2019]s?$", "", cleaned.replace(".", " ").strip())  # "Friday's"
     weekday = _WEEKDAY.match(cleaned)
     if weekday is not None:
         if reference is None:

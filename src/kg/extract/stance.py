@@ -54,6 +54,8 @@ def _words(path: tuple[Token, ...], lex: Lexicon) -> list[Token]:
                 found.append(child)
             elif _membership(token, child, lex):
                 found.append(child)  # "will be part of the force"
+            elif child.dep_ in ("nsubj", "nsubjpass") and child.lower_ in lex.negative_determiners:
+                found.append(child)  # "nothing is excluded"
             elif child.dep_ in ("dobj", "nsubj", "nsubjpass") and (
                 child.lemma_.lower() in lex.consider_nouns
                 or child.lemma_.lower() in lex.commit_nouns
@@ -164,6 +166,8 @@ def _negative(token: Token, lex: Lexicon) -> bool:
             return False  # "no more than 150 soldiers" is an amount
     if token.dep_ in ("det", "preconj", "advmod", "attr") and lowered in lex.negative_determiners:
         return True
+    if token.dep_ in ("nsubj", "nsubjpass") and lowered in ("nothing", "none", "nobody"):
+        return True  # "nothing is excluded"
     return token.dep_ == "advmod" and lowered == "never"
 
 
@@ -217,6 +221,20 @@ def _forbidden_above(path: tuple[Token, ...], lex: Lexicon) -> bool:
     verb = top.head
     return verb.lemma_.lower() in lex.permission_verbs and any(
         _negative(c, lex) for c in verb.children
+    )
+
+
+def _deliberated(whether: Token, lex: Lexicon) -> bool:
+    """ "will decide whether to send", "a decision on whether to send": a "whether" clause
+    that a word of deciding or weighing governs ("whether soldier or nurse" is no choice)."""
+    clause = whether.head
+    head = clause.head.head if clause.head.dep_ == "prep" else clause.head
+    lemma = head.lemma_.lower()
+    return (
+        lemma in lex.decision_verbs
+        or lemma in lex.consider_verbs
+        or lemma in lex.decision_nouns
+        or lemma in lex.consider_nouns
     )
 
 
@@ -319,6 +337,8 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
             obliged = True
         if token.dep_ == "advmod" and token.lower_ in lex.pending_adverbs:
             considered = True
+        if token.dep_ == "mark" and token.lower_ == "whether" and _deliberated(token, lex):
+            considered = True  # "deciding whether to send", "a decision on whether to send"
         deferring = lex.deferring_verbs.get(lemma) if pos == "VERB" else None
         if deferring is not None and (
             not deferring or any(c.dep_ == "prt" and c.lower_ in deferring for c in token.children)

@@ -140,15 +140,16 @@ class MeetingExtractor:
             else next((a for a in token.ancestors if a.pos_ in ("VERB", "AUX")), token)
         )
         inside = {t.i for t in clause.subtree}
+        below = {t.i for t in token.subtree}
+        for ent, resolved in self._dated_in(sentence):
+            if token.pos_ != "VERB" and (ent.root.i in below or ent.root.head.i == token.i):
+                return resolved  # "their May 15 meeting", "last Friday's meeting"
         relative = self._relative_date(token, clause, inside, sentence)
         if relative is not None:
             return relative
         own: list[date] = []
         others: list[date] = []
-        below = {t.i for t in token.subtree}
         for ent, resolved in self._dated_in(sentence):
-            if token.pos_ != "VERB" and (ent.root.i in below or ent.root.head.i == token.i):
-                return resolved  # "their May 15 meeting"
             if ent.root.i in inside and _nearest_verb(ent.root) in (clause, token):
                 own.append(resolved)
             elif ent.root.i not in inside or token.pos_ == "VERB":
