@@ -13,7 +13,8 @@ downloaded at run time.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import date
 from functools import lru_cache
 
 from kg.data import read_json
@@ -48,8 +49,18 @@ class OrganizationInfo:
 
 
 @dataclass(frozen=True)
+class EarlierOffice:
+    """An office a known person held until a day (the day the next one began)."""
+
+    until: date
+    state: str | None
+    org: str | None
+    role: str
+
+
+@dataclass(frozen=True)
 class LeaderInfo:
-    """A known person acting for a state or organization."""
+    """A known person acting for a state or organization, with the offices held before."""
 
     name: str
     variants: tuple[str, ...]
@@ -58,6 +69,24 @@ class LeaderInfo:
     role: str | None
     wikidata: str | None
     former: bool
+    earlier: tuple[EarlierOffice, ...] = ()
+
+    def as_of(self, day: date | None) -> LeaderInfo:
+        """The person as an article of ``day`` knows them: the office held on that day (the
+        gazetteer's current office when the day is unknown or later)."""
+        if day is None:
+            return self
+        for office in sorted(self.earlier, key=lambda o: o.until):
+            if day < office.until:
+                return replace(
+                    self,
+                    state=office.state,
+                    org=office.org,
+                    role=office.role,
+                    former=office.role.startswith("former "),
+                    earlier=(),
+                )
+        return self
 
 
 @dataclass
@@ -242,6 +271,15 @@ def load_gazetteer() -> Gazetteer:
             role=p.get("role"),
             wikidata=p.get("wikidata"),
             former=bool(p.get("former", False)),
+            earlier=tuple(
+                EarlierOffice(
+                    until=date.fromisoformat(o["until"]),
+                    state=o.get("state"),
+                    org=o.get("org"),
+                    role=o["role"],
+                )
+                for o in p.get("earlier") or ()
+            ),
         )
         for p in read_json("leaders.json")["leaders"]
     )

@@ -720,6 +720,12 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         'The Belgian prime minister said "nothing is excluded" regarding the F-16 jets.',
         {("BE", K, T.AIR_POWER)},
     ),
+    (
+        "what is bought and handed on is given; what is bought alone is kept",
+        "Portugal will buy ten howitzers and hand them to Ukraine. Greece will buy new "
+        "frigates and train their crews.",
+        {("PT", C, T.EQUIPMENT)},
+    ),
 ]
 
 

@@ -22,9 +22,12 @@ def resolve_text() -> Resolve:
     nlp = load_pipeline(Settings().model)
 
     def run(
-        text: str, title: str | None = None, publisher: str | None = None
+        text: str,
+        title: str | None = None,
+        publisher: str | None = None,
+        published: date = date(2026, 3, 10),
     ) -> tuple[Doc, Resolution]:
         doc = nlp(text)
-        return doc, resolve(doc, DocumentContext(title, publisher, date(2026, 3, 10)))
+        return doc, resolve(doc, DocumentContext(title, publisher, published))
 
     return run

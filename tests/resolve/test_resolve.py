@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import FrozenInstanceError
+from datetime import date
 
 import pytest
 from spacy.tokens import Doc
@@ -152,6 +153,16 @@ def test_reporters_and_analysts_are_not_leaders(resolve_text: Resolve) -> None:
         "Peter Novak, a defence analyst at a Prague think tank, and reporter Anna Berg disagreed."
     )
     assert leaders(res) == {}
+
+
+def test_a_known_person_holds_the_office_of_the_article_s_day(resolve_text: Resolve) -> None:
+    # the gazetteer's people keep the offices they held before: an article of 2023 knows
+    # the Dutch prime minister, one of 2025 the NATO Secretary General
+    _, earlier = resolve_text("Prime Minister Mark Rutte spoke.", published=date(2023, 1, 26))
+    _, later = resolve_text("Secretary General Mark Rutte spoke.", published=date(2025, 6, 1))
+    assert leaders(earlier) == {"Mark Rutte": "NL"}
+    assert earlier.leaders["Mark Rutte"].role == "Prime Minister"
+    assert later.leaders["Mark Rutte"].actor == Actor("org", "nato")
 
 
 def test_a_named_speaker_a_state_owns_acts_for_it(resolve_text: Resolve) -> None:

@@ -147,9 +147,12 @@ def _beneficiaries(token: Token, lex: Lexicon) -> list[Token]:
 
 def for_own_use(cue: Token, path: tuple[Token, ...], lex: Lexicon) -> bool:
     """The giver keeps what it gets: "will buy air defence systems for its own army", or an
-    acquisition with no beneficiary named at all ("Denmark will buy new frigates")."""
+    acquisition with no beneficiary named at all ("Denmark will buy new frigates"), not even
+    on a verb coordinated with it."""
     carriers = [cue, *(t for t in path if t != cue)]
-    named = [obj for token in carriers for obj in _beneficiaries(token, lex)]
+    # "buy tanks and hand them to Ukraine": the beneficiary of a verb coordinated with it
+    handed = [c for t in carriers for c in t.children if c.dep_ == "conj" and c.pos_ == "VERB"]
+    named = [obj for token in (*carriers, *handed) for obj in _beneficiaries(token, lex)]
     for obj in named:
         words = {c.lower_ for c in obj.children}
         owned = any(c.dep_ == "poss" and c.pos_ == "PRON" for c in obj.children)

@@ -72,7 +72,7 @@ def resolve(
     publisher_state = (
         Actor("state", publisher_code) if publisher_code else _issuer(doc, actor_at, lex)
     )
-    finding = LeaderFinder(doc, gaz, lex, actor_at, publisher_state).find()
+    finding = LeaderFinder(doc, gaz, lex, actor_at, publisher_state, context.published).find()
     leader_actor = {name: record.actor for name, record in finding.records.items()}
     refs = ReferenceResolver(doc, lex, actor_at, finding.at, leader_actor, aggregates)
     person_at = refs.resolve_persons()
@@ -91,6 +91,7 @@ def resolve(
         info = gaz.leader_for_surname(surname)
         if info is None:
             return None
+        info = info.as_of(context.published)
         actor = Actor("state", info.state) if info.state else Actor("org", info.org or "")
         return info.name, actor
 

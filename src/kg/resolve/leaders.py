@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from spacy.tokens import Doc, Span, Token
 
@@ -69,8 +70,10 @@ class LeaderFinder:
         lexicon: Lexicon,
         actor_at: dict[int, ActorMention],
         publisher_state: Actor | None,
+        published: date | None = None,
     ) -> None:
         self.doc = doc
+        self.published = published  # a known person holds the office of the article's day
         self.gaz = gazetteer
         self.lex = lexicon
         self.actor_at = actor_at
@@ -388,11 +391,12 @@ class LeaderFinder:
         gaz = self.gaz
         candidates = self.candidates()
         for candidate in candidates:
-            candidate.info = (
+            info = (
                 gaz.leader_for(candidate.known_as or candidate.span.text)
                 or gaz.leader_for(candidate.span.text)
                 or gaz.leader_for(canonical_form(candidate.span.text, self.lex.name_suffixes))
             )
+            candidate.info = info.as_of(self.published) if info is not None else None
         full_names: dict[str, str] = {}
         records = self.found.records
         listed = self.listed
@@ -414,6 +418,7 @@ class LeaderFinder:
                 info = gaz.leader_for_surname(span.text)
                 if info is None:
                     continue
+                info = info.as_of(self.published)
             if known is not None and (len(span) == 1 or _same_first(span.text, known)):
                 canonical = known
             elif info is not None:

@@ -136,10 +136,23 @@ def interviewee(doc: Doc, leader_at: Mapping[int, str], lex: Lexicon) -> str | N
     """The leader an interview is with: the first one its title or opening names, when it
     says it is an interview."""
     for paragraph in _interview_opening(doc, lex):
-        names = [leader_at[t.i] for t in paragraph if t.i in leader_at]
+        names = [leader_at[t.i] for t in _main_subjects_first(paragraph) if t.i in leader_at]
         if names:
             return names[0]
     return None
+
+
+def _main_subjects_first(paragraph: Span) -> list[Token]:
+    """The paragraph's words, those of its sentences' main subjects first: "Two days after X
+    spoke, Y sat down with us" is an interview with Y."""
+
+    def main_subject(token: Token) -> bool:
+        word = token
+        while word.dep_ in ("compound", "flat", "appos", "amod") and word.head.i != word.i:
+            word = word.head
+        return word.dep_ in ("nsubj", "nsubjpass") and word.head.dep_ == "ROOT"
+
+    return sorted(paragraph, key=lambda t: (not main_subject(t), t.i))
 
 
 def answerer(
@@ -148,7 +161,7 @@ def answerer(
     """Who answers an interview's questions: its named leader, else an official its opening
     names by title ("an interview with the Czech prime minister")."""
     for paragraph in _interview_opening(doc, lex):
-        for token in paragraph:
+        for token in _main_subjects_first(paragraph):
             if token.i in leader_at or token.lemma_.lower() in lex.title_heads:
                 speaker = speaker_of_phrase(token)
                 if speaker is not None and not speaker.acts_for_nobody and speaker.actors:
