@@ -165,6 +165,21 @@ def test_a_known_person_holds_the_office_of_the_article_s_day(resolve_text: Reso
     assert later.leaders["Mark Rutte"].actor == Actor("org", "nato")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Spain will help. Austria's Defence Minister Karl Huber spoke first.",
+        "Spain will help. Defence Minister Karl Huber of Austria spoke first.",
+    ],
+)
+def test_the_state_of_a_title_with_its_owner_before_or_after_the_name(
+    resolve_text: Resolve, text: str
+) -> None:
+    _, res = resolve_text(text)
+    assert leaders(res) == {"Karl Huber": "AT"}
+    assert res.leaders["Karl Huber"].role == "Defence Minister"
+
+
 def test_a_named_speaker_a_state_owns_acts_for_it(resolve_text: Resolve) -> None:
     _, res = resolve_text(
         "Austria's Helga Brunner told the meeting that more help would come. Austria's Karl "

@@ -204,8 +204,12 @@ class LeaderFinder:
         sent_start = span.sent.start
         while i >= sent_start and len(run) < 12:
             token = doc[i]
-            if token.lower_ in _APOSTROPHES and run == [] and i > sent_start:
-                run.insert(0, token)  # "Italy's Giorgia Meloni"
+            if (
+                token.lower_ in _APOSTROPHES
+                and i > sent_start
+                and (run == [] or doc[i - 1].i in self.actor_at)
+            ):
+                run.insert(0, token)  # "Italy's Giorgia Meloni", "Italy's Defence Minister X"
                 i -= 1
                 continue
             if not self._title_word(token):
@@ -279,6 +283,19 @@ class LeaderFinder:
             # the person serves in, not the person; the role runs from the first title word.
             role_text = " ".join(t.text for t in run[office:] if t.lower_ not in _APOSTROPHES)
         return title, role_text, run
+
+    def _of_state_after(self, span: Span) -> Actor | None:
+        """ "Defence Minister Marco Rossi of Italy": the state right after the name."""
+        doc = span.doc
+        if span.end + 1 >= span.sent.end or doc[span.end].lower_ != "of":
+            return None
+        for token in doc[span.end + 1 : min(span.sent.end, span.end + 4)]:
+            mention = self.actor_at.get(token.i)
+            if mention is not None and mention.label != "VENUE":
+                return mention.actor
+            if token.lower_ != "the":
+                break
+        return None
 
     def _run_after(self, span: Span) -> list[Token]:
         """An apposition after the name: "X, Spain's prime minister," / "X, a defence analyst"."""
@@ -372,7 +389,7 @@ class LeaderFinder:
         candidate.title = title
         candidate.role_text = role_text
         candidate.former = any(t.lower_ in self.lex.former_prefixes for t in run)
-        candidate.actor = self._actor_in(run)
+        candidate.actor = self._actor_in(run) or self._of_state_after(span)
 
     def role(self, candidate: _Candidate) -> str | None:
         role = candidate.role_text
