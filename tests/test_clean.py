@@ -82,6 +82,19 @@ def test_hard_wrapped_lines_join_into_their_paragraph() -> None:
     assert cleaned.paragraphs[1] == "Short line"
 
 
+def test_a_signature_list_keeps_a_line_for_each_name() -> None:
+    signed = (
+        "Karl Huber, Minister of Defence of Austria\n"
+        "Anna Berg, Minister of Defence of Sweden\n"
+        "Jan Peeters, Minister for Defence of Belgium\n"
+    )
+    assert list(clean_text(signed).paragraphs) == [
+        "Karl Huber, Minister of Defence of Austria",
+        "Anna Berg, Minister of Defence of Sweden",
+        "Jan Peeters, Minister for Defence of Belgium",
+    ]
+
+
 def test_header_lines_down_to_the_date_stay_apart() -> None:
     text = (
         "Statement on the call between the Prime Ministers of Norway and Iceland\n"

@@ -176,6 +176,8 @@ _WRAP_FILL = 0.75
 _WRAP_MAX_WIDTH = 100
 # ... and no narrower than a column of text: short menu lines are lines of their own.
 _WRAP_MIN_WIDTH = 40
+# A signature or list line: a name, a comma, a capitalised title, and no full stop at the end.
+_SIGNATURE_LINE = re.compile(r"^[A-Z][^,.]{2,40}(?:\.[^,.]{1,30})?, [A-Z][^.]*[^.]$")
 
 
 def strip_markdown(line: str) -> str:
@@ -232,6 +234,9 @@ def unwrap(text: str) -> list[str]:
         paragraphs.extend(lines[:header])
         lines = lines[header:]
         if not lines:
+            continue
+        if len(lines) > 1 and all(_SIGNATURE_LINE.match(line) for line in lines):
+            paragraphs.extend(lines)  # "A, Minister of Defence of B" line after line: a list
             continue
         width = max(len(line) for line in lines)
         wrappable = _WRAP_MIN_WIDTH <= width <= _WRAP_MAX_WIDTH
