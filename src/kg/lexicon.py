@@ -321,6 +321,10 @@ class Lexicon:
         return self.words("object_control_verbs", "lemmas")
 
     @cached_property
+    def authored_texts(self) -> frozenset[str]:
+        return self.words("authored_texts", "lemmas")
+
+    @cached_property
     def means_verbs(self) -> frozenset[str]:
         return self.words("means_verbs", "lemmas")
 

@@ -176,13 +176,17 @@ class CueComponent:
         for lemma in lex.sea_platforms:
             self.by_lemma.setdefault(lemma, []).append(PLATFORM_SEA)
         self.air_designations = lex.air_designations
+        self.mission_nouns = lex.mission_nouns
         self.phrase_types = lex.phrase_types
 
     def __call__(self, doc: Doc) -> Doc:
         spans: list[Span] = []
         phrase_tokens: set[int] = set()
         for match_id, start, end in self.phrases(doc):
-            spans.append(Span(doc, start, end, label=doc.vocab.strings[match_id]))
+            span = Span(doc, start, end, label=doc.vocab.strings[match_id])
+            if _in_a_name(span, self.mission_nouns):
+                continue  # "the EU Military Assistance Mission" names a mission
+            spans.append(span)
             phrase_tokens.update(range(start, end))
         named = {i for span in doc.spans.get(SPANS_KEY, []) for i in range(span.start, span.end)}
         coordinated: list[Span] = []
@@ -234,6 +238,17 @@ class CueComponent:
                     if kind is not None:
                         labels.add(kind.value)
         return [Span(doc, token.i, token.i + 1, label=label) for label in sorted(labels)]
+
+
+def _in_a_name(span: Span, mission_nouns: frozenset[str]) -> bool:
+    """A cue phrase that is part of a capitalised mission name ("Military Assistance
+    Mission"): the name of what it goes to, not a contribution."""
+    head = span.root.head
+    return (
+        head.i >= span.end
+        and head.lemma_.lower() in mission_nouns
+        and all(t.text[:1].isupper() for t in (*span, head))
+    )
 
 
 @Language.factory("kg_cues", assigns=["doc.spans"], default_config={"spans_key": CUES_KEY})

@@ -638,6 +638,11 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         set(),
     ),
     (
+        "a deployment as the subject of what it would bring is supposed",
+        "The Dutch defence minister said a troop deployment abroad would overstretch the army.",
+        set(),
+    ),
+    (
         "what is done with 'that' after the contribution it takes up",
         "Deploying a regiment abroad would leave our own border bare, and that is something "
         "Latvia will not do, the Latvian defence minister said.",
@@ -726,6 +731,12 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "frigates and train their crews.",
         {("PT", C, T.EQUIPMENT)},
     ),
+    (
+        "members of a force are one state's soldiers; 'that work' takes up what they do",
+        "Members of the Austrian Armed Forces have been training Ukrainian sappers in mine "
+        "clearance in western Poland, and that work will go on next year.",
+        {("AT", C, T.TRAINING), ("AT", C, T.DEMINING)},
+    ),
 ]
 
 
@@ -744,6 +755,15 @@ def test_joint_statement_we_is_every_signatory(extract_text: ExtractText) -> Non
         "The ministers met in Nicosia. We will provide naval patrols in the eastern Mediterranean."
     )
     assert found(extract_text(text)) >= {("GR", C, T.MARITIME), ("CY", C, T.MARITIME)}
+
+
+def test_the_leader_a_statement_is_by_speaks_its_we(extract_text: ExtractText) -> None:
+    text = (
+        "date: 2026-02-10\ntitle: Statement by the Prime Minister of Malta, Robert Abela, "
+        "following the leaders' video conference on Ukraine\n\n"
+        "We do not send weapons to Ukraine and we will not do so."
+    )
+    assert found(extract_text(text)) == {("MT", D, T.EQUIPMENT)}
 
 
 def test_we_named_in_apposition(extract_text: ExtractText) -> None:

@@ -273,11 +273,20 @@ def _supposed_subject(subject: Token) -> bool:
 
 
 def _supposed_act(token: Token, path: list[Token], lex: Lexicon) -> bool:
-    """ "Sending a brigade would mean stripping our border": a gerund subject whose
-    consequence a modal weighs is an act supposed, not offered."""
+    """ "Sending a brigade would mean stripping our border", "a troop deployment would
+    overstretch us": an act as the subject whose consequence a modal weighs is supposed, not
+    offered."""
+    act = (token.dep_ == "csubj" and token.tag_ == "VBG") or (
+        token.dep_ == "nsubj" and token.lemma_.lower() in lex.deployment_nouns
+    )
+    consequence = any(
+        c.dep_ in ("dobj", "ccomp", "xcomp") and c.lemma_.lower() not in lex.approval_nouns
+        for c in token.head.children
+    )  # "would need parliament's approval" is a condition on the act, not a consequence
     return (
-        token.dep_ == "csubj"
-        and token.tag_ == "VBG"
+        act
+        and consequence  # "would overstretch us", not "would begin in May"
+        and token.head.lemma_.lower() not in lex.commit_verbs
         and any(
             c.dep_ == "aux" and (c.lower_ == "would" or c.lower_ in lex.consider_modals)
             for c in token.head.children
@@ -291,10 +300,10 @@ def _blocked_by_mark(path: list[Token], lex: Lexicon) -> bool:
     under the actor's own deciding or weighing is deliberation ("will decide whether to
     send"), which the stance reads."""
     for token in path:
-        if token.pos_ not in PREDICATE_POS:
-            continue
         if _supposed_act(token, path, lex):
             return True
+        if token.pos_ not in PREDICATE_POS:
+            continue
         for child in token.children:
             if (
                 child.dep_ == "mark"

@@ -407,7 +407,11 @@ class PledgeExtractor:
                 *self._done_things(sent, named),
                 *self._elliptical_cues(sent, named),
                 *self._answered(sent, cues),
-                *(Cue(t, previous, anaphoric=True) for t in sent if previous and self._taken_up(t)),
+                *(
+                    Cue(t, named or previous, anaphoric=True)  # "..., and that work goes on"
+                    for t in sent
+                    if (named or previous) and self._taken_up(t)
+                ),
             ]
         cues = [c for c in cues if not _equipment_destination(c, cues, self.lex)]
         headline = index == 0 and not sent.text.rstrip().endswith((".", "!", "?", '"', "\u201d"))

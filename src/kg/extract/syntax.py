@@ -196,6 +196,9 @@ def phrase_actors(
                 actors = _of_members(token, res, lex, True)  # "none of us", "both of them"
             elif lemma in lex.government_nouns and token.tag_ in ("NN", "NNP"):
                 pass  # "the government": one government, named by the speaker or the context
+            elif (force := _of_a_force(token, lex)) is not None:
+                # "members of the Austrian Armed Forces": the force's state, if it names one
+                actors = owner_actors(force, res) if owned else ()
             elif lemma in lex.aggregate_nouns or token.lower_ in lex.aggregate_nouns:
                 members = _of_members(token, res, lex) or _copula_members(token, res, lex)
                 if members:
@@ -206,6 +209,17 @@ def phrase_actors(
             if actor not in found and not (actor.kind == "org" and actor.key in res.aggregates):
                 found.append(actor)
     return tuple(found), unnamed and not found
+
+
+def _of_a_force(token: Token, lex: Lexicon) -> Token | None:
+    """ "Members of the Defence Forces", "units of the army": people of one armed force (the
+    force's noun), not a group of states."""
+    for prep in token.children:
+        if prep.dep_ == "prep" and prep.lower_ == "of":
+            for obj in prep.children:
+                if obj.dep_ == "pobj" and obj.lemma_.lower() in lex.force_recipients:
+                    return obj
+    return None
 
 
 def _of_members(

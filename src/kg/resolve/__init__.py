@@ -100,7 +100,7 @@ def resolve(
     )
     answering = answerer(doc, finding.at, lex, speaker_of_phrase)
     speakers = find_speakers(doc, lex, speaker_of_phrase, labels, answering)
-    author = _author(doc, finding.at)
+    author = _author(doc, finding.at, lex)
     signatories = _signatories(doc, context, gaz, refs)
     refers_to = refs.resolve_actors(speakers, signatories, author, publisher_state)
     return Resolution(
@@ -138,12 +138,18 @@ def _issuer(doc: Doc, actor_at: dict[int, ActorMention], lex: Lexicon) -> Actor 
     return None
 
 
-def _author(doc: Doc, leader_at: dict[int, str]) -> str | None:
-    """The leader who signs the text: a byline ("Antony J. Blinken, Secretary of State") or an
-    attribution line ("The following is attributable to Spokesperson X:") near the top."""
+def _author(doc: Doc, leader_at: dict[int, str], lex: Lexicon) -> str | None:
+    """The leader who signs the text: a byline ("Antony J. Blinken, Secretary of State"), an
+    attribution line ("The following is attributable to Spokesperson X:") near the top, or
+    the title of a text a leader signs ("Statement by the Prime Minister, X, on ...")."""
     for number, paragraph in enumerate(paragraphs(doc)):
         if number >= 3:
             break
+        for by in paragraph:
+            if by.lower_ == "by" and by.head.lemma_.lower() in lex.authored_texts:
+                signed = [leader_at[t.i] for t in by.subtree if t.i in leader_at]
+                if signed:
+                    return signed[0]
         if len(paragraph) > _BYLINE_MAX_TOKENS:
             continue
         names = [leader_at[t.i] for t in paragraph if t.i in leader_at]
