@@ -447,6 +447,25 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Riga", D("2026-03-09"), frozenset({"LV", "EE"}))},
     ),
     (
+        "a label with a dash after the lead is no dateline",
+        "2026-03-13",
+        "Since Monday's meeting of Latvia and Estonia in Riga, much has changed in the "
+        "region.\n\nLATVIA - The government will decide in April.",
+        {("Riga", D("2026-03-09"), frozenset({"LV", "EE"}))},
+    ),
+    (
+        "the capital a state's name is on is that state's capital",
+        "2026-03-10",
+        "On Monday the Estonian defence minister met Latvian officials in the Polish capital.",
+        {("Warsaw", D("2026-03-09"), frozenset({"EE", "LV"}))},
+    ),
+    (
+        "a 'with' the parser hung on the place still names who sat down together",
+        "2026-03-10",
+        "On Monday the Estonian delegation sat down in a Riga hotel with Latvian negotiators.",
+        {("Riga", D("2026-03-09"), frozenset({"EE", "LV"}))},
+    ),
+    (
         "a dateline's region may be abbreviated",
         "2026-03-10",
         "ALBANY, N.Y. \u2014 The prime ministers of Latvia and Estonia met in the Catskill "

@@ -110,10 +110,10 @@ class KindReader:
             c.dep_ == "prt" and f"{lemma} {c.lower_}" in words.encounter_phrasals
             for c in token.children
         ) and any(
-            c.dep_ == "prep"
-            and c.lower_ == "with"
-            and any(self.names_people(g) for g in c.children if g.dep_ == "pobj")
-            for c in token.children
+            self.names_people(g)
+            for w in _with_phrases(token)
+            for g in w.children
+            if g.dep_ == "pobj"
         ):
             return "meeting"  # "sat down in Rome with the Prime Minister"
         if lemma in words.joint_acts:
@@ -307,3 +307,13 @@ class KindReader:
             and head.head.lemma_.lower() not in self.lex.meeting_nouns
             and head.head.lemma_.lower() not in self.words.sidelines_nouns
         )
+
+
+def _with_phrases(verb: Token) -> list[Token]:
+    """The "with" phrases of a verb, and those the parser hung on its place ("sat down in a
+    hotel with the negotiators")."""
+    found = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]
+    for prep in (c for c in verb.children if c.dep_ == "prep" and c.lower_ in ("in", "at")):
+        for place in (g for g in prep.children if g.dep_ == "pobj"):
+            found += [w for w in place.children if w.dep_ == "prep" and w.lower_ == "with"]
+    return found

@@ -67,6 +67,18 @@ class ParticipantFinder:
                         heads.extend(c for c in prep.children if c.dep_ == "pobj")
         heads.extend(self._present(token))  # on the verb or on the meeting noun
         if token.pos_ == "VERB":
+            # "sat down in a hotel with the negotiators": a "with" hung on the place
+            for prep in (
+                c for c in token.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
+            ):
+                for place in (g for g in prep.children if g.dep_ == "pobj"):
+                    heads.extend(
+                        o
+                        for w in place.children
+                        if w.dep_ == "prep" and w.lower_ == "with"
+                        for o in w.children
+                        if o.dep_ == "pobj"
+                    )
             subject = subject_of(token)
             if subject is not None:
                 heads.append(subject)

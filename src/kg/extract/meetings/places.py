@@ -69,6 +69,8 @@ class PlaceFinder:
                 end = paragraph[0].idx + match.end()
                 self.dateline_end = next((t.i for t in paragraph if t.idx >= end), paragraph.end)
                 return self.named(match.group("place").strip())
+            if len(paragraph) >= 8 and paragraph.text.rstrip().endswith((".", '"', "\u201d")):
+                break  # the body has begun: "UNITED STATES - ..." further down is a label
             if len(paragraph) > 5 or any(t.pos_ in ("VERB", "AUX") for t in paragraph):
                 continue
             if any(t.i in self.res.leader_at for t in paragraph):
@@ -103,6 +105,9 @@ class PlaceFinder:
 
     def place_from(self, obj: Token) -> Place | None:
         """The place a noun phrase names, or None."""
+        capital = self._capital_of(obj)
+        if capital is not None:
+            return capital
         for inner in self._place_words(obj):
             mention = self.res.actor_at.get(inner.i)
             if mention is not None:
@@ -132,6 +137,18 @@ class PlaceFinder:
                     # which town the meeting was in.
                     return replace(place, region=True)
                 return place
+        return None
+
+    def _capital_of(self, obj: Token) -> Place | None:
+        """ "the Saudi capital", "Poland's capital": the capital of the state named on it."""
+        if obj.lemma_.lower() != "capital":
+            return None
+        for child in obj.children:
+            mention = self.res.actor_at.get(child.i)
+            if child.dep_ in ("amod", "compound", "poss") and mention is not None:
+                state = self.gaz.states.get(mention.actor.key) if mention.actor.is_state else None
+                if state is not None and state.capitals:
+                    return Place(state.capitals[0], None, state.alpha2)
         return None
 
     def _place_words(self, obj: Token) -> list[Token]:
