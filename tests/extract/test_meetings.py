@@ -466,6 +466,13 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Riga", D("2026-03-09"), frozenset({"EE", "LV"}))},
     ),
     (
+        "talks a speaker speaks after were where the speaker speaks",
+        "2026-03-10",
+        "The Estonian prime minister said in Riga on Monday after talks with the Latvian "
+        "prime minister that both would help.",
+        {("Riga", D("2026-03-09"), frozenset({"EE", "LV"}))},
+    ),
+    (
         "a dateline's region may be abbreviated",
         "2026-03-10",
         "ALBANY, N.Y. \u2014 The prime ministers of Latvia and Estonia met in the Catskill "

@@ -139,6 +139,19 @@ class PlaceFinder:
                 return place
         return None
 
+    def _placed(self, verb: Token) -> bool:
+        """The verb says where it happened itself ("said in Kyiv")."""
+        return any(
+            prep.dep_ == "prep"
+            and prep.lower_ in ("in", "at")
+            and any(
+                o.dep_ == "pobj"
+                and (o.ent_type_ in ("GPE", "FAC", "LOC") or o.i in self.res.actor_at)
+                for o in prep.children
+            )
+            for prep in verb.children
+        )
+
     def _capital_of(self, obj: Token) -> Place | None:
         """ "the Saudi capital", "Poland's capital": the capital of the state named on it."""
         if obj.lemma_.lower() != "capital":
@@ -214,7 +227,11 @@ class PlaceFinder:
         if (
             token.dep_ == "pobj"
             and token.head.head.pos_ in ("VERB", "AUX")
-            and token.head.lower_ not in words.time_prepositions
+            and (
+                token.head.lower_ not in words.time_prepositions
+                or token.head.lower_ in ("after", "following")
+                and self._placed(token.head.head)  # "said in Kyiv after talks with"
+            )
         ):
             heads.append(token.head.head)
         for child in token.children:
