@@ -737,6 +737,17 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "clearance in western Poland, and that work will go on next year.",
         {("AT", C, T.TRAINING), ("AT", C, T.DEMINING)},
     ),
+    (
+        "a sale to no state is trade; 'them' takes up what its sentence named",
+        "Those howitzers were sold back to their maker, and we will not be able to send them "
+        "to Ukraine, the Danish defence minister said.",
+        {("DK", D, T.EQUIPMENT)},
+    ),
+    (
+        "who committed what a relative clause names gave it",
+        "The twelve howitzers Portugal committed last year are on their way to Ukraine.",
+        {("PT", C, T.EQUIPMENT)},
+    ),
 ]
 
 

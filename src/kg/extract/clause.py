@@ -469,6 +469,13 @@ class ClauseFinder:
         while noun.dep_ in ("compound", "amod") and noun.head.pos_ in ("NOUN", "PROPN"):
             noun = noun.head  # "rocket launchers delivered by ..."
         for verb in noun.children:
+            if verb.dep_ == "relcl" and verb.lemma_.lower() in self.lex.commit_verbs:
+                # "the 49 tanks we committed last year": who committed them gave them
+                subject = own_subject(verb)
+                if subject is not None and subject.tag_ not in ("WDT", "WP"):
+                    actors, _ = phrase_actors(subject, self.res, self.lex)
+                    if actors and not self._cannot_give(actors):
+                        return verb, subject, actors
             if verb.dep_ != "acl" or verb.tag_ != "VBN":
                 continue
             agents = agents_of(verb)

@@ -263,6 +263,45 @@ class PledgeExtractor:
                 return [Cue(token, previous, anaphoric=True)]
         return self._elliptical_cues(sent, previous)[:1]
 
+    def _sold_elsewhere(self, path: tuple[Token, ...]) -> bool:
+        """A sale to a buyer that is no state, army or party ("sold back to the manufacturer",
+        "sold to a dealer"): trade, not a contribution."""
+        for verb in path:
+            if verb.lemma_.lower() != "sell":
+                continue
+            hangers = [verb, *(c for c in verb.children if c.dep_ in ("advmod", "prt"))]
+            buyers = [
+                o
+                for above in hangers  # "sold back to the maker" hangs "to" on "back"
+                for prep in above.children
+                if prep.dep_ in ("prep", "dative") and prep.lower_ == "to"
+                for o in prep.children
+                if o.dep_ == "pobj"
+            ]
+            return bool(buyers) and not any(
+                self.res.actor_of_token(t.i, allow_capital=True) is not None
+                or t.i in self.res.refers_to
+                or t.lemma_.lower() in self.lex.force_recipients
+                for b in buyers
+                for t in (b, *(c for c in b.children if c.dep_ in ("compound", "amod")))
+            )  # whose maker ("their maker") does not make the maker a state
+        return False
+
+    def _taken_up_in_sentence(self, sent: Span, cues: list[Cue]) -> list[Cue]:
+        """ "Those jets were sold, and we won't be in a position to send them": a pronoun
+        object of a verb of giving takes up the contribution named before it in its
+        sentence."""
+        found: list[Cue] = []
+        for token in sent:
+            if token.lower_ not in ("them", "it") or token.dep_ != "dobj":
+                continue
+            if token.head.lemma_.lower() not in self.lex.commit_verbs:
+                continue
+            before = [c for c in cues if c.token.i < token.i and c.token.head.i != token.head.i]
+            if before:
+                found.append(Cue(token, before[-1].types, anaphoric=True))
+        return found
+
     def _done_things(self, sent: Span, types: frozenset[ContributionType]) -> list[Cue]:
         """ "..., and that is something Finland will not do": the verb of a clause that
         says what is done with "that", the contribution named before it."""
@@ -404,6 +443,7 @@ class PledgeExtractor:
         else:
             cues = [
                 *cues,
+                *self._taken_up_in_sentence(sent, cues),
                 *self._done_things(sent, named),
                 *self._elliptical_cues(sent, named),
                 *self._answered(sent, cues),
@@ -430,6 +470,8 @@ class PledgeExtractor:
                 reading = Reading(Stance.DECLINED)
             if reading is None or for_own_use(cue.token, clause.path, self.lex):
                 continue
+            if self._sold_elsewhere(clause.path):
+                continue  # "the jets were sold back to the manufacturer"
             stance = reading.stance
             for actor in clause.actors:
                 if reading.needs_voice and not _voiced(clause, actor, self.res, reading):
