@@ -399,3 +399,25 @@ def infer_reference_date(text: str, today: date | None = None) -> date | None:
     found = [d for m in _DATE_WITH_YEAR.finditer(text) if (d := _parse_full_date(m))]
     past = [d for d in found if d <= limit]
     return max(past) if past else None
+
+
+_DATE_ONLY = re.compile(r"^[\w ,.\-/]{0,30}\b(19|20)\d\d\b[\w ,.\-/]{0,12}$")
+
+
+def opening_title(text: str) -> str | None:
+    """The title a text without a header opens with: its first line that is no date line and
+    does not end a sentence ("2025-11-18" then "Joint statement of ...").
+
+    >>> opening_title("18 November 2025\\nJoint statement of Estonia and Latvia\\n\\nWe will send.")
+    'Joint statement of Estonia and Latvia'
+    >>> opening_title("Spain will send troops. Italy will not.") is None
+    True
+    """
+    for line in [line.strip() for line in text.split("\n") if line.strip()][:2]:
+        if _DATE_ONLY.match(line):
+            continue
+        words = len(line.split())
+        if 3 <= words <= 30 and not line.endswith((".", "!", "?", '"', "\u201d")):
+            return line
+        return None
+    return None

@@ -321,6 +321,14 @@ class Lexicon:
         return self.words("object_control_verbs", "lemmas")
 
     @cached_property
+    def acknowledging_phrases(self) -> frozenset[str]:
+        return self.words("acknowledging_phrases", "phrases")
+
+    @cached_property
+    def request_nouns(self) -> frozenset[str]:
+        return self.words("request_nouns", "lemmas")
+
+    @cached_property
     def authored_texts(self) -> frozenset[str]:
         return self.words("authored_texts", "lemmas")
 

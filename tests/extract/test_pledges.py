@@ -748,6 +748,18 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         "The twelve howitzers Portugal committed last year are on their way to Ukraine.",
         {("PT", C, T.EQUIPMENT)},
     ),
+    (
+        "what a request is for is asked, and taking note of it is no position",
+        "Chile and Peru will send frigates. We took note of Ukraine's request for more "
+        "howitzers, the Chilean and Peruvian ministers said.",
+        {("CL", C, T.MARITIME), ("PE", C, T.MARITIME)},
+    ),
+    (
+        "'it' in what others do takes up nothing",
+        "Chile will send frigates. Chile will also press for sanctions on those who help it "
+        "evade them.",
+        {("CL", C, T.MARITIME)},
+    ),
 ]
 
 
@@ -766,6 +778,16 @@ def test_joint_statement_we_is_every_signatory(extract_text: ExtractText) -> Non
         "The ministers met in Nicosia. We will provide naval patrols in the eastern Mediterranean."
     )
     assert found(extract_text(text)) >= {("GR", C, T.MARITIME), ("CY", C, T.MARITIME)}
+
+
+def test_a_title_line_without_a_header_names_the_signatories(
+    extract_text: ExtractText,
+) -> None:
+    text = (
+        "12 May 2026\nJoint statement of the foreign ministers of Chile and Peru\n\n"
+        "We will send two frigates to the Black Sea."
+    )
+    assert found(extract_text(text)) == {("CL", C, T.MARITIME), ("PE", C, T.MARITIME)}
 
 
 def test_the_leader_a_statement_is_by_speaks_its_we(extract_text: ExtractText) -> None:

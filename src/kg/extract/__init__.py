@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
+from kg.clean import opening_title
 from kg.extract.dates import sentence_dates
 from kg.extract.meetings import extract_meetings
 from kg.extract.pledges import PledgeExtractor, consolidate
@@ -21,7 +22,8 @@ def extract_document(prepared: Prepared, doc: Doc) -> Extraction:
     """Leaders, meetings and pledges of one article, with what it mentions."""
     lex = load_lexicon()
     article = prepared.article
-    context = DocumentContext(article.title, article.publisher, prepared.reference_date)
+    title = article.title or opening_title(prepared.text)  # a title line with no header
+    context = DocumentContext(title, article.publisher, prepared.reference_date)
     res = resolve(doc, context, lexicon=lex)
     leaders = sorted((r for r in res.leaders.values() if r.actor is not None), key=lambda r: r.name)
     dates = sentence_dates(doc, prepared.reference_date)

@@ -311,6 +311,18 @@ class CueReader:
             found.append(ent)
         return found
 
+    def _asked_for(self, token: Token) -> bool:
+        """ "Ukraine's request for air defence", "an appeal for more shells": what is asked
+        for, below the asking noun and before any verb."""
+        below = token
+        for above in token.ancestors:
+            if above.pos_ in ("VERB", "AUX"):
+                return False
+            if above.pos_ == "NOUN" and above.lemma_.lower() in self.lex.request_nouns:
+                return below.dep_ == "compound" or below.lower_ == "for"  # asked for
+            below = above
+        return False
+
     def _means(self, token: Token) -> bool:
         """ "a monitoring mechanism based on drones", "relying on satellites": what the
         contribution named works by (the object of a participle of means)."""
@@ -462,6 +474,7 @@ class CueReader:
                     for a in token.ancestors
                 )
                 or self._means(token)
+                or self._asked_for(token)
             ):
                 continue  # "sanctions on ships"; "will help without sending troops" says
                 # what the help is not, and leaves open whether it ever will be; "action

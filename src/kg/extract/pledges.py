@@ -259,6 +259,8 @@ class PledgeExtractor:
                 continue
             if token.lower_ in self.lex.anaphoric_objects and self._nearer_antecedent(token):
                 continue  # "work on a plan and then take it to Washington": the plan
+            if any(a.dep_ == "relcl" for a in token.ancestors):
+                continue  # "those who help it evade sanctions": what others do
             if token.lower_ in self.lex.anaphoric_objects or self._taken_up(token):
                 return [Cue(token, previous, anaphoric=True)]
         return self._elliptical_cues(sent, previous)[:1]

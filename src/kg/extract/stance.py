@@ -312,6 +312,11 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
             considered = True
         elif lemma in lex.shared_deliberation and _between_states(token, clause):
             topic = True  # "the two presidents met to discuss air defence": no position
+        elif pos == "VERB" and any(
+            c.dep_ == "dobj" and f"{lemma} {c.lemma_.lower()}" in lex.acknowledging_phrases
+            for c in token.children
+        ):
+            topic = True  # "took note of the request for air defence": no position
         elif pos == "VERB" and lemma in lex.consider_verbs:
             if lemma != "look" or any(c.lower_ in lex.consider_particles for c in token.children):
                 considered = True
