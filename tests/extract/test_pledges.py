@@ -755,6 +755,12 @@ CASES: list[tuple[str, str, set[tuple[str, Stance, T]]]] = [
         {("CL", C, T.MARITIME), ("PE", C, T.MARITIME)},
     ),
     (
+        "what a request is for is the topic 'that request' takes up",
+        "Kyiv renewed its request for more howitzers. The Portuguese defence minister said "
+        "Portugal has yet to decide on that request.",
+        {("PT", K, T.EQUIPMENT)},
+    ),
+    (
         "'it' in what others do takes up nothing",
         "Chile will send frigates. Chile will also press for sanctions on those who help it "
         "evade them.",

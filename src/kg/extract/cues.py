@@ -45,6 +45,7 @@ class Cue:
     negated: bool = False
     anaphoric: bool = False  # "we will not do it": a pronoun for the contribution before
     amount: Span | None = None  # the amount of money the cue heads, as written
+    asked: bool = False  # "Kyiv's request for jets": a topic the next sentence may take up
 
 
 # "2bn", "500m", "1.5tn": a number with its magnitude in one word
@@ -474,14 +475,19 @@ class CueReader:
                     for a in token.ancestors
                 )
                 or self._means(token)
-                or self._asked_for(token)
             ):
                 continue  # "sanctions on ships"; "will help without sending troops" says
                 # what the help is not, and leaves open whether it ever will be; "action
                 # against the shadow fleet", "defence against drones": a target, not an offer
             if types:
                 cues.append(
-                    Cue(token, frozenset(types), self._negated(token), amount=amounts.get(index))
+                    Cue(
+                        token,
+                        frozenset(types),
+                        self._negated(token),
+                        amount=amounts.get(index),
+                        asked=self._asked_for(token),
+                    )
                 )
         return cues
 

@@ -440,6 +440,7 @@ class PledgeExtractor:
             if c.token.head.lemma_.lower() not in self.lex.cessation_verbs
             for t in c.types
         )
+        cues = [c for c in cues if not c.asked]  # asked for: a topic, nobody's offer
         if not cues:
             cues = self._anaphoric(sent, previous) or self._done_things(sent, previous)
         else:
