@@ -15,7 +15,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+import numpy
 import spacy
+from spacy.attrs import DEP, HEAD
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span, Token
@@ -191,11 +193,19 @@ class CueComponent:
         named = {i for span in doc.spans.get(SPANS_KEY, []) for i in range(span.start, span.end)}
         coordinated: list[Span] = []
         single: list[Span] = []
+        # the words that have a conjunct, read from the parse's arrays, not token by token
+        parse = doc.to_array([DEP, HEAD]).astype("int64")  # heads as signed offsets
+        conjuncts = numpy.nonzero(parse[:, 0] == doc.vocab.strings["conj"])[0]
+        joined = set((conjuncts + parse[conjuncts, 1]).tolist())
         for token in doc:  # one pass: a doc's tokens are costly to visit
             pos = token.pos_
             if pos not in ("NOUN", "PROPN", "ADJ") or token.i in phrase_tokens:
                 continue  # a noun's lemma on a verb ("forced to flee") is no cue
-            if pos == "NOUN":
+            if (
+                pos == "NOUN"
+                and joined
+                and any(j in joined for j in range(token.left_edge.i, token.i))
+            ):  # coordinated modifiers stand on the noun's left
                 coordinated += self._coordinated_phrases(doc, token)
             lowered = token.lower_
             labels = self.by_lemma.get(token.lemma_.lower()) or self.by_lemma.get(lowered)
@@ -206,14 +216,14 @@ class CueComponent:
             if labels is None and token.i not in named and _DESIGNATION.match(token.text):
                 prefix = re.split(r"[-\d]", token.text, maxsplit=1)[0].lower()
                 labels = [PLATFORM_AIR if prefix in self.air_designations else DESIGNATION]
-            made_of = [
-                label
-                for c in token.children
-                if c.dep_ == "compound"
-                for label in self.by_lemma.get(c.lower_, ())
-            ]
-            if labels and made_of and set(labels) <= {PLATFORM_AIR, PLATFORM_SEA}:
-                labels = made_of  # "the Leopard fleet": what a fleet is made of says what it is
+            if labels and token.n_lefts and set(labels) <= {PLATFORM_AIR, PLATFORM_SEA}:
+                made_of = [
+                    label
+                    for c in token.lefts
+                    if c.dep_ == "compound"
+                    for label in self.by_lemma.get(c.lower_, ())
+                ]
+                labels = made_of or labels  # "the Leopard fleet": what it is made of says more
             for label in labels or ():
                 single.append(Span(doc, token.i, token.i + 1, label=label))
         doc.spans[self.spans_key] = spans + coordinated + single

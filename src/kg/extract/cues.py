@@ -442,13 +442,18 @@ class CueReader:
         for amount in self._money(sent, tokens):
             by_token.setdefault(amount.root.i, set()).add(T.FUNDING)
             amounts[amount.root.i] = amount
+        lex = self.lex
+        posted = lemmas & lex.posted_people
+        backing = lemmas & lex.backing_verbs
         for token in tokens:
+            if token.pos_ != "VERB" and not posted:
+                continue  # what follows reads verbs, and posted people
             types = self._activity(token, lemmas)
             if types:
                 by_token.setdefault(token.i, set()).update(types)
-            if self._posted(token):
+            if posted and self._posted(token):
                 by_token.setdefault(token.i, set()).add(T.GROUND_TROOPS)
-            if self._backs_if_attacked(token):
+            if backing and self._backs_if_attacked(token):
                 by_token.setdefault(token.i, set()).add(T.BACKSTOP)
         cues: list[Cue] = []
         doc = sent.doc

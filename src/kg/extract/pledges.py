@@ -26,6 +26,9 @@ from kg.resolve import Resolution
 
 # "A:", "MR PRICE:", "PRIME MINISTER X:" opening a transcript turn
 _TRANSCRIPT_LABEL = re.compile(r"^\s*[A-Z][A-Za-z .'\u2019-]{0,40}:\s")
+# cheap tests of a sentence's text before its tokens are visited
+_DO = re.compile(r"\b(do|does|did|done|doing)\b", re.IGNORECASE)
+_OBJECT_PRONOUN = re.compile(r"\b(it|them)\b", re.IGNORECASE)
 SPECIFIC = frozenset(t for t in ContributionType if t is not ContributionType.UNSPECIFIED_MILITARY)
 _ORDER = {t: i for i, t in enumerate(ContributionType)}
 # Clauses that state something of their own rather than qualify the one above.
@@ -294,6 +297,8 @@ class PledgeExtractor:
         object of a verb of giving takes up the contribution named before it in its
         sentence."""
         found: list[Cue] = []
+        if _OBJECT_PRONOUN.search(sent.text) is None:
+            return found
         for token in sent:
             if token.lower_ not in ("them", "it") or token.dep_ != "dobj":
                 continue
@@ -307,7 +312,7 @@ class PledgeExtractor:
     def _done_things(self, sent: Span, types: frozenset[ContributionType]) -> list[Cue]:
         """ "..., and that is something Finland will not do": the verb of a clause that
         says what is done with "that", the contribution named before it."""
-        if not types:
+        if not types or _DO.search(sent.text) is None:
             return []
         found: list[Cue] = []
         for verb in sent:

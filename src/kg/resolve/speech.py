@@ -118,9 +118,20 @@ def _subject_of_report(verb: Token) -> Token | None:
     return None
 
 
+_OPENING_KEY = "kg.interview_opening"
+
+
 def _interview_opening(doc: Doc, lex: Lexicon) -> list[Span]:
     """The opening paragraphs of an interview, the one that says so first; none for a text
-    that does not say it is an interview."""
+    that does not say it is an interview (found once per document)."""
+    bounds: list[tuple[int, int]] | None = doc.user_data.get(_OPENING_KEY)
+    if bounds is None:
+        bounds = [(p.start, p.end) for p in _find_interview_opening(doc, lex)]
+        doc.user_data[_OPENING_KEY] = bounds
+    return [doc[start:end] for start, end in bounds]
+
+
+def _find_interview_opening(doc: Doc, lex: Lexicon) -> list[Span]:
     opening = [p for _, p in zip(range(3), paragraphs(doc), strict=False)]
 
     def says_interview(paragraph: Span) -> bool:
