@@ -473,6 +473,13 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Riga", D("2026-03-09"), frozenset({"EE", "LV"}))},
     ),
     (
+        "someone who was in a place on a day in a leader's company was on a visit",
+        "2026-03-10",
+        "Q: You were in Riga on Monday with President Alar Karis. What came of it? The "
+        "Latvian prime minister was in Riga on Sunday.",
+        {("Riga", D("2026-03-09"), frozenset({"EE", "LV"}))},
+    ),
+    (
         "a dateline's region may be abbreviated",
         "2026-03-10",
         "ALBANY, N.Y. \u2014 The prime ministers of Latvia and Estonia met in the Catskill "

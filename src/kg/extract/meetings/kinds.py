@@ -60,7 +60,31 @@ class KindReader:
             return kind
         if token.pos_ == "VERB":
             return self._verb_kind(token)
+        if token.lemma_ == "be" and self._there_with(token):
+            return VISIT
         return None
+
+    def _there_with(self, copula: Token) -> bool:
+        """ "You were in Kyiv on Tuesday with Prime Minister X": someone who was in a named
+        place on a day, in company a person names, was on a visit."""
+        children = list(copula.children)
+        if copula.dep_ not in ("ROOT", "ccomp", "conj") or not any(
+            c.dep_ == "nsubj" and (c.pos_ == "PRON" or self.names_people(c)) for c in children
+        ):
+            return False
+        placed = dated = company = False
+        for prep in (c for c in children if c.dep_ == "prep"):
+            for obj in (o for o in prep.children if o.dep_ == "pobj"):
+                if prep.lower_ in ("in", "at") and (
+                    obj.ent_type_ in ("GPE", "FAC") or obj.i in self.res.actor_at
+                ):
+                    placed = True
+                if obj.ent_type_ in ("DATE", "TIME"):
+                    dated = True
+                if prep.lower_ == "with" and self.names_people(obj):
+                    company = True
+        dated = dated or any(c.dep_ == "npadvmod" and c.ent_type_ == "DATE" for c in children)
+        return placed and dated and company
 
     def _noun_kind(self, token: Token) -> str | None:
         lex, words = self.lex, self.words
