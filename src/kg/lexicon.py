@@ -65,6 +65,7 @@ class MeetingWords:
     encounter_phrasals: frozenset[str]
     manner_objects: frozenset[str]
     joint_acts: frozenset[str]
+    performative_adjectives: frozenset[str]
     reception_nouns: frozenset[str]
     future_auxiliaries: frozenset[str]
     call_means_prepositions: frozenset[str]

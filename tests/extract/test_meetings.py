@@ -480,6 +480,13 @@ CASES: list[tuple[str, str, str, set[tuple[str | None, date | None, frozenset[st
         {("Riga", D("2026-03-09"), frozenset({"EE", "LV"}))},
     ),
     (
+        "'glad to welcome' welcomes as it says so; 'agreed to meet' is still to come",
+        "2026-03-10",
+        "I am pleased to welcome President Alar Karis to Riga today, the Latvian president "
+        "said. The two presidents agreed to meet again in Vilnius.",
+        {("Riga", D("2026-03-10"), frozenset({"EE"}))},
+    ),
+    (
         "a dateline's region may be abbreviated",
         "2026-03-10",
         "ALBANY, N.Y. \u2014 The prime ministers of Latvia and Estonia met in the Catskill "

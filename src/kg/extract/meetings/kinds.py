@@ -303,10 +303,13 @@ class KindReader:
                 return False
             if node.dep_ == "ROOT" or index > 0 and node.dep_ in ("advcl", "conj"):
                 break
-        if token.pos_ == "VERB" and any(
-            c.dep_ == "aux" and c.lower_ == "to" for c in token.children
+        if (
+            token.pos_ == "VERB"
+            and any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children)
+            and token.head.lemma_.lower() not in words.performative_adjectives
         ):
-            return False  # "agreed to meet", "arrived to meet": not yet held
+            return False  # "agreed to meet", "arrived to meet": not yet held ("I am glad to
+            # welcome X to Berlin today" welcomes X as it says so)
         accompanying = token.dep_ == "advcl" and token.head.tag_ in ("VBD", "VBN")
         if (
             is_future(sent)
