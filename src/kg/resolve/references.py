@@ -24,7 +24,6 @@ from kg.resolve.model import ActorMention, Speaker
 _SUBJECTS = ("nsubj", "nsubjpass")
 _LOOKBACK = 3
 _GROUP_LOOKBACK = 6
-_NUMBERS = {"two": 2, "three": 3, "four": 4, "five": 5}
 
 
 @dataclass
@@ -213,7 +212,9 @@ class ReferenceResolver:
         numbers = [c.lower_ for c in token.children if c.dep_ == "nummod"]
         if not numbers:
             return ()
-        count = int(numbers[0]) if numbers[0].isdigit() else _NUMBERS.get(numbers[0], 0)
+        count = (
+            int(numbers[0]) if numbers[0].isdigit() else self.lex.number_words.get(numbers[0], 0)
+        )
         if count < 2:
             return ()
         names: list[str] = []
