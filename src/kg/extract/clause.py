@@ -30,6 +30,7 @@ from kg.extract.syntax import (
     phrase_actors,
     subject_of,
     token_actors,
+    weighs_whether,
 )
 from kg.lexicon import Lexicon
 from kg.records import Actor
@@ -272,7 +273,7 @@ def _supposed_subject(subject: Token) -> bool:
     )
 
 
-def _supposed_act(token: Token, path: list[Token], lex: Lexicon) -> bool:
+def _supposed_act(token: Token, lex: Lexicon) -> bool:
     """ "Sending a brigade would mean stripping our border", "a troop deployment would
     overstretch us": an act as the subject whose consequence a modal weighs is supposed, not
     offered."""
@@ -300,7 +301,7 @@ def _blocked_by_mark(path: list[Token], lex: Lexicon) -> bool:
     under the actor's own deciding or weighing is deliberation ("will decide whether to
     send"), which the stance reads."""
     for token in path:
-        if _supposed_act(token, path, lex):
+        if _supposed_act(token, lex):
             return True
         if token.pos_ not in PREDICATE_POS:
             continue
@@ -314,19 +315,8 @@ def _blocked_by_mark(path: list[Token], lex: Lexicon) -> bool:
                 return True  # "it would be easy for Spain to send": not Spain's position
             if child.dep_ != "mark" or child.lower_ not in lex.hypothesis_markers:
                 continue
-            head = token.head.head if token.head.dep_ == "prep" else token.head
-            governor = head.lemma_.lower()  # "decide whether", "a decision on whether"
-            if (
-                child.lower_ == "whether"
-                and head in path
-                and (
-                    governor in lex.decision_verbs
-                    or governor in lex.consider_verbs
-                    or head.pos_ == "NOUN"
-                    and (governor in lex.decision_nouns or governor in lex.consider_nouns)
-                )
-            ):
-                continue
+            if child.lower_ == "whether" and weighs_whether(token, lex) in path:
+                continue  # "decide whether", "a decision on whether": deliberation
             return True
     return False
 

@@ -21,6 +21,7 @@ from spacy.tokens import Token
 
 from kg.extract.clause import Clause
 from kg.extract.cues import Cue
+from kg.extract.syntax import weighs_whether
 from kg.lexicon import Lexicon
 from kg.records import Stance
 
@@ -224,20 +225,6 @@ def _forbidden_above(path: tuple[Token, ...], lex: Lexicon) -> bool:
     )
 
 
-def _deliberated(whether: Token, lex: Lexicon) -> bool:
-    """ "will decide whether to send", "a decision on whether to send": a "whether" clause
-    that a word of deciding or weighing governs ("whether soldier or nurse" is no choice)."""
-    clause = whether.head
-    head = clause.head.head if clause.head.dep_ == "prep" else clause.head
-    lemma = head.lemma_.lower()
-    return (
-        lemma in lex.decision_verbs
-        or lemma in lex.consider_verbs
-        or lemma in lex.decision_nouns
-        or lemma in lex.consider_nouns
-    )
-
-
 def _decision_pending(token: Token, lex: Lexicon) -> bool:
     """Deciding still to come: "will decide whether", "deciding", "decisions will be made"."""
     lemma = token.lemma_.lower()
@@ -342,7 +329,7 @@ def stance_of(cue: Cue, clause: Clause, lex: Lexicon, *, headline: bool = False)
             obliged = True
         if token.dep_ == "advmod" and token.lower_ in lex.pending_adverbs:
             considered = True
-        if token.dep_ == "mark" and token.lower_ == "whether" and _deliberated(token, lex):
+        if token.dep_ == "mark" and token.lower_ == "whether" and weighs_whether(token.head, lex):
             considered = True  # "deciding whether to send", "a decision on whether to send"
         deferring = lex.deferring_verbs.get(lemma) if pos == "VERB" else None
         if deferring is not None and (

@@ -270,3 +270,15 @@ def ancestors_path(token: Token) -> list[Token]:
     while path[-1].head.i != path[-1].i:
         path.append(path[-1].head)
     return path
+
+
+def weighs_whether(clause: Token, lex: Lexicon) -> Token | None:
+    """The word of deciding or weighing a "whether" clause hangs from ("will decide whether
+    to send", "a decision on whether to send"), or None ("whether soldier or nurse")."""
+    head = clause.head.head if clause.head.dep_ == "prep" else clause.head
+    lemma = head.lemma_.lower()
+    if lemma in lex.decision_verbs or lemma in lex.consider_verbs:
+        return head
+    if head.pos_ == "NOUN" and (lemma in lex.decision_nouns or lemma in lex.consider_nouns):
+        return head
+    return None
