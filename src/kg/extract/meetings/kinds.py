@@ -9,6 +9,8 @@ topic of something else ("the progress of the negotiations").
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from spacy.tokens import Span, Token
 
 from kg.extract.dates import is_future
@@ -72,19 +74,15 @@ class KindReader:
             c.dep_ == "nsubj" and (c.pos_ == "PRON" or self.names_people(c)) for c in children
         ):
             return False
-        placed = dated = company = False
+        dated = company = False
         for prep in (c for c in children if c.dep_ == "prep"):
             for obj in (o for o in prep.children if o.dep_ == "pobj"):
-                if prep.lower_ in ("in", "at") and (
-                    obj.ent_type_ in ("GPE", "FAC") or obj.i in self.res.actor_at
-                ):
-                    placed = True
                 if obj.ent_type_ in ("DATE", "TIME"):
                     dated = True
                 if prep.lower_ == "with" and self.names_people(obj):
                     company = True
         dated = dated or any(c.dep_ == "npadvmod" and c.ent_type_ == "DATE" for c in children)
-        return placed and dated and company
+        return dated and company and says_where(copula, self.res, ("in", "at"))
 
     def _noun_kind(self, token: Token) -> str | None:
         lex, words = self.lex, self.words
@@ -135,7 +133,7 @@ class KindReader:
             for c in token.children
         ) and any(
             self.names_people(g)
-            for w in _with_phrases(token)
+            for w in with_phrases(token)
             for g in w.children
             if g.dep_ == "pobj"
         ):
@@ -217,17 +215,7 @@ class KindReader:
             actor = self.res.leader_actor(name) if name is not None else None
             if actor is not None and actor.is_state:
                 states.add(actor.key)
-        placed = any(
-            c.dep_ == "prep"
-            and c.lower_ in self.words.place_prepositions
-            and any(
-                g.ent_type_ in ("GPE", "FAC", "LOC") or g.pos_ == "PROPN"
-                for g in c.children
-                if g.dep_ == "pobj"
-            )
-            for c in verb.children
-        )
-        return len(states) > 1 and placed
+        return len(states) > 1 and says_where(verb, self.res, self.words.place_prepositions)
 
     def joins_before(self, token: Token) -> bool:
         """A participation verb with a subject and nothing attended named ("Macron and Tusk
@@ -336,7 +324,22 @@ class KindReader:
         )
 
 
-def _with_phrases(verb: Token) -> list[Token]:
+def says_where(verb: Token, res: Resolution, prepositions: Collection[str]) -> bool:
+    """The verb names where it happened in a phrase of its own ("said in Kyiv", "signed in
+    Vilnius"): a place the recogniser or the gazetteer knows, or a proper name."""
+    return any(
+        prep.dep_ == "prep"
+        and prep.lower_ in prepositions
+        and any(
+            o.dep_ == "pobj"
+            and (o.ent_type_ in ("GPE", "FAC", "LOC") or o.i in res.actor_at or o.pos_ == "PROPN")
+            for o in prep.children
+        )
+        for prep in verb.children
+    )
+
+
+def with_phrases(verb: Token) -> list[Token]:
     """The "with" phrases of a verb, and those the parser hung on its place ("sat down in a
     hotel with the negotiators")."""
     found = [c for c in verb.children if c.dep_ == "prep" and c.lower_ == "with"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from kg.extract.meetings.kinds import with_phrases
 from kg.extract.syntax import own_subject, phrase_actors, subject_of
 from kg.lexicon import Lexicon
 from kg.records import Actor
@@ -68,17 +69,13 @@ class ParticipantFinder:
         heads.extend(self._present(token))  # on the verb or on the meeting noun
         if token.pos_ == "VERB":
             # "sat down in a hotel with the negotiators": a "with" hung on the place
-            for prep in (
-                c for c in token.children if c.dep_ == "prep" and c.lower_ in ("in", "at")
-            ):
-                for place in (g for g in prep.children if g.dep_ == "pobj"):
-                    heads.extend(
-                        o
-                        for w in place.children
-                        if w.dep_ == "prep" and w.lower_ == "with"
-                        for o in w.children
-                        if o.dep_ == "pobj"
-                    )
+            heads.extend(
+                o
+                for w in with_phrases(token)
+                if w.head.i != token.i
+                for o in w.children
+                if o.dep_ == "pobj"
+            )
             subject = subject_of(token)
             if subject is not None:
                 heads.append(subject)

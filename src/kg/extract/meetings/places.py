@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from spacy.tokens import Doc, Token
 
-from kg.extract.meetings.kinds import CALL, VISIT
+from kg.extract.meetings.kinds import CALL, VISIT, says_where
 from kg.gazetteer import Gazetteer
 from kg.lexicon import Lexicon
 from kg.nlp import DATELINE
@@ -139,19 +139,6 @@ class PlaceFinder:
                 return place
         return None
 
-    def _placed(self, verb: Token) -> bool:
-        """The verb says where it happened itself ("said in Kyiv")."""
-        return any(
-            prep.dep_ == "prep"
-            and prep.lower_ in ("in", "at")
-            and any(
-                o.dep_ == "pobj"
-                and (o.ent_type_ in ("GPE", "FAC", "LOC") or o.i in self.res.actor_at)
-                for o in prep.children
-            )
-            for prep in verb.children
-        )
-
     def _capital_of(self, obj: Token) -> Place | None:
         """ "the Saudi capital", "Poland's capital": the capital of the state named on it."""
         if obj.lemma_.lower() != "capital":
@@ -230,7 +217,7 @@ class PlaceFinder:
             and (
                 token.head.lower_ not in words.time_prepositions
                 or token.head.lower_ in ("after", "following")
-                and self._placed(token.head.head)  # "said in Kyiv after talks with"
+                and says_where(token.head.head, self.res, ("in", "at"))  # "said in Kyiv after"
             )
         ):
             heads.append(token.head.head)
