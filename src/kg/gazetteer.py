@@ -69,14 +69,14 @@ class LeaderInfo:
     role: str | None
     wikidata: str | None
     former: bool
-    earlier: tuple[EarlierOffice, ...] = ()
+    earlier: tuple[EarlierOffice, ...] = ()  # the first held first
 
     def as_of(self, day: date | None) -> LeaderInfo:
         """The person as an article of ``day`` knows them: the office held on that day (the
         gazetteer's current office when the day is unknown or later)."""
         if day is None:
             return self
-        for office in sorted(self.earlier, key=lambda o: o.until):
+        for office in self.earlier:  # in the order they were held
             if day < office.until:
                 return replace(
                     self,
@@ -272,13 +272,18 @@ def load_gazetteer() -> Gazetteer:
             wikidata=p.get("wikidata"),
             former=bool(p.get("former", False)),
             earlier=tuple(
-                EarlierOffice(
-                    until=date.fromisoformat(o["until"]),
-                    state=o.get("state"),
-                    org=o.get("org"),
-                    role=o["role"],
+                sorted(
+                    (
+                        EarlierOffice(
+                            until=date.fromisoformat(o["until"]),
+                            state=o.get("state"),
+                            org=o.get("org"),
+                            role=o["role"],
+                        )
+                        for o in p.get("earlier") or ()
+                    ),
+                    key=lambda office: office.until,
                 )
-                for o in p.get("earlier") or ()
             ),
         )
         for p in read_json("leaders.json")["leaders"]

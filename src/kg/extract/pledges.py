@@ -481,6 +481,13 @@ class PledgeExtractor:
             if self._sold_elsewhere(clause.path):
                 continue  # "the jets were sold back to the manufacturer"
             stance = reading.stance
+            amount: str | None = None
+            if not _inside_same_cue(cue, cues, self.lex):  # "a contingent of 200 personnel"
+                amount = (  # is the contingent's amount
+                    _whole_amount(cue.amount, self.lex.money_units).text
+                    if cue.amount is not None
+                    else quantity_of(cue.token, self.lex)
+                )
             for actor in clause.actors:
                 if reading.needs_voice and not _voiced(clause, actor, self.res, reading):
                     continue  # a writer's guess or another state's demand, not a position
@@ -490,13 +497,6 @@ class PledgeExtractor:
                     continue
                 entry = found.setdefault((actor, stance), _Found())
                 entry.types.update(cue.types)
-                amount = (
-                    _whole_amount(cue.amount, self.lex.money_units).text
-                    if cue.amount is not None
-                    else quantity_of(cue.token, self.lex)
-                )
-                if _inside_same_cue(cue, cues, self.lex):
-                    amount = None  # "a contingent of 200 personnel": the contingent's amount
                 if amount and (entry.quantity is None or len(amount) < len(entry.quantity)):
                     entry.quantity = amount
                 entry.condition = entry.condition or condition_of(clause.path, self.lex)
